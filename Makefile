@@ -1,0 +1,47 @@
+# The two commands: `make run` and `make test`. Both set everything up on a fresh machine.
+SHELL := /bin/bash
+PORT ?= 8000
+VENV := .venv
+BIN := $(VENV)/bin
+PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3; do \
+	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then echo $$p; break; fi; done)
+
+.PHONY: run test check lint migrate demo bench install clean
+
+$(BIN)/.installed: pyproject.toml
+	@if [ -z "$(PYTHON)" ]; then echo "Python 3.12 or newer is needed (python3.12 not found)"; exit 1; fi
+	@[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(BIN)/.installed
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput --skip-checks
+	$(BIN)/python manage.py createcachetable --skip-checks
+
+demo: migrate
+	$(BIN)/python manage.py demo_setup
+
+run: demo
+	DEBUG=1 $(BIN)/python manage.py check
+	@echo "Serving on http://127.0.0.1:$(PORT)/"
+	DEBUG=1 $(BIN)/python manage.py runserver --skip-checks 127.0.0.1:$(PORT)
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+check: install
+	$(BIN)/python manage.py check
+	$(BIN)/python manage.py makemigrations --check --dry-run --skip-checks
+
+lint: install
+	$(BIN)/ruff check .
+
+
+bench: install
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class TopicsConfig(AppConfig):
+    name = "courseware.topics"
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers the content system check)

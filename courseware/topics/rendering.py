@@ -1,0 +1,194 @@
+"""Markdown to HTML for content: highlighted code, anchors, a table of contents, cross references.
+
+Pure functions: no database, no Django. Raw HTML in content is escaped, never passed through.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import markdown
+from markdown.extensions.toc import slugify
+from pygments.formatters import HtmlFormatter
+
+XREF_KINDS = ("footgun", "primer", "street_ops", "topic")
+# Bounded character classes: no nested quantifiers, so no catastrophic backtracking.
+XREF = re.compile(r"\[\[([a-z_]{1,20}):([a-z0-9][a-z0-9-]{0,80})(?:\|([^\[\]|\n]{1,200}))?\]\]")
+HEADING = re.compile(r"^(#{1,6})[ \t]+(.{1,300}?)(?:[ \t]+\{#([A-Za-z0-9_-]{1,80})\})?[ \t]*#*[ \t]*$")
+FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    anchor: str
+    text: str
+    line: int
+    explicit: bool
+
+
+@dataclass(frozen=True)
+class XRef:
+    kind: str
+    target: str
+    label: str | None
+    line: int
+
+
+@dataclass(frozen=True)
+class Rendered:
+    html: str
+    toc: tuple[Heading, ...]
+    words: int
+
+
+Resolver = Callable[[XRef], tuple[str, str] | None]
+
+
+def _lines_outside_fences(text: str) -> Iterator[tuple[int, str]]:
+    fence: str | None = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = FENCE.match(line)
+        if match:
+            marker = match.group(1)
+            if fence is None:
+                fence = marker[0] * 3
+            elif marker.startswith(fence):
+                fence = None
+            continue
+        if fence is None:
+            yield number, line
+
+
+def scan_headings(text: str) -> list[Heading]:
+    headings = []
+    for number, line in _lines_outside_fences(text):
+        match = HEADING.match(line)
+        if match:
+            marks, title, anchor = match.groups()
+            plain = XREF.sub(lambda m: m.group(3) or m.group(2), title).strip()
+            headings.append(
+                Heading(
+                    level=len(marks),
+                    anchor=anchor or slugify(plain, "-"),
+                    text=plain,
+                    line=number,
+                    explicit=anchor is not None,
+                )
+            )
+    return headings
+
+
+def scan_xrefs(text: str) -> list[XRef]:
+    refs = []
+    for number, line in _lines_outside_fences(text):
+        for match in XREF.finditer(line):
+            kind, target, label = match.groups()
+            refs.append(XRef(kind=kind, target=target, label=label, line=number))
+    return refs
+
+
+def _escape_link_text(text: str) -> str:
+    return re.sub(r"([\\`*_\[\]<>])", r"\\\1", text)
+
+
+def _replace_xrefs(text: str, resolve: Resolver) -> str:
+    out = []
+    fence: str | None = None
+    for line in text.splitlines(keepends=True):
+        match = FENCE.match(line)
+        if match:
+            marker = match.group(1)
+            if fence is None:
+                fence = marker[0] * 3
+            elif marker.startswith(fence):
+                fence = None
+        elif fence is None and "[[" in line:
+
+            def link(m: re.Match[str]) -> str:
+                ref = XRef(kind=m.group(1), target=m.group(2), label=m.group(3), line=0)
+                resolved = resolve(ref)
+                if resolved is None:
+                    return _escape_link_text(m.group(0))
+                url, title = resolved
+                return f"[{_escape_link_text(ref.label or title)}]({url})"
+
+            line = XREF.sub(link, line)
+        out.append(line)
+    return "".join(out)
+
+
+def _markdown() -> markdown.Markdown:
+    md = markdown.Markdown(
+        extensions=[
+            "fenced_code",
+            "codehilite",
+            "tables",
+            "admonition",
+            "def_list",
+            "footnotes",
+            "attr_list",
+            "toc",
+            "sane_lists",
+        ],
+        extension_configs={
+            "codehilite": {"css_class": "codehilite", "guess_lang": False, "use_pygments": True},
+            "toc": {"permalink": "#", "permalink_title": "Link to this section", "toc_depth": "2-3"},
+        },
+        output_format="html",
+    )
+    # Content is data: raw HTML is shown as text, never passed through.
+    md.preprocessors.deregister("html_block")
+    md.inlinePatterns.deregister("html")
+    return md
+
+
+def render_markdown(text: str, resolve: Resolver | None = None) -> Rendered:
+    source = _replace_xrefs(text, resolve) if resolve else text
+    md = _markdown()
+    body = md.convert(source)
+    toc = tuple(
+        Heading(level=2, anchor=token["id"], text=html.unescape(token["name"]), line=0, explicit=True)
+        for token in getattr(md, "toc_tokens", [])
+        if token["level"] == 2
+    )
+    words = len(re.findall(r"\w+", re.sub(r"<[^>]{0,2000}>", " ", body)))
+    return Rendered(html=body, toc=toc, words=words)
+
+
+def render_inline(text: str, resolve: Resolver | None = None) -> str:
+    """Markdown for a short field: a single paragraph is unwrapped."""
+    rendered = render_markdown(text, resolve).html.strip()
+    if rendered.startswith("<p>") and rendered.endswith("</p>") and rendered.count("<p>") == 1:
+        return rendered[3:-4]
+    return rendered
+
+
+def highlight(code: str, language: str) -> str:
+    from pygments import highlight as pygments_highlight
+    from pygments.lexers import get_lexer_by_name
+    from pygments.util import ClassNotFound
+
+    try:
+        lexer = get_lexer_by_name(LANGUAGE_ALIASES.get(language, language))
+    except ClassNotFound:
+        lexer = get_lexer_by_name("text")
+    return pygments_highlight(code, lexer, HtmlFormatter(cssclass="codehilite"))
+
+
+LANGUAGE_ALIASES = {
+    "sam": "yaml",
+    "cloudformation": "yaml",
+    "serverless": "yaml",
+    "terraform": "terraform",
+    "hcl": "terraform",
+}
+
+
+def pygments_css() -> str:
+    light = HtmlFormatter(style="default").get_style_defs(".codehilite")
+    dark = HtmlFormatter(style="monokai").get_style_defs(".codehilite")
+    return f"{light}\n.codehilite {{ background: #f6f8fa; }}\n@media (prefers-color-scheme: dark) {{\n{dark}\n}}\n"

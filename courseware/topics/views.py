@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET, require_POST
+
+from . import selectors, services
+from .content import PAGE_KINDS, PAGE_TITLES, Topic
+from .library import get_library
+from .rendering import pygments_css
+
+
+def _topic_or_404(slug: str) -> Topic:
+    topic = get_library().topic(slug)
+    if topic is None:
+        raise Http404("No such topic")
+    return topic
+
+
+@require_GET
+def catalogue(request: HttpRequest) -> HttpResponse:
+    library = get_library()
+    read = selectors.pages_read_by_topic(user=request.user)
+    topics = [(topic, len(read.get(topic.slug, ()))) for topic in library.topics.values()]
+    return render(request, "topics/catalogue.html", {"topics": topics, "page_count": len(PAGE_KINDS)})
+
+
+@require_GET
+def hub(request: HttpRequest, topic: str) -> HttpResponse:
+    topic_obj = _topic_or_404(topic)
+    read = selectors.pages_read(user=request.user, topic=topic_obj.slug)
+    pages = [(kind, PAGE_TITLES[kind], kind in read) for kind in topic_obj.page_order]
+    return render(
+        request,
+        "topics/hub.html",
+        {"topic": topic_obj, "pages": pages, "read_count": len(read), "page_count": len(PAGE_KINDS)},
+    )
+
+
+@require_GET
+def page(request: HttpRequest, topic: str, kind: str) -> HttpResponse:
+    topic_obj = _topic_or_404(topic)
+    if kind not in PAGE_KINDS or kind not in topic_obj.pages:
+        raise Http404("No such page")
+    read = selectors.pages_read(user=request.user, topic=topic_obj.slug)
+    context = {
+        "topic": topic_obj,
+        "page": topic_obj.pages[kind],
+        "kind": kind,
+        "is_read": kind in read,
+    }
+    if kind == "anti_primer" and topic_obj.anti_primer:
+        context["hours"] = [(hour, topic_obj.footgun(hour.footgun)) for hour in topic_obj.anti_primer.hours]
+    return render(request, f"topics/page_{kind}.html", context)
+
+
+@require_POST
+@login_required
+def mark_read(request: HttpRequest, topic: str, kind: str) -> HttpResponse:
+    topic_obj = _topic_or_404(topic)
+    if kind not in PAGE_KINDS:
+        raise Http404("No such page")
+    if request.POST.get("read", "1") == "0":
+        services.page_mark_unread(user=request.user, topic=topic_obj, kind=kind)
+        is_read = False
+    else:
+        services.page_mark_read(user=request.user, topic=topic_obj, kind=kind)
+        is_read = True
+    if request.htmx:
+        return render(
+            request, "topics/page_base.html#read-toggle", {"topic": topic_obj, "kind": kind, "is_read": is_read}
+        )
+    return redirect("topics:page", topic=topic_obj.slug, kind=kind)
+
+
+@require_GET
+@cache_control(max_age=86400, public=True)
+def pygments_stylesheet(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(pygments_css(), content_type="text/css")

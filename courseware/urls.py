@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+from courseware import views
+from courseware.topics.views import pygments_stylesheet
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("pygments.css", pygments_stylesheet, name="pygments_css"),
+    path("accounts/", include("courseware.accounts.urls")),
+    path("topics/", include("courseware.topics.urls")),
+    path("admin/", admin.site.urls),
+]

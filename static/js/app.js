@@ -1,0 +1,40 @@
+// Progressive enhancement only: every page works without this file.
+(function () {
+  "use strict";
+  // Code editors: Tab inserts two spaces; Escape then Tab leaves the field, so focus is never trapped.
+  var escaped = new WeakSet();
+  document.addEventListener("keydown", function (event) {
+    var el = event.target;
+    if (!(el instanceof HTMLTextAreaElement) || !el.classList.contains("code-editor")) return;
+    if (event.key === "Escape") { escaped.add(el); return; }
+    if (event.key !== "Tab" || event.shiftKey || event.ctrlKey || event.altKey || event.metaKey) return;
+    if (escaped.has(el)) { escaped.delete(el); return; }
+    event.preventDefault();
+    var start = el.selectionStart, end = el.selectionEnd;
+    el.setRangeText("  ", start, end, "end");
+    el.dispatchEvent(new Event("input", { bubbles: true }));
+  });
+  document.addEventListener("input", function (event) {
+    var el = event.target;
+    if (el instanceof HTMLTextAreaElement && el.classList.contains("code-editor")) updateGutter(el);
+  });
+  document.addEventListener("scroll", function (event) {
+    var el = event.target;
+    if (el instanceof HTMLTextAreaElement && el.classList.contains("code-editor")) {
+      var gutter = document.getElementById(el.id + "-gutter");
+      if (gutter) gutter.scrollTop = el.scrollTop;
+    }
+  }, true);
+  function updateGutter(el) {
+    var gutter = document.getElementById(el.id + "-gutter");
+    if (!gutter) return;
+    var lines = el.value.split("\n").length, out = [];
+    for (var i = 1; i <= lines; i++) out.push(i);
+    gutter.textContent = out.join("\n");
+  }
+  function init() {
+    document.querySelectorAll("textarea.code-editor").forEach(updateGutter);
+  }
+  document.addEventListener("DOMContentLoaded", init);
+  document.addEventListener("htmx:afterSettle", init);
+})();
