@@ -1,0 +1,371 @@
+"""SAM and CloudFormation templates into the model."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from courseware.footguns.formats.cfn_values import (
+    as_int,
+    as_list,
+    get,
+    items_with_lines,
+    refs,
+    setting,
+)
+from courseware.footguns.formats.iam import (
+    managed_policy_statements,
+    statements_from_document,
+    statements_from_sam_policies,
+)
+from courseware.footguns.model import Application, DataStore, Function, Setting, Statement, Trigger
+from courseware.footguns.parsers.nodes import LineDict, line_of
+
+SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
+
+_STORE_KINDS = {
+    "AWS::SQS::Queue": "sqs",
+    "AWS::S3::Bucket": "s3",
+    "AWS::SNS::Topic": "sns",
+    "AWS::RDS::DBInstance": "rds_instance",
+    "AWS::RDS::DBCluster": "rds_cluster",
+    "AWS::RDS::DBProxy": "rds_proxy",
+    "AWS::RDS::DBParameterGroup": "rds_parameter_group",
+    "AWS::RDS::DBClusterParameterGroup": "rds_parameter_group",
+    "AWS::Kinesis::Stream": "stream",
+    "AWS::DynamoDB::Table": "table",
+    "AWS::Logs::LogGroup": "log_group",
+    "AWS::Serverless::Api": "api",
+    "AWS::Serverless::HttpApi": "http_api",
+    "AWS::ApiGateway::RestApi": "api",
+    "AWS::ApiGatewayV2::Api": "http_api",
+}
+_FUNCTION_TYPES = ("AWS::Serverless::Function", "AWS::Lambda::Function")
+_SAM_EVENT_KINDS = {
+    "Api": "api",
+    "HttpApi": "http_api",
+    "SQS": "sqs",
+    "Kinesis": "stream",
+    "DynamoDB": "stream",
+    "MSK": "stream",
+    "S3": "s3",
+    "SNS": "sns",
+    "Schedule": "schedule",
+    "ScheduleV2": "schedule",
+    "CloudWatchEvent": "events",
+    "EventBridgeRule": "events",
+    "IoTRule": "events",
+    "CloudWatchLogs": "events",
+}
+_PRINCIPAL_KINDS = {
+    "apigateway.amazonaws.com": "api",
+    "s3.amazonaws.com": "s3",
+    "sns.amazonaws.com": "sns",
+    "events.amazonaws.com": "events",
+    "elasticloadbalancing.amazonaws.com": "alb",
+}
+REST_API_LIMIT_S = 29
+HTTP_API_LIMIT_S = 30
+
+
+def classify(document: Any) -> str | None:
+    if not isinstance(document, dict):
+        return None
+    transform = document.get("Transform")
+    if SAM_TRANSFORM in [t for t in as_list(transform) if isinstance(t, str)]:
+        return "sam"
+    if "AWSTemplateFormatVersion" in document or isinstance(document.get("Resources"), dict):
+        return "cloudformation"
+    return None
+
+
+class TemplateReader:
+    def __init__(self, document: LineDict, file: str, fmt: str, app: Application) -> None:
+        self.file = file
+        self.format = fmt
+        self.app = app
+        resources = document.get("Resources")
+        self.resources: dict[str, Any] = resources if isinstance(resources, dict) else {}
+        self.names = set(self.resources)
+        self.globals = get(document, "Globals", "Function")
+        if not isinstance(self.globals, dict):
+            self.globals = {}
+        self.role_statements: dict[str, list[Statement]] = {}
+
+    def find_refs(self, value: Any) -> set[str]:
+        return set(refs(value, self.names))
+
+    def type_of(self, name: str) -> str | None:
+        resource = self.resources.get(name)
+        return resource.get("Type") if isinstance(resource, dict) else None
+
+    def read(self) -> None:
+        typed = []
+        for name, resource in self.resources.items():
+            if not isinstance(resource, dict) or not isinstance(resource.get("Type"), str):
+                continue
+            props = resource.get("Properties")
+            typed.append((name, resource, resource["Type"], props if isinstance(props, dict) else {}))
+        for name, resource, kind, props in typed:
+            if kind in _STORE_KINDS:
+                self.add_store(name, resource, kind, props)
+            elif kind == "AWS::IAM::Role":
+                self.role_statements.setdefault(name, []).extend(self.role_policies(props))
+        for _name, _resource, kind, props in typed:
+            if kind in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"):
+                statements = statements_from_document(
+                    props.get("PolicyDocument"), self.file, self.find_refs
+                )
+                for role in self.find_refs(props.get("Roles")):
+                    self.role_statements.setdefault(role, []).extend(statements)
+        for name, resource, kind, props in typed:
+            if kind in _FUNCTION_TYPES:
+                self.add_function(name, resource, kind, props)
+        for name, resource, kind, props in typed:
+            self.link(name, resource, kind, props)
+
+    # -- resources -------------------------------------------------------------------------
+
+    def add_store(self, name: str, resource: Any, kind: str, props: dict) -> None:
+        store = DataStore(name, _STORE_KINDS[kind], self.file, line_of(self.resources, name))
+        for key in (
+            "VisibilityTimeout", "DBInstanceClass", "Engine", "RetentionInDays", "LogGroupName",
+            "DBParameterGroupName", "BucketName", "QueueName", "TopicName",
+        ):  # fmt: skip
+            value = setting(props, key, self.file)
+            if value is not None:
+                store.settings[key] = value
+        if store.kind == "rds_parameter_group":
+            max_connections = setting(props.get("Parameters"), "max_connections", self.file)
+            if max_connections is not None:
+                store.settings["max_connections"] = max_connections
+        store.refs = refs(props, self.names)
+        self.app.stores[name] = store
+
+    def role_policies(self, props: dict) -> list[Statement]:
+        statements = managed_policy_statements(props.get("ManagedPolicyArns"), self.file)
+        for policy, _line in items_with_lines(props.get("Policies")):
+            statements.extend(
+                statements_from_document(get(policy, "PolicyDocument"), self.file, self.find_refs)
+            )
+        return statements
+
+    def prop(self, props: dict, key: str, sam: bool) -> tuple[Setting | None, str]:
+        value = setting(props, key, self.file)
+        if value is not None:
+            return value, ""
+        if sam:
+            value = setting(self.globals, key, self.file)
+            if value is not None:
+                return value, "from Globals"
+        return None, ""
+
+    def add_function(self, name: str, resource: Any, kind: str, props: dict) -> None:
+        sam = kind == "AWS::Serverless::Function"
+        function = Function(name, self.file, line_of(self.resources, name), self.format)
+        function.runtime, _ = self.prop(props, "Runtime", sam)
+        function.handler, _ = self.prop(props, "Handler", sam)
+        function.code_path, _ = self.prop(props, "CodeUri" if sam else "Code", sam)
+        function.timeout, function.timeout_note = self.prop(props, "Timeout", sam)
+        function.memory, _ = self.prop(props, "MemorySize", sam)
+        function.reserved_concurrency, _ = self.prop(props, "ReservedConcurrentExecutions", sam)
+        function.vpc, _ = self.prop(props, "VpcConfig", sam)
+        snap, _ = self.prop(props, "SnapStart", sam)
+        if snap is not None:
+            apply_on = get(snap.value, "ApplyOn")
+            function.snap_start = Setting(apply_on, snap.file, snap.line)
+        environment = {}
+        for source in (self.globals if sam else {}, props):
+            variables = get(source, "Environment", "Variables")
+            if isinstance(variables, dict):
+                for key, value in variables.items():
+                    environment[key] = Setting(value, self.file, line_of(variables, key))
+        function.environment = environment
+        ignored = {"Events", "Policies", "Role", "Environment"}
+        property_refs = refs({k: v for k, v in props.items() if k not in ignored}, self.names)
+        function.refs = refs(get(props, "Environment"), self.names, property_refs)
+        if sam:
+            self.read_sam_extras(function, props)
+        else:
+            dead_letter = setting(props, "DeadLetterConfig", self.file)
+            if dead_letter is not None and get(dead_letter.value, "TargetArn") is not None:
+                function.dead_letter = dead_letter
+        role = props.get("Role")
+        for role_name in self.find_refs(role):
+            function.statements.extend(self.role_statements.get(role_name, []))
+        logging = get(props, "LoggingConfig", "LogGroup")
+        if logging is not None:
+            for group in self.find_refs(logging):
+                self.attach_log_group(function, group)
+        self.app.functions[name] = function
+
+    def read_sam_extras(self, function: Function, props: dict) -> None:
+        provisioned, _ = self.prop(props, "ProvisionedConcurrencyConfig", True)
+        if provisioned is not None:
+            count = get(provisioned.value, "ProvisionedConcurrentExecutions")
+            function.provisioned_concurrency = Setting(count, provisioned.file, provisioned.line)
+        dead_letter, _ = self.prop(props, "DeadLetterQueue", True)
+        if dead_letter is not None and get(dead_letter.value, "TargetArn") is not None:
+            function.dead_letter = dead_letter
+        invoke_config, _ = self.prop(props, "EventInvokeConfig", True)
+        if invoke_config is not None:
+            on_failure = get(invoke_config.value, "DestinationConfig", "OnFailure")
+            if on_failure is not None:
+                function.on_failure = Setting(on_failure, self.file, line_of(on_failure))
+        function.statements.extend(
+            statements_from_sam_policies(props.get("Policies"), self.file, self.find_refs)
+        )
+        if isinstance(props.get("FunctionUrlConfig"), dict):
+            function.triggers.append(
+                Trigger("function_url", self.file, line_of(props, "FunctionUrlConfig"))
+            )
+        events = props.get("Events")
+        if not isinstance(events, dict):
+            return
+        for event_name, event in events.items():
+            if not isinstance(event, dict):
+                continue
+            kind = _SAM_EVENT_KINDS.get(str(event.get("Type")), "unknown")
+            event_props = event.get("Properties") if isinstance(event.get("Properties"), dict) else {}
+            trigger = Trigger(kind, self.file, line_of(events, event_name))
+            source_key = {"sqs": "Queue", "stream": "Stream", "s3": "Bucket", "sns": "Topic"}.get(kind)
+            if source_key is not None:
+                sources = self.find_refs(event_props.get(source_key))
+                trigger.source = next(iter(sorted(sources)), None)
+            if kind in ("sqs", "stream"):
+                trigger.partial_batch = "ReportBatchItemFailures" in as_list(
+                    event_props.get("FunctionResponseTypes")
+                )
+                trigger.batch_size = as_int(event_props.get("BatchSize"))
+            if kind == "api":
+                trigger.limit_s = REST_API_LIMIT_S
+                api = self.find_refs(event_props.get("RestApiId"))
+                trigger.source = next(iter(sorted(api)), None)
+                timeout = setting(event_props, "TimeoutInMillis", self.file)
+                trigger.integration_timeout_ms = timeout
+            elif kind == "http_api":
+                trigger.limit_s = HTTP_API_LIMIT_S
+                trigger.integration_timeout_ms = setting(event_props, "TimeoutInMillis", self.file)
+            function.triggers.append(trigger)
+
+    def attach_log_group(self, function: Function, group_name: str) -> None:
+        store = self.app.stores.get(group_name)
+        if store is None or store.kind != "log_group":
+            return
+        function.has_log_group = True
+        function.log_retention = store.settings.get("RetentionInDays")
+
+    # -- resources that point at functions --------------------------------------------------
+
+    def functions_in(self, value: Any) -> list[Function]:
+        found = []
+        for name in sorted(self.find_refs(value)):
+            if name in self.app.functions:
+                found.append(self.app.functions[name])
+            elif self.type_of(name) in ("AWS::Lambda::Alias", "AWS::Lambda::Version"):
+                target = self.resources[name].get("Properties", {})
+                found.extend(self.functions_in(get(target, "FunctionName")))
+        if not found and isinstance(value, str):
+            # a literal function name
+            for function in self.app.functions.values():
+                literal = get(self.resources.get(function.name), "Properties", "FunctionName")
+                if literal == value:
+                    found.append(function)
+        return found
+
+    def link(self, name: str, resource: Any, kind: str, props: dict) -> None:
+        line = line_of(self.resources, name)
+        if kind == "AWS::Lambda::EventSourceMapping":
+            for function in self.functions_in(props.get("FunctionName")):
+                sources = sorted(self.find_refs(props.get("EventSourceArn")))
+                source = sources[0] if sources else None
+                store = self.app.stores.get(source) if source else None
+                trigger_kind = "sqs" if store is not None and store.kind == "sqs" else "stream"
+                if store is None and "StartingPosition" not in props:
+                    trigger_kind = "sqs" if "sqs" in str(props.get("EventSourceArn")) else "stream"
+                trigger = Trigger(trigger_kind, self.file, line, source=source)
+                trigger.partial_batch = "ReportBatchItemFailures" in as_list(
+                    props.get("FunctionResponseTypes")
+                )
+                trigger.batch_size = as_int(props.get("BatchSize"))
+                function.triggers.append(trigger)
+        elif kind == "AWS::Lambda::EventInvokeConfig":
+            on_failure = get(props, "DestinationConfig", "OnFailure")
+            if on_failure is not None:
+                for function in self.functions_in(props.get("FunctionName")):
+                    function.on_failure = Setting(on_failure, self.file, line_of(on_failure))
+        elif kind in ("AWS::Lambda::Alias", "AWS::Lambda::Version"):
+            count = get(props, "ProvisionedConcurrencyConfig", "ProvisionedConcurrentExecutions")
+            if count is not None:
+                for function in self.functions_in(props.get("FunctionName")):
+                    function.provisioned_concurrency = Setting(count, self.file, line)
+        elif kind == "AWS::Lambda::Url":
+            for function in self.functions_in(props.get("TargetFunctionArn")):
+                function.triggers.append(Trigger("function_url", self.file, line))
+        elif kind == "AWS::Lambda::Permission":
+            trigger_kind = _PRINCIPAL_KINDS.get(str(props.get("Principal")))
+            if trigger_kind is not None:
+                sources = sorted(self.find_refs(props.get("SourceArn")))
+                for function in self.functions_in(props.get("FunctionName")):
+                    trigger = Trigger(trigger_kind, self.file, line, source=next(iter(sources), None))
+                    if trigger_kind == "api":
+                        trigger.limit_s = self.api_limit(sources)
+                    function.triggers.append(trigger)
+        elif kind == "AWS::ApiGateway::Method":
+            integration = props.get("Integration")
+            for function in self.functions_in(get(integration, "Uri")):
+                trigger = Trigger("api", self.file, line, limit_s=REST_API_LIMIT_S)
+                trigger.integration_timeout_ms = setting(integration, "TimeoutInMillis", self.file)
+                function.triggers.append(trigger)
+        elif kind == "AWS::ApiGatewayV2::Integration":
+            for function in self.functions_in(props.get("IntegrationUri")):
+                trigger = Trigger("http_api", self.file, line, limit_s=HTTP_API_LIMIT_S)
+                trigger.integration_timeout_ms = setting(props, "TimeoutInMillis", self.file)
+                function.triggers.append(trigger)
+        elif kind == "AWS::ElasticLoadBalancingV2::TargetGroup" and props.get("TargetType") == "lambda":
+            for target, _ in items_with_lines(props.get("Targets")):
+                for function in self.functions_in(get(target, "Id")):
+                    function.triggers.append(Trigger("alb", self.file, line))
+        elif kind == "AWS::S3::Bucket":
+            configurations = get(props, "NotificationConfiguration", "LambdaConfigurations")
+            for configuration, config_line in items_with_lines(configurations):
+                for function in self.functions_in(get(configuration, "Function")):
+                    function.triggers.append(Trigger("s3", self.file, config_line, source=name))
+        elif kind == "AWS::SNS::Subscription" and str(props.get("Protocol")).lower() == "lambda":
+            topics = sorted(self.find_refs(props.get("TopicArn")))
+            for function in self.functions_in(props.get("Endpoint")):
+                function.triggers.append(
+                    Trigger("sns", self.file, line, source=next(iter(topics), None))
+                )
+        elif kind == "AWS::SNS::Topic":
+            for subscription, sub_line in items_with_lines(props.get("Subscription")):
+                if str(get(subscription, "Protocol")).lower() == "lambda":
+                    for function in self.functions_in(get(subscription, "Endpoint")):
+                        function.triggers.append(Trigger("sns", self.file, sub_line, source=name))
+        elif kind == "AWS::Events::Rule":
+            trigger_kind = "schedule" if "ScheduleExpression" in props else "events"
+            for target, target_line in items_with_lines(props.get("Targets")):
+                for function in self.functions_in(get(target, "Arn")):
+                    function.triggers.append(Trigger(trigger_kind, self.file, target_line))
+        elif kind == "AWS::Logs::LogGroup":
+            self.link_log_group(name, props)
+
+    def api_limit(self, sources: list[str]) -> int:
+        for source in sources:
+            store = self.app.stores.get(source)
+            if store is not None and store.kind == "http_api":
+                return HTTP_API_LIMIT_S
+        return REST_API_LIMIT_S
+
+    def link_log_group(self, name: str, props: dict) -> None:
+        group_name = props.get("LogGroupName")
+        targets = [f for f in self.functions_in(group_name) if f.name in self.app.functions]
+        if not targets and isinstance(group_name, str) and group_name.startswith("/aws/lambda/"):
+            targets = self.functions_in(group_name.removeprefix("/aws/lambda/"))
+        for function in targets:
+            self.attach_log_group(function, name)
+
+
+def read_template(document: LineDict, file: str, fmt: str, app: Application) -> TemplateReader:
+    reader = TemplateReader(document, file, fmt, app)
+    reader.read()
+    return reader

@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ScanLimits:
+    max_file_bytes: int = 256 * 1024
+    max_total_bytes: int = 1024 * 1024
+    max_files: int = 20
+    max_depth: int = 64
+    max_alias_nodes: int = 100_000
+    max_keys: int = 5_000
+    max_scalar_bytes: int = 64 * 1024
+    # Output bounds (reference/security.md §5): a flood of findings must not flood the caller.
+    max_findings: int = 500
+    max_message_chars: int = 1_000

@@ -1,0 +1,147 @@
+"""One normalised model of a serverless application, whatever format it came from.
+
+Every configured value is a `Setting`: the value plus the file and line it was written
+on. A value that was not written is None, and the function's `defaults` say what the
+platform or framework uses instead (the Serverless Framework's defaults differ from
+AWS's). Resource references are plain names: CloudFormation logical ids, Terraform
+`type.name` addresses, or Serverless function keys.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Setting:
+    value: Any
+    file: str
+    line: int | None
+
+
+@dataclass
+class Trigger:
+    kind: str  # api | http_api | function_url | alb | sqs | stream | s3 | sns | schedule | events | unknown
+    file: str
+    line: int | None
+    source: str | None = None  # name of the queue, bucket, topic or API resource in the model
+    partial_batch: bool | None = None  # ReportBatchItemFailures on a queue or stream mapping
+    batch_size: int | None = None
+    integration_timeout_ms: Setting | None = None
+    limit_s: int | None = None  # the caller's wait limit, when the trigger has one
+
+    @property
+    def synchronous(self) -> bool:
+        return self.kind in SYNC_TRIGGERS
+
+    @property
+    def asynchronous(self) -> bool:
+        return self.kind in ASYNC_TRIGGERS
+
+
+SYNC_TRIGGERS = frozenset({"api", "http_api", "function_url", "alb"})
+ASYNC_TRIGGERS = frozenset({"s3", "sns", "schedule", "events"})
+
+
+@dataclass
+class Statement:
+    """One IAM policy statement in effect for a function's execution role."""
+
+    file: str
+    line: int | None
+    effect: str
+    actions: list[str]
+    resources: list[Any]  # raw values; `refs` lists the model names they mention
+    refs: set[str]
+    actions_line: int | None = None
+    template: str | None = None  # SAM policy template name, e.g. "LambdaInvokePolicy"
+
+
+@dataclass
+class Invocation:
+    """A call from one function's code to the Lambda Invoke API."""
+
+    file: str
+    line: int
+    mode: str  # RequestResponse | Event | DryRun | unknown
+    target: str | None = None  # literal function name or environment variable, when visible
+
+
+@dataclass
+class HandlerFacts:
+    """What static analysis of a handler file found; never imported or executed."""
+
+    path: str
+    handler_names: set[str] = field(default_factory=set)
+    invocations: list[Invocation] = field(default_factory=list)
+    db_connects_in_handler: list[int] = field(default_factory=list)
+    db_connects_outside: list[int] = field(default_factory=list)
+    clients_in_handler: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Function:
+    name: str
+    file: str
+    line: int | None
+    format: str
+    runtime: Setting | None = None
+    handler: Setting | None = None
+    code_path: Setting | None = None  # CodeUri, filename/source_dir, or the service folder
+    timeout: Setting | None = None
+    memory: Setting | None = None
+    reserved_concurrency: Setting | None = None
+    provisioned_concurrency: Setting | None = None
+    snap_start: Setting | None = None  # the ApplyOn value, or True
+    environment: dict[str, Setting] = field(default_factory=dict)
+    vpc: Setting | None = None
+    dead_letter: Setting | None = None
+    on_failure: Setting | None = None
+    triggers: list[Trigger] = field(default_factory=list)
+    statements: list[Statement] = field(default_factory=list)
+    refs: dict[str, int | None] = field(default_factory=dict)  # names mentioned in properties
+    log_retention: Setting | None = None
+    has_log_group: bool = False
+    default_timeout: int = 3
+    default_memory: int = 128
+    timeout_note: str = ""  # e.g. "from Globals" or "from provider"
+    handler_facts: HandlerFacts | None = None
+
+    @property
+    def effective_timeout(self) -> int | None:
+        if self.timeout is None:
+            return self.default_timeout
+        return self.timeout.value if isinstance(self.timeout.value, int) else None
+
+    @property
+    def effective_memory(self) -> int | None:
+        if self.memory is None:
+            return self.default_memory
+        return self.memory.value if isinstance(self.memory.value, int) else None
+
+    @property
+    def runtime_name(self) -> str | None:
+        if self.runtime is None or not isinstance(self.runtime.value, str):
+            return None
+        return self.runtime.value
+
+
+@dataclass
+class DataStore:
+    name: str
+    kind: str  # rds_instance | rds_cluster | rds_proxy | sqs | s3 | sns | log_group
+    file: str
+    line: int | None
+    settings: dict[str, Setting] = field(default_factory=dict)
+    refs: dict[str, int | None] = field(default_factory=dict)
+
+
+@dataclass
+class Application:
+    functions: dict[str, Function] = field(default_factory=dict)
+    stores: dict[str, DataStore] = field(default_factory=dict)
+    handlers: dict[str, HandlerFacts] = field(default_factory=dict)
+
+    def function_named(self, name: str) -> Function | None:
+        return self.functions.get(name)

@@ -1,0 +1,88 @@
+"""Findings and the report: the JSON output, version 1 (DESIGN.md "Footgun engine")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+SEVERITIES = ("info", "warning", "error")
+SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    footgun: str | None
+    severity: str
+    file: str
+    line: int | None
+    resource: str | None
+    message: str
+    fix: str
+    learn: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "footgun": self.footgun,
+            "severity": self.severity,
+            "line": self.line,
+            "resource": self.resource,
+            "message": self.message,
+            "fix": self.fix,
+            "learn": self.learn,
+        }
+
+
+@dataclass(frozen=True)
+class Suppressed:
+    finding: Finding
+    reason: str
+    line: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.finding.to_dict(), "reason": self.reason, "suppressed_at": self.line}
+
+
+@dataclass
+class FileResult:
+    path: str
+    format: str
+    status: str = "ok"  # ok | parse_error | rejected
+    error: dict[str, Any] | None = None
+    findings: list[Finding] = field(default_factory=list)
+    suppressed: list[Suppressed] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "format": self.format,
+            "status": self.status,
+            "error": self.error,
+            "findings": [finding.to_dict() for finding in self.findings],
+            "suppressed": [item.to_dict() for item in self.suppressed],
+        }
+
+
+@dataclass
+class Report:
+    files: list[FileResult]
+    truncated: bool = False
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [finding for result in self.files for finding in result.findings]
+
+    @property
+    def has_unreadable_files(self) -> bool:
+        return any(result.status != "ok" for result in self.files)
+
+    def worst_severity(self) -> str | None:
+        ranks = [SEVERITY_RANK[finding.severity] for finding in self.findings]
+        return SEVERITIES[max(ranks)] if ranks else None
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"version": 1, "files": [result.to_dict() for result in self.files]}
+        if self.truncated:
+            data["truncated"] = True
+        return data
