@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from tests.conftest import require_or_skip
+
+# Playwright's sync API keeps an event loop in this thread; Django's guard against running the ORM
+# inside an event loop would trip on the live server's test-side queries.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium_browser():
+    available = shutil.which(CHROMIUM) is not None or os.path.exists(CHROMIUM)
+    require_or_skip(available, f"Chromium at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS, timeout=30_000)
+        yield browser
+        browser.close()
+
+
+class PageProblems:
+    """Collects CSP violations, console errors and dialogs (a dialog means injected script ran)."""
+
+    def __init__(self, page) -> None:
+        self.csp: list[str] = []
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        page.on("console", self._console)
+        page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+        page.on("dialog", self._dialog)
+
+    def _console(self, message) -> None:
+        text = message.text
+        if "Content Security Policy" in text or "Content-Security-Policy" in text:
+            self.csp.append(text)
+        elif message.type == "error" and "favicon" not in text:
+            self.errors.append(text)
+
+    def _dialog(self, dialog) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def assert_clean(self) -> None:
+        assert self.csp == [], self.csp
+        assert self.errors == [], self.errors
+        assert self.dialogs == [], self.dialogs
+
+
+@pytest.fixture
+def page(chromium_browser, live_server):
+    context = chromium_browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.problems = PageProblems(page)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def axe_check(chromium_browser, live_server):
+    """Run axe-core on a URL in a separate context and return serious/critical violations."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    def run(path: str, *, width: int = 1280, setup=None) -> list[dict]:
+        context = chromium_browser.new_context(base_url=live_server.url, viewport={"width": width, "height": 900})
+        try:
+            axe_page = context.new_page()
+            if setup:
+                setup(axe_page)
+            axe_page.goto(path)
+            results = Axe().run(axe_page)
+            return [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+        finally:
+            context.close()
+
+    return run
