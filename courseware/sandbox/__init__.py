@@ -1,0 +1,105 @@
+"""Run the footgun engine on learner files in a confined child process (plain Python).
+
+API (the exercises app calls exactly this)::
+
+    from courseware.sandbox import Limits, Outcome, Runner, RunnerUnavailable, get_runner
+
+    runner = get_runner()        # process-wide, started on first use; may raise RunnerUnavailable
+    outcome = runner.check({"template.yaml": text}, learner_key=str(user.pk))
+    outcome.status               # ok | rejected | timeout | cpu_limit | memory_limit |
+                                 # output_limit | crashed | busy
+    outcome.message              # for the learner, in plain words
+    outcome.report               # engine JSON v1 when status == "ok", findings capped at
+                                 # Limits.max_findings ("truncated": true, "findings_total": n)
+    outcome.counts_as_attempt    # True only for ok and rejected
+    outcome.retry_after_s        # set when busy: send HTTP 429 with Retry-After
+    outcome.detail               # for logs only, never for the learner
+
+- ``Limits`` (frozen): cpu_s=2 (soft, SIGXCPU) < cpu_hard_s=3, wall_s=5.0,
+  memory_bytes=512 MiB (RLIMIT_AS), open_files=32, max_output_bytes=1 MiB,
+  max_findings=500, scan=ScanLimits() (size caps and pre-scan bounds),
+  pool_size=cores - 1 (at least 1), queue_wait_s=1.0 (how long a check waits for a free
+  child before "busy").
+- ``Runner(limits, allow_unsafe=False)``: ``start()`` starts the zygote and runs
+  ``self_test()``; if a canary escapes it raises ``RunnerUnavailable`` (its ``escaped``
+  names the canaries) unless allow_unsafe. ``check()`` is thread-safe and never raises.
+  ``self_test()`` returns a ``SelfTestReport`` (``canaries``: name, contained, detail;
+  ``contained``; ``escaped``). ``close()`` kills running children and stops the zygote.
+  ``run_canary(name)`` runs one canary of ``courseware.sandbox.canaries`` (tests, checks).
+- ``get_runner()`` reads SANDBOX_POOL_SIZE, SANDBOX_WALL_S and SANDBOX_ALLOW_UNSAFE=1
+  (pass it only with DEBUG). After a fork (gunicorn workers) each process gets its own.
+
+How a check runs (reference/security.md §5):
+
+1. In the web process: file count, per-file and total size caps, path and UTF-8 checks,
+   then one in-flight check per learner, then the engine's streaming pre-scan, then a
+   slot of the bounded pool (waiting at most queue_wait_s, else ``busy``).
+2. A zygote interpreter, started once with ``python -I`` and an empty environment, has
+   preloaded the parsers, rules and engine; it forks a fresh child per check. The web
+   process never forks.
+3. The child confines itself before it reads learner input: new session (its own
+   process group), /dev/null for stdio and no other inherited descriptors, a new network
+   namespace (no usable interface) and mount namespace with every mount read-only, an
+   empty per-check working directory, RLIMIT_CPU soft < hard, RLIMIT_AS, RLIMIT_FSIZE=0,
+   RLIMIT_NOFILE, RLIMIT_NPROC=0 (effective because it then switches to uid/gid nobody;
+   a non-root runner uses a user namespace instead), no core dumps, no_new_privs, an
+   empty environment.
+4. The parent reads the result pipe with a byte cap and kills the child's process group
+   at the wall-clock deadline; the zygote reaps the child and reports its wait status
+   and CPU time, which map to the outcome.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import threading
+
+from courseware.sandbox.limits import Limits
+from courseware.sandbox.outcome import CanaryResult, Outcome, SelfTestReport
+from courseware.sandbox.runner import Runner, RunnerUnavailable
+
+__all__ = [
+    "CanaryResult",
+    "Limits",
+    "Outcome",
+    "Runner",
+    "RunnerUnavailable",
+    "SelfTestReport",
+    "get_runner",
+    "limits_from_environment",
+]
+
+_lock = threading.Lock()
+_runner: Runner | None = None
+_runner_pid: int | None = None
+
+
+def limits_from_environment(environ: os._Environ[str] | dict[str, str] | None = None) -> Limits:
+    environ = os.environ if environ is None else environ
+    overrides: dict[str, float | int] = {}
+    if environ.get("SANDBOX_POOL_SIZE"):
+        overrides["pool_size"] = int(environ["SANDBOX_POOL_SIZE"])
+    if environ.get("SANDBOX_WALL_S"):
+        overrides["wall_s"] = float(environ["SANDBOX_WALL_S"])
+    return Limits(**overrides)
+
+
+def get_runner() -> Runner:
+    global _runner, _runner_pid
+    with _lock:
+        if _runner is None or _runner_pid != os.getpid():
+            # A runner inherited through fork() belongs to the parent process: leave it alone.
+            runner = Runner(
+                limits_from_environment(),
+                allow_unsafe=os.environ.get("SANDBOX_ALLOW_UNSAFE") == "1",
+            )
+            runner.start()
+            _runner, _runner_pid = runner, os.getpid()
+        return _runner
+
+
+@atexit.register
+def _close_runner() -> None:
+    if _runner is not None and _runner_pid == os.getpid():
+        _runner.close()

@@ -1,0 +1,228 @@
+"""Hostile jobs that prove the confinement holds.
+
+Each canary runs inside a confined child, tries one thing a hostile parser input (or a
+parser bug) could lead to, and reports whether it got through. The runner's self-test
+runs the ones in SELF_TEST at start-up and refuses to serve if any escapes; the tests
+in tests/sandbox/ run all of them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+LARGE_ALLOCATION_BYTES = 2**30
+ALIAS_BOMB = "a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+    f"a{level}: &a{level} [{', '.join([f'*a{level - 1}'] * 9)}]\n" for level in range(1, 9)
+)
+DEEP_NESTING = "[" * 200_000 + "]" * 200_000
+
+
+@dataclass(frozen=True)
+class Canary:
+    name: str
+    job: str
+    # Outcome statuses that prove containment; for "ok" the canary's own report decides.
+    contained_by: frozenset[str] = frozenset({"ok"})
+    args: dict[str, Any] = field(default_factory=dict)
+
+
+def _escaped(escaped: bool, detail: str) -> dict[str, Any]:
+    return {"escaped": escaped, "detail": detail}
+
+
+def alias_bomb(_args: dict[str, Any]) -> dict[str, Any]:
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    tree = yaml.load(ALIAS_BOMB, Loader=loader)  # noqa: S506 - a safe loader, chosen above
+    size = len(json.dumps(tree))
+    return _escaped(True, f"expanded the bomb to {size} bytes without hitting a limit")
+
+
+def deep_nesting(_args: dict[str, Any]) -> dict[str, Any]:
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        yaml.load(DEEP_NESTING, Loader=loader)  # noqa: S506
+    except (yaml.YAMLError, RecursionError, MemoryError, ValueError) as exc:
+        return _escaped(False, f"the parser gave up cleanly: {type(exc).__name__}")
+    return _escaped(False, "the parser coped with 200 000 levels")
+
+
+def large_allocation(_args: dict[str, Any]) -> dict[str, Any]:
+    try:
+        block = bytearray(LARGE_ALLOCATION_BYTES)
+    except MemoryError:
+        return _escaped(False, f"allocating {LARGE_ALLOCATION_BYTES // 2**20} MiB raised MemoryError")
+    block[-1] = 1
+    return _escaped(True, f"allocated {len(block) // 2**20} MiB")
+
+
+def fork(_args: dict[str, Any]) -> dict[str, Any]:
+    got_through = []
+    try:
+        pid = os.fork()
+    except OSError as exc:
+        pass_detail = f"fork refused ({exc.strerror})"
+    else:
+        if pid == 0:
+            os._exit(0)
+        os.waitpid(pid, 0)
+        got_through.append("fork")
+        pass_detail = ""
+    try:
+        thread = threading.Thread(target=lambda: None)
+        thread.start()
+        thread.join()
+        got_through.append("thread")
+    except RuntimeError:
+        pass
+    if got_through:
+        return _escaped(True, f"started a new process or thread: {', '.join(got_through)}")
+    return _escaped(False, pass_detail + "; thread refused")
+
+
+def file_write(_args: dict[str, Any]) -> dict[str, Any]:
+    name = f"sandbox-canary-{os.getpid()}"
+    written = []
+    for folder in (".", "/tmp", "/var/tmp", "/dev/shm"):  # noqa: S108 - the point of the test
+        path = os.path.join(folder, name)
+        try:
+            with open(path, "wb") as handle:
+                handle.write(b"x")
+        except OSError:
+            continue
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+        written.append(path)
+    if written:
+        return _escaped(True, f"wrote {', '.join(written)}")
+    return _escaped(False, "every write was refused")
+
+
+def network(args: dict[str, Any]) -> dict[str, Any]:
+    targets = [("127.0.0.1", args["local_port"])] if args.get("local_port") else []
+    targets.append(("1.1.1.1", 53))
+    reached = []
+    for host, port in targets:
+        try:
+            with socket.create_connection((host, port), timeout=1):
+                reached.append(f"{host}:{port}")
+        except OSError:
+            continue
+    interfaces = [name for _, name in socket.if_nameindex()]
+    if reached:
+        return _escaped(True, f"connected to {', '.join(reached)}; interfaces {interfaces}")
+    return _escaped(False, f"no connection; interfaces {interfaces}")
+
+
+def environment(_args: dict[str, Any]) -> dict[str, Any]:
+    if os.environ:
+        return _escaped(True, f"sees variables: {', '.join(sorted(os.environ)[:10])}")
+    return _escaped(False, "environment is empty")
+
+
+def secrets(_args: dict[str, Any]) -> dict[str, Any]:
+    readable = []
+    for path in ("/etc/shadow", "/proc/1/environ", f"/proc/{os.getppid()}/environ"):
+        try:
+            with open(path, "rb") as handle:
+                handle.read(1)
+        except OSError:
+            continue
+        readable.append(path)
+    if readable:
+        return _escaped(True, f"could read {', '.join(readable)}")
+    return _escaped(False, "shadow file and other processes' environments are unreadable")
+
+
+def inherited_fds(_args: dict[str, Any]) -> dict[str, Any]:
+    fds = sorted(int(fd) for fd in os.listdir("/proc/self/fd"))
+    targets = {fd: _readlink(f"/proc/self/fd/{fd}") for fd in fds}
+    # The descriptor listdir used is closed again by the time it is read back ("?").
+    extra = {fd: target for fd, target in targets.items() if fd > 3 and target != "?"}
+    std_ok = all(targets.get(fd) == "/dev/null" for fd in (0, 1, 2))
+    if extra or not std_ok:
+        return _escaped(True, f"open descriptors: {targets}")
+    return _escaped(False, "only /dev/null and the result pipe are open")
+
+
+def _readlink(path: str) -> str:
+    try:
+        return os.readlink(path)
+    except OSError:
+        return "?"
+
+
+# Canaries for the tests only: misbehaviour whose containment is a runner outcome.
+
+
+def ping(_args: dict[str, Any]) -> dict[str, Any]:
+    return {"escaped": False, "detail": "pong", "uid": os.getuid(), "cwd": os.getcwd()}
+
+
+def segfault(_args: dict[str, Any]) -> dict[str, Any]:
+    os.kill(os.getpid(), signal.SIGSEGV)
+    return _escaped(True, "survived SIGSEGV")
+
+
+def spin(_args: dict[str, Any]) -> dict[str, Any]:
+    while True:
+        pass
+
+
+def sleep(_args: dict[str, Any]) -> dict[str, Any]:
+    time.sleep(3600)
+    return _escaped(True, "woke up")
+
+
+def flood(_args: dict[str, Any]) -> dict[str, Any]:
+    chunk = b"x" * 65536
+    while True:
+        os.write(3, chunk)
+
+
+def big_result(_args: dict[str, Any]) -> dict[str, Any]:
+    return {"escaped": False, "detail": "x" * (8 * 2**20)}
+
+
+def recursion(_args: dict[str, Any]) -> dict[str, Any]:
+    def down(n: int) -> int:
+        return down(n + 1) + 1
+
+    return {"depth": down(0)}
+
+
+def error(_args: dict[str, Any]) -> dict[str, Any]:
+    raise ValueError("a bug in a job")
+
+
+def _canary(name: str, *contained_by: str) -> Canary:
+    statuses = frozenset(contained_by or ("ok",))
+    return Canary(name=name, job=f"{__name__}:{name}", contained_by=statuses)
+
+
+SELF_TEST = (
+    _canary("alias_bomb", "cpu_limit", "memory_limit", "timeout"),
+    _canary("deep_nesting", "ok", "crashed", "memory_limit", "cpu_limit"),
+    _canary("large_allocation", "ok", "memory_limit"),
+    _canary("fork"),
+    _canary("file_write"),
+    _canary("network"),
+    _canary("environment"),
+    _canary("secrets"),
+    _canary("inherited_fds"),
+)
+CANARIES = {canary.name: canary for canary in SELF_TEST} | {
+    name: _canary(name) for name in ("ping", "segfault", "spin", "sleep", "flood", "big_result", "recursion", "error")
+}

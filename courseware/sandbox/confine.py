@@ -1,0 +1,171 @@
+"""Confinement a freshly forked child applies to itself before it touches learner input.
+
+Runs in the zygote's child, never in the web process. Order matters: namespaces and the
+read-only remount need root, so they come before the switch to an unprivileged user,
+and the rlimits come before it too so the hard values can no longer be raised.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import resource
+import signal
+from dataclasses import dataclass, field
+
+NOBODY = 65534
+RESULT_FD = 3
+
+# <sys/mount.h>
+_MS_RDONLY = 1
+_MS_NOSUID = 2
+_MS_NODEV = 4
+_MS_NOEXEC = 8
+_MS_REMOUNT = 32
+_MS_NOATIME = 1024
+_MS_NODIRATIME = 2048
+_MS_BIND = 4096
+_MS_REC = 16384
+_MS_PRIVATE = 1 << 18
+_MS_RELATIME = 1 << 21
+_MS_STRICTATIME = 1 << 24
+_MOUNT_FLAGS = {
+    "nosuid": _MS_NOSUID,
+    "nodev": _MS_NODEV,
+    "noexec": _MS_NOEXEC,
+    "noatime": _MS_NOATIME,
+    "nodiratime": _MS_NODIRATIME,
+    "relatime": _MS_RELATIME,
+    "strictatime": _MS_STRICTATIME,
+}
+# <linux/prctl.h>
+_PR_SET_DUMPABLE = 4
+_PR_SET_NO_NEW_PRIVS = 38
+
+
+@dataclass(frozen=True)
+class ChildLimits:
+    cpu_s: int
+    cpu_hard_s: int
+    memory_bytes: int
+    open_files: int
+
+
+@dataclass
+class Confinement:
+    applied: list[str] = field(default_factory=list)
+    skipped: dict[str, str] = field(default_factory=dict)
+
+
+class ConfinementError(Exception):
+    pass
+
+
+def confine(limits: ChildLimits, workdir: str, result_fd: int) -> Confinement:
+    """Confine the calling process; raise ConfinementError if a mandatory step fails."""
+    done = Confinement()
+    os.setsid()
+    _reset_signals()
+    _keep_only_result_fd(result_fd)
+    _isolate_namespaces(done)
+    try:
+        os.chdir(workdir)
+        _set_rlimits(limits)
+        if os.getuid() == 0:
+            os.setgroups([])
+            os.setgid(NOBODY)
+            os.setuid(NOBODY)
+            done.applied.append("uid:nobody")
+        _prctl(_PR_SET_NO_NEW_PRIVS, 1)
+        _prctl(_PR_SET_DUMPABLE, 0)
+        os.environ.clear()
+    except OSError as exc:
+        raise ConfinementError(f"{type(exc).__name__}: {exc}") from exc
+    done.applied += ["rlimits", "environ:empty", f"cwd:{workdir}"]
+    return done
+
+
+def _reset_signals() -> None:
+    signal.set_wakeup_fd(-1)
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    # A write over RLIMIT_FSIZE should fail with EFBIG, not kill the child with SIGXFSZ.
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+
+
+def _keep_only_result_fd(result_fd: int) -> None:
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for std in (0, 1, 2):
+        os.dup2(devnull, std)
+    if result_fd != RESULT_FD:
+        os.dup2(result_fd, RESULT_FD, inheritable=False)
+    os.closerange(RESULT_FD + 1, 2**20)
+
+
+def _isolate_namespaces(done: Confinement) -> None:
+    flags = os.CLONE_NEWNET | os.CLONE_NEWNS
+    if os.getuid() != 0:
+        # Unprivileged: a user namespace grants the right to create the others, where allowed.
+        flags |= os.CLONE_NEWUSER
+    try:
+        os.unshare(flags)
+    except OSError as exc:
+        done.skipped["namespaces"] = f"unshare refused: {exc.strerror}"
+        return
+    done.applied.append("netns")
+    try:
+        _remount_everything_read_only()
+    except OSError as exc:
+        done.skipped["readonly-fs"] = str(exc)
+    else:
+        done.applied.append("readonly-fs")
+
+
+def _remount_everything_read_only() -> None:
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.mount.argtypes = [
+        ctypes.c_char_p,
+        ctypes.c_char_p,
+        ctypes.c_char_p,
+        ctypes.c_ulong,
+        ctypes.c_void_p,
+    ]
+
+    def mount(target: bytes, flags: int) -> None:
+        if libc.mount(None, target, None, flags, None) != 0:
+            err = ctypes.get_errno()
+            raise OSError(err, f"mount {target.decode(errors='replace')}: {os.strerror(err)}")
+
+    mount(b"/", _MS_REC | _MS_PRIVATE)
+    with open("/proc/self/mounts", "rb") as mounts:
+        entries = [line.split() for line in mounts]
+    failures = []
+    for entry in entries:
+        target = entry[1].replace(b"\\040", b" ")
+        options = entry[3].decode(errors="replace").split(",")
+        kept = sum(_MOUNT_FLAGS.get(opt, 0) for opt in options)
+        try:
+            mount(target, _MS_REMOUNT | _MS_BIND | _MS_RDONLY | kept)
+        except OSError as exc:
+            failures.append(str(exc))
+    if failures:
+        raise OSError("; ".join(failures[:3]))
+
+
+def _set_rlimits(limits: ChildLimits) -> None:
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_s, limits.cpu_hard_s))
+    resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))
+    resource.setrlimit(resource.RLIMIT_NOFILE, (limits.open_files, limits.open_files))
+    # Counted per user: effective because the child is (or becomes) an unprivileged user.
+    resource.setrlimit(resource.RLIMIT_NPROC, (0, 0))
+    resource.setrlimit(resource.RLIMIT_MEMLOCK, (0, 0))
+
+
+def _prctl(option: int, value: int) -> None:
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(option, value, 0, 0, 0) != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, f"prctl({option}): {os.strerror(err)}")
