@@ -26,6 +26,7 @@ class Trigger:
     file: str
     line: int | None
     source: str | None = None  # name of the queue, bucket, topic or API resource in the model
+    source_literal: str | None = None  # a physical name or ARN written as text (Serverless)
     partial_batch: bool | None = None  # ReportBatchItemFailures on a queue or stream mapping
     batch_size: int | None = None
     integration_timeout_ms: Setting | None = None

@@ -1,9 +1,140 @@
+"""A Serverless Framework service (serverless.yml) into the model.
+
+The framework's own defaults differ from AWS's: timeout 6 s and memorySize 1024 MB.
+`${...}` variables are left as opaque text; `resources.Resources` is CloudFormation.
+"""
+
 from __future__ import annotations
 
 from typing import Any
 
-from courseware.footguns.model import Application
+from courseware.footguns.formats.cfn_values import as_int, as_list, get, setting
+from courseware.footguns.formats.cloudformation import (
+    HTTP_API_LIMIT_S,
+    REST_API_LIMIT_S,
+    TemplateReader,
+)
+from courseware.footguns.formats.iam import statements_from_document
+from courseware.footguns.model import Application, Function, Setting, Trigger
+from courseware.footguns.parsers.nodes import LineDict, line_of
+
+FRAMEWORK_DEFAULT_TIMEOUT_S = 6
+FRAMEWORK_DEFAULT_MEMORY_MB = 1024
+
+_EVENT_KINDS = {
+    "http": "api",
+    "httpApi": "http_api",
+    "websocket": "api",
+    "alb": "alb",
+    "sqs": "sqs",
+    "stream": "stream",
+    "kafka": "stream",
+    "msk": "stream",
+    "s3": "s3",
+    "sns": "sns",
+    "schedule": "schedule",
+    "eventBridge": "events",
+    "cloudwatchEvent": "events",
+    "cloudwatchLog": "events",
+    "iot": "events",
+}
 
 
 def read_service(document: Any, file: str, app: Application) -> None:
-    return None
+    resources = get(document, "resources", "Resources")
+    template = LineDict(1)
+    if isinstance(resources, dict):
+        template["Resources"] = resources
+    reader = TemplateReader(template, file, "serverless", app)
+    reader.read()
+    provider = document.get("provider") if isinstance(document.get("provider"), dict) else {}
+    statements_raw = get(provider, "iam", "role", "statements")
+    if statements_raw is None:
+        statements_raw = provider.get("iamRoleStatements")
+    shared_statements = statements_from_document(
+        {"Statement": statements_raw}, file, reader.find_refs
+    )
+    functions = document.get("functions")
+    if not isinstance(functions, dict):
+        return
+    for name, config in functions.items():
+        if not isinstance(config, dict):
+            config = LineDict(line_of(functions, name) or 1)
+        function = Function(
+            str(name), file, line_of(functions, name), "serverless",
+            default_timeout=FRAMEWORK_DEFAULT_TIMEOUT_S, default_memory=FRAMEWORK_DEFAULT_MEMORY_MB,
+        )  # fmt: skip
+        _read_function(function, config, provider, file, reader)
+        function.statements.extend(shared_statements)
+        app.functions[function.name] = function
+
+
+def _either(config: dict, provider: dict, key: str, file: str) -> tuple[Setting | None, str]:
+    value = setting(config, key, file)
+    if value is not None:
+        return value, ""
+    value = setting(provider, key, file)
+    return value, ("from provider" if value is not None else "")
+
+
+def _read_function(
+    function: Function, config: dict, provider: dict, file: str, reader: TemplateReader
+) -> None:
+    function.runtime, _ = _either(config, provider, "runtime", file)
+    function.handler = setting(config, "handler", file)
+    function.timeout, function.timeout_note = _either(config, provider, "timeout", file)
+    function.memory, _ = _either(config, provider, "memorySize", file)
+    function.reserved_concurrency = setting(config, "reservedConcurrency", file)
+    function.provisioned_concurrency = setting(config, "provisionedConcurrency", file)
+    snap = setting(config, "snapStart", file)
+    if snap is not None and snap.value is True:
+        function.snap_start = Setting("PublishedVersions", file, snap.line)
+    for source in (provider, config):
+        variables = source.get("environment")
+        if isinstance(variables, dict):
+            for key, value in variables.items():
+                function.environment[key] = Setting(value, file, line_of(variables, key))
+    function.vpc, _ = _either(config, provider, "vpc", file)
+    function.dead_letter = setting(config, "onError", file)
+    on_failure = get(config, "destinations", "onFailure")
+    if on_failure is not None:
+        function.on_failure = Setting(on_failure, file, line_of(config.get("destinations"), "onFailure"))
+    retention, _ = _either(config, provider, "logRetentionInDays", file)
+    function.has_log_group = True  # the framework creates /aws/lambda/<name> itself
+    function.log_retention = retention
+    function.refs = reader.find_refs(config.get("environment")) | reader.find_refs(
+        provider.get("environment")
+    )
+    function.refs = {name: line_of(config) for name in function.refs}
+    if config.get("url"):
+        function.triggers.append(Trigger("function_url", file, line_of(config, "url")))
+    events = config.get("events")
+    for index, event in enumerate(as_list(events)):
+        if not isinstance(event, dict) or len(event) != 1:
+            continue
+        ((kind_name, options),) = event.items()
+        kind = _EVENT_KINDS.get(str(kind_name), "unknown")
+        line = line_of(events, index)
+        trigger = Trigger(kind, file, line)
+        if kind == "api":
+            trigger.limit_s = REST_API_LIMIT_S
+        elif kind == "http_api":
+            trigger.limit_s = HTTP_API_LIMIT_S
+        elif kind in ("sqs", "stream"):
+            arn = options.get("arn") if isinstance(options, dict) else options
+            sources = sorted(reader.find_refs(arn))
+            trigger.source = next(iter(sources), None)
+            trigger.source_literal = arn if isinstance(arn, str) else None
+            if isinstance(options, dict):
+                response = options.get("functionResponseType")
+                trigger.partial_batch = "ReportBatchItemFailures" in as_list(response)
+                trigger.batch_size = as_int(options.get("batchSize"))
+            else:
+                trigger.partial_batch = False
+        elif kind in ("s3", "sns"):
+            key = "bucket" if kind == "s3" else "topicName"
+            target = options.get(key, options.get("arn")) if isinstance(options, dict) else options
+            sources = sorted(reader.find_refs(target))
+            trigger.source = next(iter(sources), None)
+            trigger.source_literal = target if isinstance(target, str) else None
+        function.triggers.append(trigger)

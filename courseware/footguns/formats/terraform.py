@@ -1,9 +1,409 @@
+"""A folder of Terraform files (one module) into the model."""
+
 from __future__ import annotations
 
+import posixpath
+import re
 from typing import Any
 
-from courseware.footguns.model import Application
+from courseware.footguns.errors import ParseError
+from courseware.footguns.formats.cfn_values import as_int, as_list, get, items_with_lines
+from courseware.footguns.formats.iam import ADMIN_POLICIES
+from courseware.footguns.model import Application, DataStore, Function, Setting, Statement, Trigger
+from courseware.footguns.parsers.hcl import TfBlock, load_hcl_expression
+from courseware.footguns.parsers.json_lines import load_json
+from courseware.footguns.parsers.nodes import LineDict, line_of
+
+# resource addresses inside ${...} expressions; bounded classes, no nested quantifiers
+_ADDRESS = re.compile(r"\b((?:data\.)?aws_[a-z0-9_]{1,100}\.[A-Za-z0-9_-]{1,200})")
+_JSONENCODE = re.compile(r"^\$\{jsonencode\((.*)\)\}$", re.S)
+
+_STORE_KINDS = {
+    "aws_sqs_queue": "sqs",
+    "aws_s3_bucket": "s3",
+    "aws_sns_topic": "sns",
+    "aws_db_instance": "rds_instance",
+    "aws_rds_cluster": "rds_cluster",
+    "aws_db_proxy": "rds_proxy",
+    "aws_db_parameter_group": "rds_parameter_group",
+    "aws_rds_cluster_parameter_group": "rds_parameter_group",
+    "aws_kinesis_stream": "stream",
+    "aws_dynamodb_table": "table",
+    "aws_cloudwatch_log_group": "log_group",
+    "aws_api_gateway_rest_api": "api",
+    "aws_apigatewayv2_api": "http_api",
+}
+_STORE_SETTINGS = {
+    "visibility_timeout_seconds": "VisibilityTimeout",
+    "instance_class": "DBInstanceClass",
+    "engine": "Engine",
+    "retention_in_days": "RetentionInDays",
+    "name": "Name",
+    "parameter_group_name": "DBParameterGroupName",
+    "bucket": "BucketName",
+    "protocol_type": "ProtocolType",
+}
+_PRINCIPAL_KINDS = {
+    "apigateway.amazonaws.com": "api",
+    "s3.amazonaws.com": "s3",
+    "sns.amazonaws.com": "sns",
+    "events.amazonaws.com": "events",
+    "elasticloadbalancing.amazonaws.com": "alb",
+}
+
+
+def refs(value: Any) -> dict[str, int | None]:
+    found: dict[str, int | None] = {}
+    stack: list[tuple[Any, int | None]] = [(value, line_of(value))]
+    while stack:
+        item, line = stack.pop()
+        if isinstance(item, str):
+            if "${" in item:
+                for match in _ADDRESS.finditer(item):
+                    found.setdefault(match.group(1), line)
+        elif isinstance(item, dict):
+            stack.extend((v, line_of(item, k)) for k, v in item.items())
+        elif isinstance(item, list):
+            stack.extend((v, line_of(item, i)) for i, v in enumerate(item))
+    return found
+
+
+def _strip_module_path(value: str) -> str:
+    for prefix in ("${path.module}/", "${path.root}/", "./"):
+        value = value.removeprefix(prefix)
+    return value
+
+
+class ModuleReader:
+    def __init__(self, documents: list[tuple[str, list[TfBlock]]], folder: str, app: Application):
+        self.app = app
+        self.folder = folder
+        self.blocks: dict[str, tuple[str, TfBlock]] = {}
+        for path, blocks in documents:
+            for block in blocks:
+                if block.kind == "resource" and len(block.labels) == 2:
+                    self.blocks[".".join(block.labels)] = (path, block)
+                elif block.kind == "data" and len(block.labels) == 2:
+                    self.blocks["data." + ".".join(block.labels)] = (path, block)
+        self.role_statements: dict[str, list[Statement]] = {}
+
+    def of_type(self, kind: str) -> list[tuple[str, str, TfBlock]]:
+        return [
+            (address, path, block)
+            for address, (path, block) in self.blocks.items()
+            if block.kind == "resource" and block.labels[0] == kind
+        ]
+
+    def read(self) -> None:
+        for address, (path, block) in self.blocks.items():
+            if block.kind == "resource" and block.labels[0] in _STORE_KINDS:
+                self.add_store(address, path, block)
+        self.read_roles()
+        for address, path, block in self.of_type("aws_lambda_function"):
+            self.add_function(address, path, block)
+        for address, (path, block) in self.blocks.items():
+            if block.kind == "resource":
+                self.link(address, path, block)
+
+    def add_store(self, address: str, path: str, block: TfBlock) -> None:
+        store = DataStore(address, _STORE_KINDS[block.labels[0]], path, block.line)
+        for key, name in _STORE_SETTINGS.items():
+            if key in block.body:
+                store.settings[name] = Setting(block.body[key], path, line_of(block.body, key))
+        if store.kind == "rds_parameter_group":
+            for parameter, _ in items_with_lines(block.body.get("parameter")):
+                if get(parameter, "name") == "max_connections":
+                    value = get(parameter, "value")
+                    store.settings["max_connections"] = Setting(value, path, line_of(parameter))
+        store.refs = refs(block.body)
+        self.app.stores[address] = store
+
+    # -- IAM --------------------------------------------------------------------------------
+
+    def policy_statements(self, value: Any, path: str, line: int | None) -> list[Statement]:
+        if not isinstance(value, str):
+            return []
+        encoded = _JSONENCODE.match(value)
+        if encoded:
+            document = load_hcl_expression(encoded.group(1), line or 1)
+            return self.document_statements(document, path)
+        for address in refs(value):
+            if address.startswith("data.aws_iam_policy_document."):
+                entry = self.blocks.get(address)
+                if entry is not None:
+                    return self.policy_document_statements(*entry)
+        if value.lstrip().startswith("{"):
+            try:
+                document = load_json(value)
+            except ParseError:
+                return []
+            return self.document_statements(document, path, (line or 1) - 1)
+        return []
+
+    def document_statements(self, document: Any, path: str, offset: int = 0) -> list[Statement]:
+        statements = []
+        for statement, line in items_with_lines(get(document, "Statement")):
+            if not isinstance(statement, dict):
+                continue
+            key = "Action" if "Action" in statement else "NotAction"
+            actions = [a for a in as_list(statement.get(key)) if isinstance(a, str)]
+            if key == "NotAction":
+                actions = ["*"]
+            resources = as_list(statement.get("Resource"))
+            statements.append(
+                Statement(
+                    file=path,
+                    line=(line or 0) + offset,
+                    effect=str(statement.get("Effect", "Allow")),
+                    actions=actions,
+                    resources=resources,
+                    refs=set(refs(resources)),
+                    actions_line=(line_of(statement, key) or 0) + offset,
+                )
+            )
+        return statements
+
+    def policy_document_statements(self, path: str, block: TfBlock) -> list[Statement]:
+        statements = []
+        for statement, line in items_with_lines(block.body.get("statement")):
+            if not isinstance(statement, dict):
+                continue
+            key = "actions" if "actions" in statement else "not_actions"
+            actions = [a for a in as_list(statement.get(key)) if isinstance(a, str)]
+            if key == "not_actions":
+                actions = ["*"]
+            resources = as_list(statement.get("resources"))
+            statements.append(
+                Statement(
+                    file=path,
+                    line=line,
+                    effect=str(statement.get("effect", "Allow")),
+                    actions=actions,
+                    resources=resources,
+                    refs=set(refs(resources)),
+                    actions_line=line_of(statement, key),
+                )
+            )
+        return statements
+
+    def managed(self, arn: Any, path: str, line: int | None) -> list[Statement]:
+        if isinstance(arn, str) and arn.rsplit("/", 1)[-1] in ADMIN_POLICIES:
+            return [
+                Statement(path, line, "Allow", ["*"], ["*"], set(), actions_line=line, template=arn)
+            ]
+        for address in refs(arn):
+            entry = self.blocks.get(address)
+            if entry is not None and entry[1].labels[0] == "aws_iam_policy":
+                policy_path, policy = entry
+                return self.policy_statements(
+                    policy.body.get("policy"), policy_path, line_of(policy.body, "policy")
+                )
+        return []
+
+    def read_roles(self) -> None:
+        for address, path, block in self.of_type("aws_iam_role"):
+            statements = self.role_statements.setdefault(address, [])
+            for inline, _ in items_with_lines(block.body.get("inline_policy")):
+                statements.extend(
+                    self.policy_statements(get(inline, "policy"), path, line_of(inline, "policy"))
+                )
+            for arn, line in items_with_lines(block.body.get("managed_policy_arns")):
+                statements.extend(self.managed(arn, path, line))
+        for _address, path, block in self.of_type("aws_iam_role_policy"):
+            for role in self.role_addresses(block.body.get("role")):
+                self.role_statements.setdefault(role, []).extend(
+                    self.policy_statements(
+                        block.body.get("policy"), path, line_of(block.body, "policy")
+                    )
+                )
+        for kind in ("aws_iam_role_policy_attachment", "aws_iam_policy_attachment"):
+            for _address, path, block in self.of_type(kind):
+                arn = block.body.get("policy_arn")
+                statements = self.managed(arn, path, line_of(block.body, "policy_arn"))
+                for role in self.role_addresses(block.body.get("role", block.body.get("roles"))):
+                    self.role_statements.setdefault(role, []).extend(statements)
+
+    def role_addresses(self, value: Any) -> list[str]:
+        found = [a for a in refs(value) if a.startswith("aws_iam_role.")]
+        if not found:
+            for literal in as_list(value):
+                for address, _path, block in self.of_type("aws_iam_role"):
+                    if block.body.get("name") == literal:
+                        found.append(address)
+        return found
+
+    # -- functions --------------------------------------------------------------------------
+
+    def add_function(self, address: str, path: str, block: TfBlock) -> None:
+        body = block.body
+        function = Function(address, path, block.line, "terraform")
+
+        def setting(key: str) -> Setting | None:
+            if key not in body:
+                return None
+            return Setting(body[key], path, line_of(body, key))
+
+        function.runtime = setting("runtime")
+        function.handler = setting("handler")
+        function.timeout = setting("timeout")
+        function.memory = setting("memory_size")
+        reserved = setting("reserved_concurrent_executions")
+        if reserved is not None and as_int(reserved.value) != -1:
+            function.reserved_concurrency = reserved
+        function.code_path = self.code_path(body, path)
+        snap = get(as_list(body.get("snap_start"))[:1] or [None], 0)
+        if isinstance(snap, dict):
+            function.snap_start = Setting(snap.get("apply_on"), path, line_of(snap))
+        environment = get(as_list(body.get("environment"))[:1] or [None], 0)
+        variables = get(environment, "variables")
+        if isinstance(variables, dict):
+            for key, value in variables.items():
+                function.environment[key] = Setting(value, path, line_of(variables, key))
+        vpc = body.get("vpc_config")
+        if vpc:
+            function.vpc = Setting(vpc, path, line_of(body, "vpc_config"))
+        dead_letter = get(as_list(body.get("dead_letter_config"))[:1] or [None], 0)
+        if isinstance(dead_letter, dict) and dead_letter.get("target_arn"):
+            function.dead_letter = Setting(dead_letter, path, line_of(dead_letter))
+        function.refs = refs({k: v for k, v in body.items() if k != "role"})
+        for role in self.role_addresses(body.get("role")):
+            function.statements.extend(self.role_statements.get(role, []))
+        if body.get("function_url"):
+            function.triggers.append(Trigger("function_url", path, line_of(body, "function_url")))
+        self.app.functions[address] = function
+
+    def code_path(self, body: LineDict, path: str) -> Setting | None:
+        for key in ("source_dir", "filename"):
+            value = body.get(key)
+            if not isinstance(value, str):
+                continue
+            for address in refs(value):
+                entry = self.blocks.get(address)
+                if entry is not None and entry[1].labels[0] == "archive_file":
+                    archive = entry[1].body
+                    source = archive.get("source_dir")
+                    if isinstance(source, str):
+                        return Setting(_strip_module_path(source), path, line_of(body, key))
+                    single = archive.get("source_file")
+                    if isinstance(single, str):
+                        folder = posixpath.dirname(_strip_module_path(single))
+                        return Setting(folder or ".", path, line_of(body, key))
+            if "${" not in value and not value.endswith(".zip"):
+                return Setting(_strip_module_path(value), path, line_of(body, key))
+        return None
+
+    def functions_in(self, value: Any) -> list[Function]:
+        found = []
+        for address in refs(value):
+            if address in self.app.functions:
+                found.append(self.app.functions[address])
+            elif address.startswith(("aws_lambda_alias.", "aws_lambda_function_url.")):
+                entry = self.blocks.get(address)
+                if entry is not None:
+                    found.extend(self.functions_in(entry[1].body.get("function_name")))
+        if not found and isinstance(value, str) and "${" not in value:
+            for function_address, (_path, block) in self.blocks.items():
+                if function_address in self.app.functions and block.body.get("function_name") == value:
+                    found.append(self.app.functions[function_address])
+        return found
+
+    def link(self, address: str, path: str, block: TfBlock) -> None:
+        kind = block.labels[0]
+        body = block.body
+        line = block.line
+        if kind == "aws_lambda_event_source_mapping":
+            sources = sorted(refs(body.get("event_source_arn")))
+            source = next((s for s in sources if s in self.app.stores), None)
+            store = self.app.stores.get(source) if source else None
+            is_queue = store.kind == "sqs" if store else "starting_position" not in body
+            for function in self.functions_in(body.get("function_name")):
+                trigger = Trigger("sqs" if is_queue else "stream", path, line, source=source)
+                trigger.partial_batch = "ReportBatchItemFailures" in as_list(
+                    body.get("function_response_types")
+                )
+                trigger.batch_size = as_int(body.get("batch_size"))
+                function.triggers.append(trigger)
+        elif kind == "aws_lambda_provisioned_concurrency_config":
+            count = body.get("provisioned_concurrent_executions")
+            for function in self.functions_in(body.get("function_name")):
+                function.provisioned_concurrency = Setting(count, path, line)
+        elif kind == "aws_lambda_function_event_invoke_config":
+            config = get(as_list(body.get("destination_config"))[:1] or [None], 0)
+            on_failure = get(as_list(get(config, "on_failure"))[:1] or [None], 0)
+            if isinstance(on_failure, dict) and on_failure.get("destination"):
+                for function in self.functions_in(body.get("function_name")):
+                    function.on_failure = Setting(on_failure, path, line_of(on_failure))
+        elif kind == "aws_lambda_permission":
+            trigger_kind = _PRINCIPAL_KINDS.get(str(body.get("principal")))
+            if trigger_kind is not None:
+                sources = sorted(refs(body.get("source_arn")))
+                for function in self.functions_in(body.get("function_name")):
+                    trigger = Trigger(trigger_kind, path, line, source=next(iter(sources), None))
+                    if trigger_kind == "api":
+                        trigger.limit_s = self.api_limit(sources)
+                    function.triggers.append(trigger)
+        elif kind == "aws_lambda_function_url":
+            for function in self.functions_in(body.get("function_name")):
+                function.triggers.append(Trigger("function_url", path, line))
+        elif kind == "aws_api_gateway_integration":
+            for function in self.functions_in(body.get("uri")):
+                trigger = Trigger("api", path, line, limit_s=29)
+                if "timeout_milliseconds" in body:
+                    trigger.integration_timeout_ms = Setting(
+                        body["timeout_milliseconds"], path, line_of(body, "timeout_milliseconds")
+                    )
+                function.triggers.append(trigger)
+        elif kind == "aws_apigatewayv2_integration":
+            for function in self.functions_in(body.get("integration_uri")):
+                trigger = Trigger("http_api", path, line, limit_s=30)
+                if "timeout_milliseconds" in body:
+                    trigger.integration_timeout_ms = Setting(
+                        body["timeout_milliseconds"], path, line_of(body, "timeout_milliseconds")
+                    )
+                function.triggers.append(trigger)
+        elif kind == "aws_lb_target_group_attachment":
+            for function in self.functions_in(body.get("target_id")):
+                function.triggers.append(Trigger("alb", path, line))
+        elif kind == "aws_s3_bucket_notification":
+            buckets = sorted(refs(body.get("bucket")))
+            for item, item_line in items_with_lines(body.get("lambda_function")):
+                for function in self.functions_in(get(item, "lambda_function_arn")):
+                    function.triggers.append(
+                        Trigger("s3", path, item_line, source=next(iter(buckets), None))
+                    )
+        elif kind == "aws_sns_topic_subscription" and body.get("protocol") == "lambda":
+            topics = sorted(refs(body.get("topic_arn")))
+            for function in self.functions_in(body.get("endpoint")):
+                function.triggers.append(Trigger("sns", path, line, source=next(iter(topics), None)))
+        elif kind == "aws_cloudwatch_event_target":
+            rules = [a for a in refs(body.get("rule")) if a in self.blocks]
+            schedule = any("schedule_expression" in self.blocks[r][1].body for r in rules)
+            for function in self.functions_in(body.get("arn")):
+                function.triggers.append(Trigger("schedule" if schedule else "events", path, line))
+        elif kind == "aws_cloudwatch_log_group":
+            self.link_log_group(address, body)
+
+    def api_limit(self, sources: list[str]) -> int:
+        for source in sources:
+            store = self.app.stores.get(source)
+            if store is not None and store.kind == "http_api":
+                protocol = store.settings.get("ProtocolType")
+                if protocol is None or protocol.value == "HTTP":
+                    return 30
+        return 29
+
+    def link_log_group(self, address: str, body: LineDict) -> None:
+        name = body.get("name")
+        if not isinstance(name, str) or "/aws/lambda/" not in name:
+            return
+        targets = self.functions_in(name)
+        if not targets:
+            targets = self.functions_in(name.split("/aws/lambda/", 1)[1])
+        store = self.app.stores[address]
+        for function in targets:
+            function.has_log_group = True
+            function.log_retention = store.settings.get("RetentionInDays")
 
 
 def read_module(documents: list[tuple[str, Any]], folder: str, app: Application) -> None:
-    return None
+    ModuleReader(documents, folder, app).read()

@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+
+from courseware.footguns.model import Application
+from courseware.footguns.rules.base import Context, Hit, Rule
+
+_D = datetime.date
+# Deprecation dates from reference/lambda-facts.md §10 (AWS runtimes page, mirrored by
+# tflint-ruleset-aws). None: deprecated long before that table; no date is claimed.
+DEPRECATIONS: dict[str, datetime.date | None] = {
+    "nodejs14.x": _D(2023, 12, 4),
+    "nodejs16.x": _D(2024, 6, 12),
+    "nodejs18.x": _D(2025, 9, 1),
+    "nodejs20.x": _D(2026, 4, 30),
+    "python3.7": _D(2023, 12, 4),
+    "python3.8": _D(2024, 10, 14),
+    "python3.9": _D(2025, 12, 15),
+    "python3.10": _D(2026, 6, 30),
+    "python3.11": _D(2026, 6, 30),
+    "java8": _D(2024, 1, 8),
+    "go1.x": _D(2024, 1, 8),
+    "provided": _D(2024, 1, 8),
+    "dotnet6": _D(2024, 11, 12),
+    "dotnet8": _D(2026, 11, 10),
+    "nodejs": None,
+    "nodejs4.3": None,
+    "nodejs6.10": None,
+    "nodejs8.10": None,
+    "nodejs10.x": None,
+    "nodejs12.x": None,
+    "python2.7": None,
+    "python3.6": None,
+    "dotnetcore1.0": None,
+    "dotnetcore2.0": None,
+    "dotnetcore2.1": None,
+    "dotnetcore3.1": None,
+    "ruby2.5": None,
+}
+WARN_AHEAD = datetime.timedelta(days=180)
+
+
+def check(app: Application, context: Context) -> Iterator[Hit]:
+    for function in app.functions.values():
+        runtime = function.runtime_name
+        if runtime is None or runtime not in DEPRECATIONS or function.runtime is None:
+            continue
+        date = DEPRECATIONS[runtime]
+        severity = None
+        if date is None:
+            when = "is deprecated"
+        elif date <= context.today:
+            when = f"was deprecated on {date.isoformat()}"
+        elif date - context.today <= WARN_AHEAD:
+            when = f"will be deprecated on {date.isoformat()}"
+            severity = "info"
+        else:
+            continue
+        yield Hit(
+            file=function.runtime.file,
+            line=function.runtime.line,
+            resource=function.name,
+            severity=severity,
+            message=(
+                f"Function {function.name} uses runtime {runtime}, which {when}. A deprecated "
+                "runtime gets no security patches, and AWS then blocks creating and later "
+                "updating functions on it, so an urgent fix can fail to deploy."
+            ),
+            fix=(
+                "Move to a supported runtime of the same language (for example python3.13, "
+                "nodejs22.x, java21 or dotnet10), test, and redeploy."
+            ),
+        )
+
+
+RULE = Rule(
+    id="aws-lambda/deprecated-runtime",
+    footgun="aws-lambda/deprecated-runtime",
+    severity="error",
+    summary="A function on a runtime past (or near) its deprecation date.",
+    formats=("sam", "cloudformation", "terraform", "serverless"),
+    check=check,
+)

@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from courseware.footguns.model import Application
+from courseware.footguns.rules.base import Context, Hit, Rule
+
+_SECRET_NAME = re.compile(
+    r"(?i)(password|passwd|pwd|secret|token|api_?key|apikey|private_?key|credential|access_?key)"
+)
+# Names that hold a pointer to a secret rather than the secret itself.
+_POINTER_NAME = re.compile(r"(?i)(_arn|_name|_id|_param|_parameter|_path|_ref|_url)$")
+_KNOWN_SECRET = re.compile(r"AKIA[0-9A-Z]{16}|-----BEGIN [A-Z ]{0,40}PRIVATE KEY-----")
+_NOT_SECRET_VALUES = frozenset({"", "true", "false", "yes", "no", "none", "null", "changeme"})
+MAX_NAME = 256
+MAX_VALUE = 4096
+
+
+def _is_literal_secret(name: str, value: object) -> bool:
+    if not isinstance(value, str) or len(value) > MAX_VALUE:
+        return False
+    if _KNOWN_SECRET.search(value):
+        return True
+    if len(name) > MAX_NAME or not _SECRET_NAME.search(name) or _POINTER_NAME.search(name):
+        return False
+    text = value.strip()
+    if text.lower() in _NOT_SECRET_VALUES or text.isdigit():
+        return False
+    # references resolved elsewhere: Terraform/Serverless expressions, dynamic references, ARNs
+    return not text.startswith(("${", "{{resolve:", "arn:", "/", "ssm:", "secretsmanager:"))
+
+
+def check(app: Application, context: Context) -> Iterator[Hit]:
+    seen = set()
+    for function in app.functions.values():
+        for name, setting in function.environment.items():
+            if not _is_literal_secret(str(name), setting.value):
+                continue
+            if (setting.file, setting.line, name) in seen:
+                continue
+            seen.add((setting.file, setting.line, name))
+            yield Hit(
+                file=setting.file,
+                line=setting.line,
+                resource=function.name,
+                message=(
+                    f"Environment variable {name} of function {function.name} holds a literal "
+                    "secret. Anyone who can read the function's configuration (console, API, "
+                    "the template in git, Terraform state) can read it, it shows up in logs and "
+                    "screenshots, and rotating it means a redeploy."
+                ),
+                fix=(
+                    "Store the secret in Secrets Manager or SSM Parameter Store (SecureString), "
+                    "put only its name or ARN in the environment, allow the role to read it, and "
+                    "fetch and cache it when the function starts."
+                ),
+            )
+
+
+RULE = Rule(
+    id="aws-lambda/secret-in-environment",
+    footgun="aws-lambda/secrets-in-environment-variables",
+    severity="error",
+    summary="A literal secret in a function's environment variables.",
+    formats=("sam", "cloudformation", "terraform", "serverless"),
+    check=check,
+)

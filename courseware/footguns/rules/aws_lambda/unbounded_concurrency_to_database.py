@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from courseware.footguns.model import Application, DataStore
+from courseware.footguns.rules.aws_lambda._facts import as_int
+from courseware.footguns.rules.base import Context, Hit, Rule
+
+_GIB = 1024**3
+# Nominal memory of common instance classes, in GiB.
+_CLASS_MEMORY_GIB = {
+    "db.t3.micro": 1, "db.t3.small": 2, "db.t3.medium": 4, "db.t3.large": 8,
+    "db.t4g.micro": 1, "db.t4g.small": 2, "db.t4g.medium": 4, "db.t4g.large": 8,
+    "db.m5.large": 8, "db.m5.xlarge": 16, "db.m6g.large": 8, "db.m6g.xlarge": 16,
+    "db.m7g.large": 8, "db.r5.large": 16, "db.r6g.large": 16, "db.r7g.large": 16,
+}  # fmt: skip
+# Default max_connections formulas (reference/lambda-facts.md §6): PostgreSQL
+# DBInstanceClassMemory/9531392, MySQL and MariaDB DBInstanceClassMemory/12582880.
+_DIVISORS = {"postgres": 9_531_392, "mysql": 12_582_880}
+
+
+def _family(engine: object) -> str | None:
+    if not isinstance(engine, str):
+        return None
+    if "postgres" in engine:
+        return "postgres"
+    if "mysql" in engine or "mariadb" in engine:
+        return "mysql"
+    return None
+
+
+def capacity(app: Application, database: DataStore) -> tuple[int, str] | None:
+    group = database.settings.get("DBParameterGroupName")
+    if group is not None:
+        for name in database.refs:
+            store = app.stores.get(name)
+            if store is not None and store.kind == "rds_parameter_group":
+                explicit = store.settings.get("max_connections")
+                value = as_int(explicit.value) if explicit is not None else None
+                if value is not None:
+                    return value, "its parameter group sets max_connections"
+    instance_class = database.settings.get("DBInstanceClass")
+    engine = database.settings.get("Engine")
+    family = _family(engine.value if engine else None)
+    memory = _CLASS_MEMORY_GIB.get(instance_class.value) if instance_class else None
+    if family is None or memory is None:
+        return None
+    estimate = min(memory * _GIB // _DIVISORS[family], 5000)
+    return estimate, f"a {instance_class.value} allows about {estimate} connections by default"
+
+
+def check(app: Application, context: Context) -> Iterator[Hit]:
+    for function in app.functions.values():
+        targets = [app.stores[name] for name in function.refs if name in app.stores]
+        direct = [s for s in targets if s.kind in ("rds_instance", "rds_cluster")]
+        through_proxy = any(s.kind == "rds_proxy" for s in targets)
+        facts = function.handler_facts
+        code_connects = bool(facts and (facts.db_connects_in_handler or facts.db_connects_outside))
+        if not direct and not (code_connects and not through_proxy):
+            continue
+        what = f"database {direct[0].name}" if direct else "a database (its handler opens a connection)"
+        reserved = function.reserved_concurrency
+        if reserved is None:
+            yield Hit(
+                file=function.file,
+                line=function.line,
+                resource=function.name,
+                message=(
+                    f"Function {function.name} connects to {what} directly, without RDS Proxy, "
+                    "and has no reserved concurrency. Every concurrent execution environment "
+                    "holds its own connection, and Lambda can add a thousand environments in "
+                    "seconds, so a traffic spike exhausts max_connections and takes the database "
+                    "down for everyone."
+                ),
+                fix=(
+                    "Put RDS Proxy between the function and the database, and cap the function "
+                    "with reserved concurrency (ReservedConcurrentExecutions / "
+                    "reserved_concurrent_executions / reservedConcurrency) below what the "
+                    "database can accept."
+                ),
+            )
+            continue
+        cap = as_int(reserved.value)
+        for database in direct:
+            known = capacity(app, database)
+            if cap is None or known is None or cap <= known[0]:
+                continue
+            yield Hit(
+                file=reserved.file,
+                line=reserved.line,
+                resource=function.name,
+                message=(
+                    f"Function {function.name} may run {cap} copies at once, each with its own "
+                    f"connection to {database.name}, but {known[1]} ({known[0]}). At peak the "
+                    "database refuses connections and every request fails."
+                ),
+                fix=(
+                    f"Lower the reserved concurrency below {known[0]} (leaving room for other "
+                    "clients), or put RDS Proxy in front of the database to pool connections."
+                ),
+            )
+
+
+RULE = Rule(
+    id="aws-lambda/unbounded-concurrency-to-database",
+    footgun="aws-lambda/unbounded-concurrency",
+    severity="error",
+    summary="A function reaching RDS directly with no (or too large a) concurrency cap.",
+    formats=("sam", "cloudformation", "terraform", "serverless"),
+    check=check,
+)
