@@ -19,7 +19,7 @@ install: $(BIN)/.installed
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput --skip-checks
-	$(BIN)/python manage.py createcachetable --skip-checks
+	$(BIN)/python manage.py createcachetable
 
 demo: migrate
 	$(BIN)/python manage.py demo_setup
