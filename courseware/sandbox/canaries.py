@@ -196,6 +196,10 @@ def big_result(_args: dict[str, Any]) -> dict[str, Any]:
     return {"escaped": False, "detail": "x" * (8 * 2**20)}
 
 
+def memory_bomb(_args: dict[str, Any]) -> dict[str, Any]:
+    return {"size": len(b"x" * 2**31)}
+
+
 def recursion(_args: dict[str, Any]) -> dict[str, Any]:
     def down(n: int) -> int:
         return down(n + 1) + 1
@@ -214,7 +218,7 @@ def _canary(name: str, *contained_by: str) -> Canary:
 
 SELF_TEST = (
     _canary("alias_bomb", "cpu_limit", "memory_limit", "timeout"),
-    _canary("deep_nesting", "ok", "crashed", "memory_limit", "cpu_limit"),
+    _canary("deep_nesting", "ok", "crashed", "memory_limit", "cpu_limit", "timeout"),
     _canary("large_allocation", "ok", "memory_limit"),
     _canary("fork"),
     _canary("file_write"),
@@ -224,5 +228,6 @@ SELF_TEST = (
     _canary("inherited_fds"),
 )
 CANARIES = {canary.name: canary for canary in SELF_TEST} | {
-    name: _canary(name) for name in ("ping", "segfault", "spin", "sleep", "flood", "big_result", "recursion", "error")
+    name: _canary(name)
+    for name in ("ping", "segfault", "spin", "sleep", "flood", "big_result", "memory_bomb", "recursion", "error")
 }

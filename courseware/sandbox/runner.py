@@ -171,9 +171,14 @@ class Runner:
             if not _usable_path(path):
                 return {}, messages.bad_path(str(path))
             try:
-                data = text.encode() if isinstance(text, str) else bytes(text)
-                data.decode()
-            except (UnicodeError, TypeError):
+                if isinstance(text, str):
+                    data = text.encode()
+                elif isinstance(text, bytes | bytearray):
+                    data = bytes(text)
+                    data.decode()
+                else:
+                    return {}, messages.not_text(path)
+            except UnicodeError:
                 return {}, messages.not_text(path)
             if len(data) > scan.max_file_bytes:
                 return {}, messages.file_too_big(path, len(data), scan.max_file_bytes)
@@ -230,8 +235,9 @@ class Runner:
 
     def self_test(self) -> SelfTestReport:
         started = time.monotonic()
-        # A lower CPU limit proves the same mechanism and keeps start-up short.
-        limits = replace(self.limits, cpu_s=1, cpu_hard_s=2, wall_s=min(self.limits.wall_s, 4.0))
+        # A lower CPU limit proves the same mechanism and keeps start-up short; the wall
+        # clock stays above the hard CPU limit so that each limit shows as itself.
+        limits = replace(self.limits, cpu_s=1, cpu_hard_s=2, wall_s=3.0)
         with ThreadPoolExecutor(max_workers=2, thread_name_prefix="sandbox-self-test") as pool:
             futures = [pool.submit(self._judge_canary, canary, limits) for canary in canaries.SELF_TEST]
             results = [_prescan_canary(self.limits)] + [future.result() for future in futures]

@@ -1,0 +1,179 @@
+"""Admission, input caps, the self-test gate and the life cycle of courseware.sandbox.runner."""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from dataclasses import replace
+
+import pytest
+
+import courseware.sandbox as sandbox
+from courseware.sandbox import Limits, Runner, RunnerUnavailable, get_runner
+
+FAST = Limits(cpu_s=1, cpu_hard_s=2, wall_s=2.5, pool_size=2, queue_wait_s=0.0)
+
+SAM_WITHOUT_TIMEOUT = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Worker:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      MemorySize: 1024
+"""
+
+
+def test_a_clean_check_returns_the_engine_report(runner):
+    outcome = runner.check({"template.yaml": SAM_WITHOUT_TIMEOUT}, learner_key="lena")
+    assert outcome.status == "ok", outcome.detail
+    assert outcome.counts_as_attempt
+    assert outcome.report["version"] == 1
+    found = {(f["rule"], f["line"]) for f in outcome.report["files"][0]["findings"]}
+    assert ("aws-lambda/default-timeout", 4) in found
+    assert outcome.message.startswith("Checked:")
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ({}, "nothing to check"),
+        ({f"f{i}.yaml": "a: 1" for i in range(21)}, "at most 20"),
+        ({"template.yaml": "a" * (256 * 1024 + 1)}, "per file"),
+        ({f"f{i}.yaml": "#" * (200 * 1024) for i in range(6)}, "in total"),
+        ({"../etc/passwd": "a: 1"}, "not a usable file name"),
+        ({"/etc/passwd": "a: 1"}, "not a usable file name"),
+        ({"template.yaml": "\ud800"}, "not valid UTF-8"),
+        ({"template.yaml": 42}, "not valid UTF-8"),
+    ],
+)
+def test_bad_input_is_rejected_before_any_child(runner, files, expected):
+    outcome = runner.check(files, learner_key="caps")
+    assert outcome.status == "rejected"
+    assert expected in outcome.message
+    assert outcome.duration_ms < 50
+
+
+def test_busy_when_pool_is_full(sleeping_checks):
+    with Runner(replace(FAST, pool_size=1, wall_s=1.5)) as runner:
+        first = _in_background(runner, "ada")
+        _wait_until_running(runner)
+        outcome = runner.check({"template.yaml": "a: 1"}, learner_key="grace")
+        assert outcome.status == "busy"
+        assert outcome.retry_after_s >= 1
+        assert not outcome.counts_as_attempt
+        first.join()
+        assert first.outcome.status == "timeout"
+    assert runner.check({"template.yaml": "a: 1"}, learner_key="grace").status == "crashed"
+
+
+def test_one_check_per_learner(runner, sleeping_checks):
+    first = _in_background(runner, "ada")
+    _wait_until_running(runner)
+    same = runner.check({"template.yaml": "a: 1"}, learner_key="ada")
+    assert same.status == "busy"
+    assert "previous check" in same.message
+    assert 1 <= same.retry_after_s <= math.ceil(runner.limits.wall_s)
+    other = runner.check({"template.yaml": "a: 1"}, learner_key="grace")
+    assert other.status == "timeout"  # another learner still gets the second slot
+    first.join()
+
+
+def test_a_slot_frees_up_within_the_queue_wait(sleeping_checks):
+    limits = replace(FAST, pool_size=1, wall_s=0.5, queue_wait_s=3.0)
+    with Runner(limits) as runner:
+        first = _in_background(runner, "ada")
+        _wait_until_running(runner)
+        assert runner.check({"template.yaml": "a: 1"}, learner_key="grace").status == "timeout"
+        first.join()
+
+
+def test_start_refuses_when_a_canary_escapes():
+    # Above the canary's 1 GiB allocation the memory limit no longer contains it.
+    limits = Limits(cpu_s=1, cpu_hard_s=2, wall_s=2.5, memory_bytes=2 * 2**30)
+    runner = Runner(limits)
+    with pytest.raises(RunnerUnavailable) as refused:
+        runner.start()
+    assert refused.value.escaped == ("large_allocation",)
+    assert "large_allocation" in str(refused.value)
+    assert runner.zygote_pid is None
+
+
+def test_allow_unsafe_serves_anyway_and_says_what_escaped():
+    limits = Limits(cpu_s=1, cpu_hard_s=2, wall_s=2.5, memory_bytes=2 * 2**30)
+    with Runner(limits, allow_unsafe=True) as runner:
+        report = runner.last_self_test
+        assert not report.contained
+        assert report.escaped == ("large_allocation",)
+        assert runner.check({"template.yaml": SAM_WITHOUT_TIMEOUT}, learner_key="x").status == "ok"
+
+
+def test_self_test_contains_every_canary(runner):
+    report = runner.self_test()
+    names = [canary.name for canary in report.canaries]
+    assert names == [
+        "prescan",
+        "alias_bomb",
+        "deep_nesting",
+        "large_allocation",
+        "fork",
+        "file_write",
+        "network",
+        "environment",
+        "secrets",
+        "inherited_fds",
+    ]
+    assert report.contained, [c for c in report.canaries if not c.contained]
+    assert report.engine.startswith("engine warm")
+
+
+def test_check_before_start_is_unavailable_not_an_error():
+    outcome = Runner(FAST).check({"template.yaml": "a: 1"}, learner_key="x")
+    assert outcome.status == "crashed"
+    assert not outcome.counts_as_attempt
+
+
+def test_get_runner_is_one_runner_configured_from_the_environment(monkeypatch):
+    monkeypatch.setenv("SANDBOX_POOL_SIZE", "1")
+    monkeypatch.setenv("SANDBOX_WALL_S", "2.5")
+    monkeypatch.setattr(sandbox, "_runner", None)
+    try:
+        first = get_runner()
+        assert get_runner() is first
+        assert first.limits.pool_size == 1
+        assert first.limits.wall_s == 2.5
+        assert first.allow_unsafe is False
+    finally:
+        if sandbox._runner is not None:
+            sandbox._runner.close()
+
+
+def test_limits_keep_cpu_soft_below_hard():
+    with pytest.raises(ValueError, match="below cpu_hard_s"):
+        Limits(cpu_s=3, cpu_hard_s=3)
+    assert Limits().pool_size >= 1
+
+
+class _Background(threading.Thread):
+    def __init__(self, runner: Runner, learner: str) -> None:
+        super().__init__()
+        self.runner, self.learner, self.outcome = runner, learner, None
+
+    def run(self) -> None:
+        self.outcome = self.runner.check({"template.yaml": "a: 1"}, learner_key=self.learner)
+
+
+def _in_background(runner: Runner, learner: str) -> _Background:
+    thread = _Background(runner, learner)
+    thread.start()
+    return thread
+
+
+def _wait_until_running(runner: Runner) -> None:
+    deadline = time.monotonic() + 5
+    while not runner._running and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert runner._running

@@ -1,0 +1,209 @@
+"""The threat list: each test names something hostile input must not be able to do."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from courseware.sandbox import Limits
+from courseware.sandbox.canaries import ALIAS_BOMB
+
+NOBODY = 65534
+
+
+def _contained(outcome):
+    assert outcome.status == "ok", (outcome.status, outcome.detail)
+    assert outcome.report["escaped"] is False, outcome.report["detail"]
+    return outcome.report["detail"]
+
+
+def test_cannot_write_files(runner):
+    assert _contained(runner.run_canary("file_write")) == "every write was refused"
+
+
+def test_cannot_fork(runner):
+    assert "fork refused" in _contained(runner.run_canary("fork"))
+
+
+def test_cannot_reach_the_network(runner):
+    import socket
+
+    # A service on the host's loopback is the realistic target (a database, the app itself).
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        port = listener.getsockname()[1]
+        detail = _contained(runner.run_canary("network", local_port=port))
+    assert "no connection" in detail
+
+
+def test_child_sees_no_environment(runner):
+    assert os.environ["SANDBOX_TEST_SECRET"]  # set in the parent before the runner started
+    assert _contained(runner.run_canary("environment")) == "environment is empty"
+
+
+def test_cannot_read_parent_secrets(runner):
+    # /etc/shadow, and the environment of pid 1 and of the zygote the child was forked from.
+    assert "unreadable" in _contained(runner.run_canary("secrets"))
+
+
+def test_inherits_no_open_files(runner):
+    _contained(runner.run_canary("inherited_fds"))
+
+
+def test_runs_as_nobody_in_an_empty_working_directory(runner):
+    outcome = runner.run_canary("ping")
+    assert outcome.report["uid"] == NOBODY
+    assert not Path(outcome.report["cwd"]).exists()  # removed after the check
+    for layer in ("netns", "readonly-fs", "uid:nobody", "rlimits", "environ:empty"):
+        assert layer in outcome.detail
+
+
+def test_alias_bomb_is_rejected_fast(runner):
+    outcome = runner.check({"template.yaml": ALIAS_BOMB}, learner_key="bomb")
+    assert outcome.status == "rejected"
+    assert outcome.duration_ms < 100
+    assert outcome.counts_as_attempt
+
+
+def test_unscanned_alias_bomb_hits_the_cpu_limit(runner):
+    outcome = runner.run_canary("alias_bomb")
+    assert outcome.status == "cpu_limit"
+    assert "SIGXCPU" in outcome.detail
+    assert outcome.duration_ms < (runner.limits.cpu_hard_s + 1) * 1000
+
+
+def test_deep_nesting_does_not_crash_the_server(runner):
+    zygote = runner.zygote_pid
+    deep = "[" * 200_000 + "]" * 50_000
+    outcome = runner.check({"template.yaml": deep}, learner_key="deep")
+    assert outcome.status == "rejected"
+    assert "nested" in outcome.message
+    # Without the pre-scan the parser itself must be contained too.
+    raw = runner.run_canary("deep_nesting")
+    assert raw.status in {"ok", "crashed", "cpu_limit", "memory_limit"}
+    assert runner.run_canary("ping").status == "ok"
+    assert runner.zygote_pid == zygote
+
+
+def test_calling_process_survives_a_segfaulting_child(runner):
+    zygote = runner.zygote_pid
+    outcome = runner.run_canary("segfault")
+    assert outcome.status == "crashed"
+    assert "SIGSEGV" in outcome.detail
+    assert not outcome.counts_as_attempt
+    assert runner.run_canary("ping").status == "ok"
+    assert runner.zygote_pid == zygote
+
+
+def test_infinite_parse_is_killed_at_the_cpu_limit(runner):
+    outcome = runner.run_canary("spin")
+    assert outcome.status == "cpu_limit"
+    assert outcome.duration_ms < runner.limits.wall_s * 1000
+    assert not outcome.counts_as_attempt
+
+
+def test_infinite_parse_is_killed_at_the_deadline(runner):
+    # Blocked rather than computing: only the wall clock can end it.
+    outcome = runner.run_canary("sleep")
+    assert outcome.status == "timeout"
+    wall_ms = runner.limits.wall_s * 1000
+    assert wall_ms <= outcome.duration_ms < wall_ms + 1000
+    assert "seconds" in outcome.message
+    assert not outcome.counts_as_attempt
+
+
+def test_memory_bomb_is_contained(runner):
+    outcome = runner.run_canary("memory_bomb")
+    assert outcome.status == "memory_limit"
+    assert "MiB" in outcome.message
+    assert runner.run_canary("large_allocation").report["escaped"] is False
+
+
+def test_output_flood_is_capped(runner):
+    # Raw bytes straight into the result pipe: the parent stops reading and kills.
+    flood = runner.run_canary("flood")
+    assert flood.status == "output_limit"
+    assert flood.duration_ms < 1000
+    # A result the child itself finds too large never leaves it.
+    assert runner.run_canary("big_result").status == "output_limit"
+
+
+def test_findings_are_capped(runner, monkeypatch):
+    functions = "".join(
+        f"  Fn{i}:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+        "      Runtime: python3.12\n      Handler: app.handler\n"
+        for i in range(100)
+    )
+    template = "Transform: AWS::Serverless-2016-10-31\nResources:\n" + functions
+    monkeypatch.setattr(runner, "limits", replace(runner.limits, max_findings=30))
+    outcome = runner.check({"template.yaml": template}, learner_key="flood")
+    assert outcome.status == "ok"
+    assert outcome.report["truncated"] is True
+    assert outcome.report["findings_total"] > 30
+    assert sum(len(f["findings"]) for f in outcome.report["files"]) == 30
+    assert "the first 30 are shown" in outcome.message
+
+
+def test_no_process_left_behind(runner):
+    before = set(_processes_of(NOBODY))
+    for name in ("sleep", "spin", "fork", "segfault", "flood"):
+        runner.run_canary(name, limits=Limits(cpu_s=1, cpu_hard_s=2, wall_s=1.0))
+    assert _children_of(runner.zygote_pid) == []
+    assert set(_processes_of(NOBODY)) <= before
+    assert not list(Path("/tmp").glob("sandbox-*"))  # noqa: S108 - the runner's work dirs
+
+
+def test_kill_reaches_the_whole_process_group(runner):
+    outcome = runner.run_canary("sleep", limits=Limits(cpu_s=1, cpu_hard_s=2, wall_s=0.5))
+    assert outcome.status == "timeout"
+    assert _children_of(runner.zygote_pid) == []
+
+
+def test_a_lost_zygote_is_replaced(runner):
+    old = runner.zygote_pid
+    os.kill(old, signal.SIGKILL)
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and runner._zygote.poll() is None:
+        time.sleep(0.01)
+    outcome = runner.run_canary("ping")
+    assert outcome.status == "ok"
+    assert runner.zygote_pid not in {None, old}
+
+
+@pytest.mark.parametrize("text", ["x = 1\n" * 10, "def handler(e, c):\n    return 1\n"])
+def test_python_handlers_are_parsed_not_run(runner, text):
+    outcome = runner.check({"src/app.py": text + "import os; os._exit(9)\n"}, learner_key="py")
+    assert outcome.status == "ok", outcome.detail
+
+
+def _children_of(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            # The command may contain spaces or parentheses: the parent pid follows the last ")".
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _processes_of(uid: int) -> list[int]:
+    # Not st_uid: a non-dumpable process's /proc entry belongs to root.
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                lines = (entry / "status").read_text().splitlines()
+            except OSError:
+                continue
+            uids = next((line.split()[1:] for line in lines if line.startswith("Uid:")), [])
+            if str(uid) in uids[:1]:
+                found.append(int(entry.name))
+    return found
