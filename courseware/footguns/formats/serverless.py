@@ -47,16 +47,21 @@ def read_service(document: Any, file: str, app: Application) -> None:
         template["Resources"] = resources
     reader = TemplateReader(template, file, "serverless", app)
     reader.read()
+    functions = document.get("functions")
+    if not isinstance(functions, dict):
+        return
+    # `!GetAtt WorkerLambdaFunction.Arn` names the function the framework generates for `worker`.
+    logical_ids = {logical_id(str(name)): str(name) for name in functions}
+    reader.names |= set(logical_ids)
     provider = document.get("provider") if isinstance(document.get("provider"), dict) else {}
     statements_raw = get(provider, "iam", "role", "statements")
     if statements_raw is None:
         statements_raw = provider.get("iamRoleStatements")
-    shared_statements = statements_from_document(
-        {"Statement": statements_raw}, file, reader.find_refs
-    )
-    functions = document.get("functions")
-    if not isinstance(functions, dict):
-        return
+
+    def find_refs(value: Any) -> set[str]:
+        return {logical_ids.get(name, name) for name in reader.find_refs(value)}
+
+    shared_statements = statements_from_document({"Statement": statements_raw}, file, find_refs)
     for name, config in functions.items():
         if not isinstance(config, dict):
             config = LineDict(line_of(functions, name) or 1)
@@ -64,7 +69,7 @@ def read_service(document: Any, file: str, app: Application) -> None:
             str(name), file, line_of(functions, name), "serverless",
             default_timeout=FRAMEWORK_DEFAULT_TIMEOUT_S, default_memory=FRAMEWORK_DEFAULT_MEMORY_MB,
         )  # fmt: skip
-        _read_function(function, config, provider, file, reader)
+        _read_function(function, config, provider, file, find_refs)
         function.statements.extend(shared_statements)
         app.functions[function.name] = function
 
@@ -77,8 +82,14 @@ def _either(config: dict, provider: dict, key: str, file: str) -> tuple[Setting 
     return value, ("from provider" if value is not None else "")
 
 
+def logical_id(name: str) -> str:
+    """The CloudFormation logical id the framework gives a function's resource."""
+    normalised = name[:1].upper() + name[1:]
+    return normalised.replace("-", "Dash").replace("_", "Underscore") + "LambdaFunction"
+
+
 def _read_function(
-    function: Function, config: dict, provider: dict, file: str, reader: TemplateReader
+    function: Function, config: dict, provider: dict, file: str, find_refs: Any
 ) -> None:
     function.runtime, _ = _either(config, provider, "runtime", file)
     function.handler = setting(config, "handler", file)
@@ -102,10 +113,8 @@ def _read_function(
     retention, _ = _either(config, provider, "logRetentionInDays", file)
     function.has_log_group = True  # the framework creates /aws/lambda/<name> itself
     function.log_retention = retention
-    function.refs = reader.find_refs(config.get("environment")) | reader.find_refs(
-        provider.get("environment")
-    )
-    function.refs = {name: line_of(config) for name in function.refs}
+    mentioned = find_refs(config.get("environment")) | find_refs(provider.get("environment"))
+    function.refs = {name: line_of(config) for name in mentioned}
     if config.get("url"):
         function.triggers.append(Trigger("function_url", file, line_of(config, "url")))
     events = config.get("events")
@@ -122,7 +131,7 @@ def _read_function(
             trigger.limit_s = HTTP_API_LIMIT_S
         elif kind in ("sqs", "stream"):
             arn = options.get("arn") if isinstance(options, dict) else options
-            sources = sorted(reader.find_refs(arn))
+            sources = sorted(find_refs(arn))
             trigger.source = next(iter(sources), None)
             trigger.source_literal = arn if isinstance(arn, str) else None
             if isinstance(options, dict):
@@ -134,7 +143,7 @@ def _read_function(
         elif kind in ("s3", "sns"):
             key = "bucket" if kind == "s3" else "topicName"
             target = options.get(key, options.get("arn")) if isinstance(options, dict) else options
-            sources = sorted(reader.find_refs(target))
+            sources = sorted(find_refs(target))
             trigger.source = next(iter(sources), None)
             trigger.source_literal = target if isinstance(target, str) else None
         function.triggers.append(trigger)

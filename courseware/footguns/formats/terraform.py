@@ -68,6 +68,13 @@ def refs(value: Any) -> dict[str, int | None]:
     return found
 
 
+def first_block(value: Any) -> Any:
+    """The first of a repeated nested block (`environment { ... }` parses as a list)."""
+    if isinstance(value, list):
+        return value[0] if value else None
+    return value
+
+
 def _strip_module_path(value: str) -> str:
     for prefix in ("${path.module}/", "${path.root}/", "./"):
         value = value.removeprefix(prefix)
@@ -251,10 +258,10 @@ class ModuleReader:
         if reserved is not None and as_int(reserved.value) != -1:
             function.reserved_concurrency = reserved
         function.code_path = self.code_path(body, path)
-        snap = get(as_list(body.get("snap_start"))[:1] or [None], 0)
+        snap = first_block(body.get("snap_start"))
         if isinstance(snap, dict):
             function.snap_start = Setting(snap.get("apply_on"), path, line_of(snap))
-        environment = get(as_list(body.get("environment"))[:1] or [None], 0)
+        environment = first_block(body.get("environment"))
         variables = get(environment, "variables")
         if isinstance(variables, dict):
             for key, value in variables.items():
@@ -262,7 +269,7 @@ class ModuleReader:
         vpc = body.get("vpc_config")
         if vpc:
             function.vpc = Setting(vpc, path, line_of(body, "vpc_config"))
-        dead_letter = get(as_list(body.get("dead_letter_config"))[:1] or [None], 0)
+        dead_letter = first_block(body.get("dead_letter_config"))
         if isinstance(dead_letter, dict) and dead_letter.get("target_arn"):
             function.dead_letter = Setting(dead_letter, path, line_of(dead_letter))
         function.refs = refs({k: v for k, v in body.items() if k != "role"})
@@ -328,8 +335,8 @@ class ModuleReader:
             for function in self.functions_in(body.get("function_name")):
                 function.provisioned_concurrency = Setting(count, path, line)
         elif kind == "aws_lambda_function_event_invoke_config":
-            config = get(as_list(body.get("destination_config"))[:1] or [None], 0)
-            on_failure = get(as_list(get(config, "on_failure"))[:1] or [None], 0)
+            config = first_block(body.get("destination_config"))
+            on_failure = first_block(get(config, "on_failure"))
             if isinstance(on_failure, dict) and on_failure.get("destination"):
                 for function in self.functions_in(body.get("function_name")):
                     function.on_failure = Setting(on_failure, path, line_of(on_failure))
