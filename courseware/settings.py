@@ -56,6 +56,10 @@ INSTALLED_APPS = [
     "django_htmx",
     "courseware.accounts",
     "courseware.topics",
+    "courseware.quizzes",
+    "courseware.exercises",
+    "courseware.cohorts",
+    "courseware.dashboard",
 ]
 
 MIDDLEWARE = [

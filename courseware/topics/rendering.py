@@ -91,6 +91,19 @@ def scan_xrefs(text: str) -> list[XRef]:
     return refs
 
 
+SOURCE_LINE = re.compile(r"^(Sources?:[ \t]+)(.{1,2000})$")
+BARE_URL = re.compile(r"(?<![<(])(https?://[^\s<>()]{1,500})")
+
+
+def _link_sources(line: str) -> str:
+    """`Source: https://…` lines (trivia, footnotes) get clickable URLs."""
+    match = SOURCE_LINE.match(line.rstrip("\n"))
+    if not match:
+        return line
+    ending = "\n" if line.endswith("\n") else ""
+    return match.group(1) + BARE_URL.sub(r"<\1>", match.group(2)) + ending
+
+
 def _escape_link_text(text: str) -> str:
     return re.sub(r"([\\`*_\[\]<>])", r"\\\1", text)
 
@@ -106,7 +119,9 @@ def _replace_xrefs(text: str, resolve: Resolver) -> str:
                 fence = marker[0] * 3
             elif marker.startswith(fence):
                 fence = None
-        elif fence is None and "[[" in line:
+        elif fence is None and line.startswith("Source"):
+            line = _link_sources(line)
+        if fence is None and not match and "[[" in line:
 
             def link(m: re.Match[str]) -> str:
                 ref = XRef(kind=m.group(1), target=m.group(2), label=m.group(3), line=0)

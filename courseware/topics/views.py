@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from . import selectors, services
 from .content import PAGE_KINDS, PAGE_TITLES, Topic
+from .hooks import HUB_SECTIONS
 from .library import get_library
 from .rendering import pygments_css
 
@@ -35,7 +36,13 @@ def hub(request: HttpRequest, topic: str) -> HttpResponse:
     return render(
         request,
         "topics/hub.html",
-        {"topic": topic_obj, "pages": pages, "read_count": len(read), "page_count": len(PAGE_KINDS)},
+        {
+            "topic": topic_obj,
+            "pages": pages,
+            "read_count": len(read),
+            "page_count": len(PAGE_KINDS),
+            "topic_sections": [section(request, topic_obj) for section in HUB_SECTIONS],
+        },
     )
 
 

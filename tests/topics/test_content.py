@@ -159,3 +159,8 @@ def test_quizzes_and_exercises_folders_are_accepted_but_stray_files_warned(pack:
 def test_invalid_utf8_is_an_error_not_a_crash(pack: Path):
     (pack / "trivia.md").write_bytes(b"## Fact {#f}\n\xff\xfe\n")
     assert errors(pack) == ["demo-topic/trivia.md:1: not valid UTF-8"]
+
+
+def test_source_lines_become_links():
+    trivia = load_library(FIXTURE).topic("demo-topic").pages["trivia"]
+    assert 'Source: <a href="https://example.org/fact">https://example.org/fact</a>' in trivia.html
