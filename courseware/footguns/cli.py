@@ -1,0 +1,100 @@
+"""python -m courseware.footguns [--format text|json|sarif] [--fail-on error|warning|never] PATH..."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from courseware.footguns.engine import check_files
+from courseware.footguns.limits import ScanLimits
+from courseware.footguns.loading import is_recognised
+from courseware.footguns.output import render_json, render_sarif, render_text
+from courseware.footguns.report import SEVERITY_RANK, FileResult, Report
+
+EXIT_CLEAN = 0
+EXIT_FINDINGS = 1
+EXIT_ERROR = 2
+_SKIP_DIRS = {".git", ".venv", "venv", "node_modules", ".terraform", ".aws-sam", "__pycache__"}
+# A repository is not a learner paste: keep the per-file caps, lift the count and total.
+CLI_LIMITS = replace(ScanLimits(), max_files=100_000, max_total_bytes=2**40, max_findings=100_000)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # usage errors exit 2, as documented
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_ERROR, f"{self.prog}: error: {message}\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m courseware.footguns", description=__doc__)
+    parser.add_argument("--format", choices=("text", "json", "sarif"), default="text")
+    parser.add_argument("--fail-on", choices=("error", "warning", "never"), default="error")
+    parser.add_argument("--rules-table", action="store_true", help="print docs/rules.md and exit")
+    parser.add_argument("paths", nargs="*", metavar="PATH")
+    return parser
+
+
+def collect(paths: list[str]) -> tuple[dict[str, bytes], list[FileResult]]:
+    files: dict[str, bytes] = {}
+    unreadable: list[FileResult] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for folder, dirs, names in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith("."))
+                for name in sorted(names):
+                    if is_recognised(name):
+                        _read(Path(folder) / name, files, unreadable)
+        else:
+            _read(path, files, unreadable)
+    return files, unreadable
+
+
+def _read(path: Path, files: dict[str, bytes], unreadable: list[FileResult]) -> None:
+    key = path.as_posix()
+    try:
+        files[key] = path.read_bytes()
+    except OSError as error:
+        unreadable.append(
+            FileResult(
+                path=key,
+                format="unknown",
+                status="parse_error",
+                error={"message": f"Cannot read the file: {error.strerror}.", "line": None},
+            )
+        )
+
+
+def exit_code(report: Report, fail_on: str) -> int:
+    if report.has_unreadable_files:
+        return EXIT_ERROR
+    if fail_on == "never":
+        return EXIT_CLEAN
+    threshold = SEVERITY_RANK[fail_on]
+    if any(SEVERITY_RANK[f.severity] >= threshold for f in report.findings):
+        return EXIT_FINDINGS
+    return EXIT_CLEAN
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.rules_table:
+        from courseware.footguns.docs import rules_markdown
+
+        sys.stdout.write(rules_markdown())
+        return EXIT_CLEAN
+    if not args.paths:
+        _parser().error("give at least one PATH (a file or a directory)")
+    missing = [p for p in args.paths if not Path(p).exists()]
+    if missing:
+        _parser().error(f"no such file or directory: {', '.join(missing)}")
+    files, unreadable = collect(args.paths)
+    report = check_files(files, limits=CLI_LIMITS)
+    if unreadable:
+        report.files = sorted(report.files + unreadable, key=lambda r: r.path)
+    render = {"text": render_text, "json": render_json, "sarif": render_sarif}[args.format]
+    sys.stdout.write(render(report))
+    return exit_code(report, args.fail_on)

@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from courseware.footguns.cli import main
+
+SCHEMA = json.loads((Path(__file__).parent / "sarif-schema-2.1.0.json").read_text())
+FIXTURES = Path(__file__).parent / "fixtures" / "aws-lambda"
+CLEAN = """\
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Api:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.13
+      Handler: app.handler
+      Timeout: 10
+      MemorySize: 512
+  ApiLogs:
+    Type: AWS::Logs::LogGroup
+    Properties:
+      LogGroupName: !Sub /aws/lambda/${Api}
+      RetentionInDays: 14
+"""
+
+
+def run(capsys, *args):
+    code = main([str(a) for a in args])
+    return code, capsys.readouterr().out
+
+
+def test_clean_file_exits_0(tmp_path, capsys):
+    (tmp_path / "template.yaml").write_text(CLEAN)
+    code, out = run(capsys, tmp_path / "template.yaml")
+    assert code == 0
+    assert out.startswith("0 finding(s)")
+
+
+def test_error_findings_exit_1_and_text_names_file_line_and_rule(capsys):
+    code, out = run(capsys, FIXTURES / "default-timeout.fail.yaml")
+    assert code == 1
+    assert "default-timeout.fail.yaml:3: error aws-lambda/default-timeout [Worker]" in out
+
+
+def test_fail_on_controls_the_exit_code(capsys):
+    path = FIXTURES / "default-memory.pass.yaml"  # only warnings (log retention)
+    assert run(capsys, "--fail-on", "error", path)[0] == 0
+    assert run(capsys, "--fail-on", "warning", path)[0] == 1
+    assert run(capsys, "--fail-on", "never", FIXTURES / "default-timeout.fail.yaml")[0] == 0
+
+
+def test_parse_error_exits_2(tmp_path, capsys):
+    (tmp_path / "template.yaml").write_text("Resources: [unclosed\n")
+    code, out = run(capsys, "--format", "json", tmp_path)
+    assert code == 2
+    (entry,) = json.loads(out)["files"]
+    assert entry["status"] == "parse_error"
+
+
+@pytest.mark.parametrize("args", [[], ["--format", "xml", "x"], ["does-not-exist.yaml"]])
+def test_usage_errors_exit_2(capsys, args):
+    with pytest.raises(SystemExit) as exit_info:
+        main(args)
+    assert exit_info.value.code == 2
+
+
+def test_directory_is_walked_and_json_is_version_1(tmp_path, capsys):
+    (tmp_path / "src").mkdir()
+    (tmp_path / "template.yaml").write_text(CLEAN)
+    (tmp_path / "src" / "app.py").write_text("def handler(event, context):\n    return {}\n")
+    (tmp_path / "README.md").write_text("# not checked\n")
+    code, out = run(capsys, "--format", "json", tmp_path)
+    data = json.loads(out)
+    assert data["version"] == 1
+    paths = [Path(f["path"]).name for f in data["files"]]
+    assert paths == ["app.py", "template.yaml"]
+    assert code == 0
+
+
+def test_sarif_output_validates_against_the_schema(capsys):
+    code, out = run(capsys, "--format", "sarif", FIXTURES)
+    log = json.loads(out)
+    jsonschema.validate(log, SCHEMA)
+    results = log["runs"][0]["results"]
+    assert {r["ruleId"] for r in results} >= {"aws-lambda/default-timeout", "aws-lambda/wildcard-permissions"}
+    assert all(r["locations"][0]["physicalLocation"]["region"]["startLine"] >= 1 for r in results)
+    assert code == 1
+
+
+def test_sarif_marks_suppressed_findings(tmp_path, capsys):
+    (tmp_path / "template.yaml").write_text(
+        CLEAN.replace("MemorySize: 512", "# footgun:ignore aws-lambda/default-timeout reason: demo")
+        .replace("Timeout: 10", "Timeout: 10")
+        .replace("      Runtime: python3.13\n", "")
+    )
+    code, out = run(capsys, "--format", "sarif", tmp_path)
+    jsonschema.validate(json.loads(out), SCHEMA)
+
+
+def test_text_output_escapes_control_characters(tmp_path, capsys):
+    (tmp_path / "template.yaml").write_text(CLEAN.replace("Resources:\n  Api:", "Resources:\n  Api:", 1))
+    bad = "Resources:\n  \"Evil\\e[31m\":\n    Type: AWS::Serverless::Function\n"
+    (tmp_path / "evil.yaml").write_text("Transform: AWS::Serverless-2016-10-31\n" + bad)
+    code, out = run(capsys, tmp_path / "evil.yaml")
+    assert "\x1b" not in out
