@@ -42,11 +42,17 @@ How a check runs (reference/security.md §5):
    namespace (no usable interface) and mount namespace with every mount read-only, an
    empty per-check working directory, RLIMIT_CPU soft < hard, RLIMIT_AS, RLIMIT_FSIZE=0,
    RLIMIT_NOFILE, RLIMIT_NPROC=0 (effective because it then switches to uid/gid nobody;
-   a non-root runner uses a user namespace instead), no core dumps, no_new_privs, an
-   empty environment.
+   a non-root runner uses a user namespace instead), no core dumps, no_new_privs, not
+   dumpable (no ptrace between children), SIGKILL when the zygote dies, an empty
+   environment. Anything a job imports must be preloaded: as nobody the child may not be
+   able to read the interpreter's files.
 4. The parent reads the result pipe with a byte cap and kills the child's process group
    at the wall-clock deadline; the zygote reaps the child and reports its wait status
-   and CPU time, which map to the outcome.
+   and CPU time, which map to the outcome. If the zygote dies, the next check starts a
+   new one.
+
+Operators: ``python -m courseware.sandbox selftest`` prints each canary (exit 1 if one
+escaped); ``python -m courseware.sandbox bench --runs 200`` measures start-up and check().
 """
 
 from __future__ import annotations

@@ -39,6 +39,7 @@ _MOUNT_FLAGS = {
     "strictatime": _MS_STRICTATIME,
 }
 # <linux/prctl.h>
+_PR_SET_PDEATHSIG = 1
 _PR_SET_DUMPABLE = 4
 _PR_SET_NO_NEW_PRIVS = 38
 
@@ -64,6 +65,7 @@ class ConfinementError(Exception):
 def confine(limits: ChildLimits, workdir: str, result_fd: int) -> Confinement:
     """Confine the calling process; raise ConfinementError if a mandatory step fails."""
     done = Confinement()
+    zygote_pid = os.getppid()
     os.setsid()
     _reset_signals()
     _keep_only_result_fd(result_fd)
@@ -78,6 +80,10 @@ def confine(limits: ChildLimits, workdir: str, result_fd: int) -> Confinement:
             done.applied.append("uid:nobody")
         _prctl(_PR_SET_NO_NEW_PRIVS, 1)
         _prctl(_PR_SET_DUMPABLE, 0)
+        # Set after the uid change, which clears it: if the zygote dies, so does the child.
+        _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() != zygote_pid:
+            raise ConfinementError("the zygote exited before the child was confined")
         os.environ.clear()
     except OSError as exc:
         raise ConfinementError(f"{type(exc).__name__}: {exc}") from exc

@@ -87,7 +87,8 @@ def _serve(control: socket.socket, wake_r: int) -> None:
                 try:
                     request, fds = recv_message(control, max_fds=2)
                 except (EOFError, OSError):
-                    return  # the runner is gone; running children die at their CPU limit
+                    _kill_all(status_fds)  # the runner is gone: nobody enforces deadlines now
+                    return
                 _spawn(control, request, fds, status_fds)
             else:
                 with contextlib.suppress(BlockingIOError):
@@ -115,6 +116,20 @@ def _spawn(control: socket.socket, request: dict, fds: list[int], status_fds: di
     os.close(result_w)
     status_fds[pid] = status_w
     send_message(control, {"pid": pid})
+
+
+def _kill_all(status_fds: dict[int, int]) -> None:
+    for pid in list(status_fds):
+        for kill in (os.killpg, os.kill):
+            with contextlib.suppress(OSError):
+                kill(pid, signal.SIGKILL)
+    while status_fds:
+        try:
+            pid, _status = os.waitpid(-1, 0)
+        except ChildProcessError:
+            return
+        with contextlib.suppress(OSError):
+            os.close(status_fds.pop(pid))
 
 
 def _reap(status_fds: dict[int, int]) -> None:

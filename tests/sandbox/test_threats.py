@@ -207,3 +207,72 @@ def _processes_of(uid: int) -> list[int]:
             if str(uid) in uids[:1]:
                 found.append(int(entry.name))
     return found
+
+
+def test_children_die_with_the_zygote(runner):
+    import threading
+
+    from courseware.sandbox import Outcome
+
+    ended: list[Outcome] = []
+    worker = threading.Thread(
+        target=lambda: ended.append(runner.run_canary("sleep", limits=Limits(cpu_s=1, cpu_hard_s=2, wall_s=10)))
+    )
+    worker.start()
+    deadline = time.monotonic() + 5
+    while not runner._running and time.monotonic() < deadline:
+        time.sleep(0.005)
+    (child,) = runner._running
+    os.kill(runner.zygote_pid, signal.SIGKILL)
+    worker.join(timeout=5)
+    assert ended and ended[0].status == "crashed"
+    assert ended[0].duration_ms < 5000
+    assert _gone_within(child, seconds=2)
+    assert runner.run_canary("ping").status == "ok"
+
+
+def _gone_within(pid: int, *, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            return True
+        if state in {"Z", "X"}:
+            return True
+        time.sleep(0.01)
+    return False
+
+
+# reference/security.md §6: each hostile input gets an answer the learner can act on, quickly.
+HOSTILE_CORPUS = {
+    "quadratic-alias": {
+        "template.yaml": "big: &b [" + ",".join(["1"] * 10_000) + "]\nrefs: [" + ",".join(["*b"] * 1000) + "]\n"
+    },
+    "deep-block-yaml": {"template.yaml": "".join("  " * i + f"k{i}:\n" for i in range(300))},
+    "deep-json": {"template.json": "[" * 5000 + "]" * 5000},
+    "huge-decimal": {"template.yaml": "Timeout: " + "9" * 5000 + "\n"},
+    "huge-hex": {"template.yaml": "x: 0x" + "f" * 200_000 + "\n"},
+    "python-tag": {"template.yaml": "a: !Ref {a: b}\nd: !!python/object/apply:os.system [id]\n"},
+    "multi-document": {"template.yaml": "a: 1\n---\nb: 2\n"},
+    "python-unary-chain": {"src/app.py": "x = " + "-" * 20_000 + "1\n"},
+    "python-binary-chain": {"src/app.py": "x=1" + "+1" * 20_000 + "\n"},
+    "python-parens": {"src/app.py": "x = " + "(" * 201 + "1" + ")" * 201 + "\n"},
+    "python-nul": {"src/app.py": "x = 1\0\n"},
+    "hcl-unclosed-string": {"main.tf": 'a = "0123456789abcdef\n'},
+    "hcl-open-heredoc": {"main.tf": "x = <<EOT\n" + "a" * 100_000},
+    "hcl-regex-in-string": {"main.tf": 'b = "${replace(a, "/[.]$/", "")}"\n'},
+    "hcl-deep-tuple": {"main.tf": "a = " + "[" * 5000 + "1" + "]" * 5000 + "\n"},
+    "json-surrogate-nan": {"template.json": '{"a": "\\ud800", "b": NaN}'},
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_CORPUS))
+def test_hostile_corpus_gets_a_defined_outcome(runner, name):
+    zygote = runner.zygote_pid
+    outcome = runner.check(HOSTILE_CORPUS[name], learner_key=name)
+    assert outcome.status in {"ok", "rejected"}, (outcome.status, outcome.detail)
+    assert outcome.duration_ms < 1000
+    if outcome.status == "ok":
+        assert all(result["status"] in {"ok", "parse_error", "rejected"} for result in outcome.report["files"])
+    assert runner.zygote_pid == zygote
