@@ -16,6 +16,7 @@ BOMB = 'a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n' + "".
     f"a{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * 9) + "]\n" for i in range(1, 9)
 )
 QUADRATIC = "big: &b [" + ",".join(["1"] * 10000) + "]\nrefs: [" + ",".join(["*b"] * 10000) + "]\n"
+DEEP_IF = "".join(" " * i + "if x:\n" for i in range(101)) + " " * 101 + "pass\n"
 DEEP_BLOCK = "".join(" " * i + f"k{i}:\n" for i in range(300)) + " " * 300 + "v: 1\n"
 
 
@@ -51,7 +52,7 @@ CASES = [
     ("H15-python-sum", "app.py", "x=1" + "+1" * 20_000, "parse_error", ""),
     ("H15-python-cpython-95185", "app.py", "+0" * 209_644, "rejected", "KiB"),
     ("H16-python-parens", "app.py", "x = " + "(" * 201 + "1" + ")" * 201, "parse_error", ""),
-    ("H16-python-indent", "app.py", "".join(" " * i + "if x:\n" for i in range(101)) + " " * 101 + "pass\n", "parse_error", ""),
+    ("H16-python-indent", "app.py", DEEP_IF, "parse_error", ""),
     ("H17-python-nul", "app.py", b"x = 1\x00\n", "parse_error", "NUL"),
     ("H17-invalid-utf8", "app.py", b"x = '\xff\xfe'\n", "parse_error", "UTF-8"),
     ("H17-invalid-utf8-yaml", "t.yaml", b"a: \xc3\x28\n", "parse_error", "UTF-8"),
