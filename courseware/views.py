@@ -3,12 +3,13 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
-from courseware.topics.views import catalogue
+from courseware.cohorts.views import home as home_page
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return catalogue(request)
+    """Signed-in people get their learning home; visitors get the topic catalogue."""
+    return home_page(request)
 
 
 @require_GET

@@ -8,3 +8,6 @@ class TopicsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks  # noqa: F401  (registers the content system check)
+        from .progress import pages_progress, register_progress
+
+        register_progress(pages_progress)
