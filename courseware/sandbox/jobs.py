@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-_WARM_UP_FILES = {
+WARM_UP_FILES = {
     "template.yaml": (
         "AWSTemplateFormatVersion: '2010-09-09'\n"
         "Transform: AWS::Serverless-2016-10-31\n"
@@ -37,7 +37,7 @@ def warm_up(_args: dict[str, Any]) -> str:
     """Build every parser once in the zygote so each forked child finds them ready."""
     from courseware.footguns.engine import check_files
 
-    report = check_files(_WARM_UP_FILES)
+    report = check_files(WARM_UP_FILES)
     return f"engine warm ({len(report.files)} files)"
 
 

@@ -30,6 +30,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from courseware.sandbox import canaries, messages, zygote
+from courseware.sandbox.jobs import WARM_UP_FILES
 from courseware.sandbox.limits import Limits
 from courseware.sandbox.outcome import CanaryResult, Outcome, SelfTestReport
 from courseware.sandbox.protocol import ProtocolError, recv_message, send_message
@@ -240,11 +241,23 @@ class Runner:
         limits = replace(self.limits, cpu_s=1, cpu_hard_s=2, wall_s=3.0)
         with ThreadPoolExecutor(max_workers=2, thread_name_prefix="sandbox-self-test") as pool:
             futures = [pool.submit(self._judge_canary, canary, limits) for canary in canaries.SELF_TEST]
-            results = [_prescan_canary(self.limits)] + [future.result() for future in futures]
+            engine = pool.submit(self._engine_answers, limits)
+            results = [_prescan_canary(self.limits), *(future.result() for future in futures)]
+            results.append(engine.result())
         engine = str(self._zygote_info.get("warm", "zygote not started"))
         report = SelfTestReport(tuple(results), _ms(started), engine)
         self.last_self_test = report
         return report
+
+    def _engine_answers(self, limits: Limits) -> CanaryResult:
+        # Not a containment canary: proves a confined child can still do the real job
+        # (everything it needs was preloaded), so a broken deploy fails at start-up.
+        args = {"files": WARM_UP_FILES, "scan": asdict(limits.scan), "max_findings": limits.max_findings}
+        outcome = self._run(CHECK_JOB, args, limits, time.monotonic())
+        files = (outcome.report or {}).get("files") or []
+        if outcome.status == "ok" and len(files) == len(WARM_UP_FILES):
+            return CanaryResult("engine", True, f"a confined child checked {len(files)} files")
+        return CanaryResult("engine", False, f"the engine did not answer: {outcome.status} {outcome.detail}")
 
     def _judge_canary(self, canary: canaries.Canary, limits: Limits) -> CanaryResult:
         args = dict(canary.args)

@@ -23,6 +23,10 @@ def runner():
 
 
 @pytest.fixture
-def sleeping_checks(monkeypatch):
-    """Make check() run a child that sleeps until the wall-clock deadline."""
-    monkeypatch.setattr("courseware.sandbox.runner.CHECK_JOB", "courseware.sandbox.canaries:sleep")
+def make_checks_sleep(monkeypatch):
+    """After start-up, make check() run a child that sleeps until the wall-clock deadline."""
+
+    def patch() -> None:
+        monkeypatch.setattr("courseware.sandbox.runner.CHECK_JOB", "courseware.sandbox.canaries:sleep")
+
+    return patch

@@ -57,8 +57,9 @@ def test_bad_input_is_rejected_before_any_child(runner, files, expected):
     assert outcome.duration_ms < 50
 
 
-def test_busy_when_pool_is_full(sleeping_checks):
+def test_busy_when_pool_is_full(make_checks_sleep):
     with Runner(replace(FAST, pool_size=1, wall_s=1.5)) as runner:
+        make_checks_sleep()
         first = _in_background(runner, "ada")
         _wait_until_running(runner)
         outcome = runner.check({"template.yaml": "a: 1"}, learner_key="grace")
@@ -70,7 +71,8 @@ def test_busy_when_pool_is_full(sleeping_checks):
     assert runner.check({"template.yaml": "a: 1"}, learner_key="grace").status == "crashed"
 
 
-def test_one_check_per_learner(runner, sleeping_checks):
+def test_one_check_per_learner(runner, make_checks_sleep):
+    make_checks_sleep()
     first = _in_background(runner, "ada")
     _wait_until_running(runner)
     same = runner.check({"template.yaml": "a: 1"}, learner_key="ada")
@@ -82,9 +84,10 @@ def test_one_check_per_learner(runner, sleeping_checks):
     first.join()
 
 
-def test_a_slot_frees_up_within_the_queue_wait(sleeping_checks):
+def test_a_slot_frees_up_within_the_queue_wait(make_checks_sleep):
     limits = replace(FAST, pool_size=1, wall_s=0.5, queue_wait_s=3.0)
     with Runner(limits) as runner:
+        make_checks_sleep()
         first = _in_background(runner, "ada")
         _wait_until_running(runner)
         assert runner.check({"template.yaml": "a: 1"}, learner_key="grace").status == "timeout"
@@ -125,6 +128,7 @@ def test_self_test_contains_every_canary(runner):
         "environment",
         "secrets",
         "inherited_fds",
+        "engine",
     ]
     assert report.contained, [c for c in report.canaries if not c.contained]
     assert report.engine.startswith("engine warm")
