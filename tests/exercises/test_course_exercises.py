@@ -138,9 +138,9 @@ def test_hints_are_graded_in_order(slug):
     assert "[[primer:" in by_kind["primer"], f"{slug}: the primer hint links no primer section"
     assert "[[street_ops:" in by_kind["street_ops"], f"{slug}: the street-ops hint links no runbook"
     commands = [code for _lang, code in STREET_OPS_COMMAND.findall(by_kind["street_ops"])]
-    assert any(
-        code.lstrip().startswith("aws ") or "filter @" in code or "stats " in code for code in commands
-    ), f"{slug}: the street-ops hint has no aws command or Logs Insights query"
+    assert any(code.lstrip().startswith("aws ") or "filter @" in code or "stats " in code for code in commands), (
+        f"{slug}: the street-ops hint has no aws command or Logs Insights query"
+    )
     assert "```" in by_kind["minimal_change"], f"{slug}: the minimal change shows no lines"
 
 
@@ -168,9 +168,7 @@ def test_anti_primer_hour_matches_a_target(slug):
     hour = exercise["anti_primer_hour"]
     assert hour in hours, f"{slug}: the anti-primer has no hour {hour}"
     footguns = {RULE_FOOTGUN[rule] for rule in exercise["targets"]}
-    assert hours[hour] in footguns, (
-        f"{slug}: hour {hour} is about {hours[hour]}, which none of the targets detects"
-    )
+    assert hours[hour] in footguns, f"{slug}: hour {hour} is about {hours[hour]}, which none of the targets detects"
 
 
 @pytest.mark.parametrize("slug", SLUGS)
@@ -236,9 +234,9 @@ def test_course_requirements():
         if finding.file.endswith(".py") and finding.rule in exercises[slug]["targets"]
     ]  # fmt: skip
     assert handler_hits, "no exercise has a Python handler that fires a target"
-    assert any(
-        "aws-lambda/sync-lambda-invoke" in exercises[slug]["targets"] for slug in handler_hits
-    ), "no exercise has a handler that invokes another function synchronously"
+    assert any("aws-lambda/sync-lambda-invoke" in exercises[slug]["targets"] for slug in handler_hits), (
+        "no exercise has a handler that invokes another function synchronously"
+    )
 
     # Fix the anti-primer: the story's stack, every footgun of the story a target.
     story_rules = _rules_for(ANTI_PRIMER_FOOTGUNS | story)
