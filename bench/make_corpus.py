@@ -92,7 +92,8 @@ def sam_app(rng: random.Random, index: int) -> str:
             lines += ["        - Statement:", "            - Effect: Allow",
                       "              Action:", "                - dynamodb:GetItem",
                       "                - dynamodb:PutItem",
-                      f"              Resource: !Sub arn:aws:dynamodb:${{AWS::Region}}:${{AWS::AccountId}}:table/{domain}"]
+                      "              Resource: !Sub "
+                      f"arn:aws:dynamodb:${{AWS::Region}}:${{AWS::AccountId}}:table/{domain}"]
         if queues and rng.random() < 0.3:
             lines += ["        - SQSSendMessagePolicy:", f"            QueueName: !GetAtt {queues[0]}.QueueName"]
         if rng.random() < 0.4:
