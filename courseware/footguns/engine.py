@@ -7,6 +7,7 @@ import posixpath
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from courseware.footguns.formats import cloudformation, python_handler, serverless, terraform
 from courseware.footguns.limits import ScanLimits
 from courseware.footguns.loading import Loaded, load_file
 from courseware.footguns.model import Application
@@ -108,8 +109,6 @@ def _file_result(item: Loaded) -> FileResult:
 
 
 def _build_units(loaded: list[Loaded]) -> list[Unit]:
-    from courseware.footguns.formats import cloudformation, python_handler, serverless, terraform
-
     units: list[Unit] = []
     terraform_units: dict[str, Unit] = {}
     python_files = []

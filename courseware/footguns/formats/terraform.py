@@ -17,6 +17,8 @@ from courseware.footguns.parsers.nodes import LineDict, line_of
 # resource addresses inside ${...} expressions; bounded classes, no nested quantifiers
 _ADDRESS = re.compile(r"\b((?:data\.)?aws_[a-z0-9_]{1,100}\.[A-Za-z0-9_-]{1,200})")
 _JSONENCODE = re.compile(r"^\$\{jsonencode\((.*)\)\}$", re.S)
+_VARIABLE = re.compile(r"^\$\{(var|local)\.([A-Za-z0-9_-]{1,200})\}$")
+_MAX_INDIRECTION = 5
 
 _STORE_KINDS = {
     "aws_sqs_queue": "sqs",
@@ -93,6 +95,51 @@ class ModuleReader:
                 elif block.kind == "data" and len(block.labels) == 2:
                     self.blocks["data." + ".".join(block.labels)] = (path, block)
         self.role_statements: dict[str, list[Statement]] = {}
+        self.values = self._variables(documents)
+        for _path, block in self.blocks.values():
+            self._resolve(block.body)
+
+    @staticmethod
+    def _variables(documents: list[tuple[str, list[TfBlock]]]) -> dict[tuple[str, str], Any]:
+        values: dict[tuple[str, str], Any] = {}
+        for _path, blocks in documents:
+            for block in blocks:
+                if block.kind == "variable" and block.labels and "default" in block.body:
+                    values[("var", block.labels[0])] = block.body["default"]
+                elif block.kind == "locals":
+                    for name, value in block.body.items():
+                        values[("local", name)] = value
+        return values
+
+    def _lookup(self, value: Any) -> Any:
+        """`${var.x}` / `${local.x}` standing alone become the variable's default or the local."""
+        for _ in range(_MAX_INDIRECTION):
+            if not isinstance(value, str):
+                return value
+            match = _VARIABLE.match(value)
+            if match is None or (match[1], match[2]) not in self.values:
+                return value
+            value = self.values[(match[1], match[2])]
+        return value
+
+    def _resolve(self, container: Any) -> None:
+        stack = [container]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, dict):
+                for key, value in item.items():
+                    resolved = self._lookup(value)
+                    if resolved is not value:
+                        item[key] = resolved
+                    if isinstance(resolved, (dict, list)) and resolved is value:
+                        stack.append(resolved)
+            elif isinstance(item, list):
+                for index, value in enumerate(item):
+                    resolved = self._lookup(value)
+                    if resolved is not value:
+                        item[index] = resolved
+                    if isinstance(resolved, (dict, list)) and resolved is value:
+                        stack.append(resolved)
 
     def of_type(self, kind: str) -> list[tuple[str, str, TfBlock]]:
         return [
