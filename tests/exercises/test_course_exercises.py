@@ -40,6 +40,7 @@ OPTIONAL_KEYS = {"anti_primer_hour"}
 CROSS_REFERENCE = re.compile(r"\[\[([a-z_]+):([a-z0-9-]+)(?:\|[^\]]*)?\]\]")
 # A real command or query: the AWS CLI, or CloudWatch Logs Insights.
 STREET_OPS_COMMAND = re.compile(r"```(bash|sql)\n(.*?)```", re.S)
+AWS_COMMAND = re.compile(r"^\s*aws [a-z0-9-]+ [a-z0-9-]+", re.M)
 
 
 def _slugs() -> list[str]:
@@ -138,7 +139,7 @@ def test_hints_are_graded_in_order(slug):
     assert "[[primer:" in by_kind["primer"], f"{slug}: the primer hint links no primer section"
     assert "[[street_ops:" in by_kind["street_ops"], f"{slug}: the street-ops hint links no runbook"
     commands = [code for _lang, code in STREET_OPS_COMMAND.findall(by_kind["street_ops"])]
-    assert any(code.lstrip().startswith("aws ") or "filter @" in code or "stats " in code for code in commands), (
+    assert any(AWS_COMMAND.search(code) or "filter @" in code or "stats " in code for code in commands), (
         f"{slug}: the street-ops hint has no aws command or Logs Insights query"
     )
     assert "```" in by_kind["minimal_change"], f"{slug}: the minimal change shows no lines"
