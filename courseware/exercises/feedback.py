@@ -1,0 +1,198 @@
+"""What the learner sees after a check, built from a stored submission (so reloads show it too)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pygments import highlight as pygments_highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import get_lexer_by_name
+
+from courseware.topics.content import Footgun, Library
+
+from .content import Exercise, ExerciseFile
+from .grading import Verdict
+from .models import Status, Submission
+
+# Past this size a file is shown without syntax colours: a lexer's time grows with the input.
+HIGHLIGHT_MAX_BYTES = 48 * 1024
+LEXERS = {"yaml": "yaml", "json": "json", "terraform": "terraform", "python": "python"}
+
+NOT_COUNTED = {
+    Status.TIMEOUT: "The check ran out of time.",
+    Status.CPU_LIMIT: "The check used too much CPU time.",
+    Status.MEMORY_LIMIT: "The check used too much memory.",
+    Status.OUTPUT_LIMIT: "The check produced too much output.",
+    Status.CRASHED: "The checker failed.",
+    Status.BUSY: "The checker was busy.",
+}
+
+
+@dataclass(frozen=True)
+class RuleLink:
+    rule: str
+    title: str
+    footgun_url: str | None
+    primer_url: str | None
+    primer_title: str | None
+
+
+@dataclass
+class FindingView:
+    rule: str
+    severity: str
+    line: int | None
+    resource: str | None
+    message: str
+    fix: str
+    link: RuleLink | None
+    is_target: bool
+    anchor: str
+    suppressed_reason: str = ""
+
+
+@dataclass
+class FileView:
+    index: int
+    path: str
+    status: str
+    error_message: str | None
+    error_line: int | None
+    findings: list[FindingView] = field(default_factory=list)
+    suppressed: list[FindingView] = field(default_factory=list)
+    html: str = ""
+    marked_lines: tuple[int, ...] = ()
+
+    @property
+    def anchor(self) -> str:
+        return f"result-file-{self.index}"
+
+
+@dataclass
+class Feedback:
+    submission: Submission
+    status: str
+    message: str
+    counted: bool
+    not_counted_reason: str
+    verdict: Verdict | None
+    files: list[FileView]
+    fixed: list[RuleLink]
+    remaining: list[RuleLink]
+    regressions: list[RuleLink]
+    anti_primer_url: str | None
+    anti_primer_title: str | None
+    truncated: bool
+
+    @property
+    def passed(self) -> bool:
+        return bool(self.verdict and self.verdict.passed)
+
+    @property
+    def findings_total(self) -> int:
+        return sum(len(f.findings) for f in self.files)
+
+
+def rule_link(rule_id: str, library: Library) -> RuleLink:
+    from courseware.footguns.rules import RULES
+
+    rule = next((r for r in RULES if r.id == rule_id), None)
+    if rule is None:
+        return RuleLink(rule_id, rule_id, None, None, None)
+    topic = library.topic(rule.topic)
+    footgun: Footgun | None = topic.footgun(rule.footgun_slug) if topic else None
+    if footgun is None:
+        return RuleLink(rule_id, rule.summary, rule.learn, None, None)
+    anchor_title = None
+    primer = topic.pages.get("primer") if topic else None
+    if primer is not None:
+        anchor_title = next((h.text for h in primer.toc if h.anchor == footgun.primer), None)
+    return RuleLink(rule_id, footgun.title, footgun.url, footgun.primer_url, anchor_title or "the primer")
+
+
+def highlight_file(file: ExerciseFile, marked: tuple[int, ...], anchor: str) -> str:
+    language = LEXERS.get(file.language, "text") if len(file.text) <= HIGHLIGHT_MAX_BYTES else "text"
+    formatter = HtmlFormatter(cssclass="codehilite", hl_lines=list(marked), linenos="inline", linespans=f"{anchor}-L")
+    return pygments_highlight(file.text, get_lexer_by_name(language), formatter)
+
+
+def build_feedback(*, submission: Submission, exercise: Exercise, library: Library) -> Feedback:
+    verdict = Verdict.from_dict(submission.verdict) if submission.verdict else None
+    links: dict[str, RuleLink] = {}
+
+    def link(rule_id: str) -> RuleLink:
+        if rule_id not in links:
+            links[rule_id] = rule_link(rule_id, library)
+        return links[rule_id]
+
+    files: list[FileView] = []
+    report = submission.report or {}
+    texts = submission.files if isinstance(submission.files, dict) else {}
+    order = {path: index for index, path in enumerate(exercise.paths)}
+    for result in sorted(report.get("files", ()), key=lambda r: order.get(r["path"], len(order))):
+        index = order.get(result["path"], len(files))
+        anchor = f"result-file-{index}"
+        error = result.get("error") or {}
+        view = FileView(
+            index=index,
+            path=result["path"],
+            status=result.get("status", "ok"),
+            error_message=error.get("message"),
+            error_line=error.get("line"),
+        )
+        for finding in result.get("findings", ()):
+            view.findings.append(_finding_view(finding, exercise, link, anchor))
+        for finding in result.get("suppressed", ()):
+            item = _finding_view(finding, exercise, link, anchor)
+            item.suppressed_reason = str(finding.get("reason", ""))
+            view.suppressed.append(item)
+        marked = {f.line for f in (*view.findings, *view.suppressed) if f.line}
+        if view.error_line:
+            marked.add(view.error_line)
+        view.marked_lines = tuple(sorted(marked))
+        if (view.findings or view.suppressed or view.status != "ok") and result["path"] in texts:
+            view.html = highlight_file(
+                ExerciseFile(result["path"], str(texts[result["path"]])), view.marked_lines, anchor
+            )
+        files.append(view)
+    hour = exercise.anti_primer_hour
+    return Feedback(
+        submission=submission,
+        status=submission.status,
+        message=submission.message,
+        counted=submission.counts_as_attempt,
+        not_counted_reason=NOT_COUNTED.get(submission.status, ""),
+        verdict=verdict,
+        files=files,
+        fixed=[link(r) for r in verdict.fixed] if verdict else [],
+        remaining=[link(r) for r in verdict.remaining] if verdict else [],
+        regressions=[link(r) for r in verdict.regressions] if verdict else [],
+        anti_primer_url=f"/topics/{exercise.topic}/anti_primer/#hour-{hour}" if hour is not None else None,
+        anti_primer_title=_hour_title(exercise, library),
+        truncated=bool(report.get("truncated")),
+    )
+
+
+def _hour_title(exercise: Exercise, library: Library) -> str | None:
+    topic = library.topic(exercise.topic)
+    if exercise.anti_primer_hour is None or topic is None or topic.anti_primer is None:
+        return None
+    hour = next((h for h in topic.anti_primer.hours if h.hour == exercise.anti_primer_hour), None)
+    return f"Hour {hour.hour}: {hour.title}" if hour else None
+
+
+def _finding_view(finding: dict, exercise: Exercise, link, anchor: str) -> FindingView:
+    rule = str(finding.get("rule", ""))
+    known = rule not in ("parse-error", "suppression-without-reason")
+    line = finding.get("line")
+    return FindingView(
+        rule=rule,
+        severity=str(finding.get("severity", "")),
+        line=line if isinstance(line, int) else None,
+        resource=finding.get("resource"),
+        message=str(finding.get("message", "")),
+        fix=str(finding.get("fix", "")),
+        link=link(rule) if known else None,
+        is_target=rule in exercise.targets,
+        anchor=f"{anchor}-L-{line}" if isinstance(line, int) else anchor,
+    )

@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404
+
+from courseware.topics.content import Topic
+
+from .content import Exercise, exercises_of
+from .models import Draft, HintReveal, Submission
+
+NOT_STARTED = "not_started"
+IN_PROGRESS = "in_progress"
+PASSED = "passed"
+STATUS_LABELS = {NOT_STARTED: "Not started", IN_PROGRESS: "In progress", PASSED: "Passed"}
+
+
+def exercise_status_for(*, user, topic: Topic) -> dict[str, str]:
+    """Each exercise slug of the topic → not_started | in_progress | passed, in two queries."""
+    statuses = {exercise.slug: NOT_STARTED for exercise in exercises_of(topic)}
+    if not user.is_authenticated or not statuses:
+        return statuses
+    rows = (
+        Submission.objects.for_user(user)
+        .filter(topic=topic.slug)
+        .values("exercise")
+        .annotate(passes=Count("id", filter=Q(passed=True)))
+    )
+    for row in rows:
+        if row["exercise"] in statuses:
+            statuses[row["exercise"]] = PASSED if row["passes"] else IN_PROGRESS
+    drafts = Draft.objects.filter(user=user, topic=topic.slug).values_list("exercise", flat=True)
+    for slug in drafts:
+        if statuses.get(slug) == NOT_STARTED:
+            statuses[slug] = IN_PROGRESS
+    return statuses
+
+
+@dataclass(frozen=True)
+class Workspace:
+    files: dict[str, str]
+    from_draft: bool
+    latest: Submission | None
+    hints_revealed: int
+    checks: int
+    failed_checks: int
+    passed: bool
+    solution_unlocked: bool
+
+
+def solution_unlocked(exercise: Exercise, *, passed: bool, failed_checks: int) -> bool:
+    if passed:
+        return True
+    return exercise.solution_after_failed_checks > 0 and failed_checks >= exercise.solution_after_failed_checks
+
+
+def workspace_for(*, user, exercise: Exercise) -> Workspace:
+    files = exercise.starter_files()
+    if not user.is_authenticated:
+        return Workspace(files, False, None, 0, 0, 0, False, False)
+    draft = Draft.objects.filter(user=user, topic=exercise.topic, exercise=exercise.slug).first()
+    from_draft = False
+    if draft is not None and isinstance(draft.files, dict):
+        # Only the exercise's own files, in its order; a file added to the exercise later starts from the starter.
+        files = {path: str(draft.files.get(path, text)) for path, text in files.items()}
+        from_draft = True
+    mine = Submission.objects.for_user(user).for_exercise(exercise)
+    counts = mine.aggregate(
+        checks=Count("id", filter=Q(counts_as_attempt=True)),
+        failed=Count("id", filter=Q(counts_as_attempt=True, passed=False)),
+        passes=Count("id", filter=Q(passed=True)),
+    )
+    latest = mine.finished().first()
+    hints = HintReveal.objects.filter(user=user, topic=exercise.topic, exercise=exercise.slug).count()
+    passed = counts["passes"] > 0
+    return Workspace(
+        files=files,
+        from_draft=from_draft,
+        latest=latest,
+        hints_revealed=min(hints, len(exercise.hints)),
+        checks=counts["checks"],
+        failed_checks=counts["failed"],
+        passed=passed,
+        solution_unlocked=solution_unlocked(exercise, passed=passed, failed_checks=counts["failed"]),
+    )
+
+
+def submission_of(*, user, pk: int) -> Submission:
+    """A learner sees only their own submissions: anyone else's is a 404, not a 403."""
+    return get_object_or_404(Submission.objects.for_user(user), pk=pk)
+
+
+def submissions_of(*, user, exercise: Exercise, limit: int = 20) -> list[Submission]:
+    return list(
+        Submission.objects.for_user(user)
+        .for_exercise(exercise)
+        .only("id", "status", "passed", "findings_count", "created_at", "duration_ms", "check_number")[:limit]
+    )

@@ -1,0 +1,130 @@
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from courseware.sandbox import Outcome, Runner, RunnerUnavailable
+
+from . import checker, grading
+from .content import Exercise
+from .models import Draft, FiredRule, HintReveal, Status, Submission
+
+logger = logging.getLogger(__name__)
+
+UNAVAILABLE_MESSAGE = (
+    "The checker is not available right now, so your files were not checked. This does not count as an "
+    "attempt; your files are saved. Please try again in a minute."
+)
+
+
+def draft_save(*, user, exercise: Exercise, files: dict[str, str]) -> Draft:
+    lookup = {"user": user, "topic": exercise.topic, "exercise": exercise.slug}
+    try:
+        with transaction.atomic():
+            draft, _ = Draft.objects.update_or_create(**lookup, defaults={"files": files})
+    except IntegrityError:  # two saves raced to create it: the second one updates
+        draft = Draft.objects.get(**lookup)
+        draft.files = files
+        draft.save(update_fields=["files", "updated_at"])
+    return draft
+
+
+def draft_discard(*, user, exercise: Exercise) -> None:
+    Draft.objects.filter(user=user, topic=exercise.topic, exercise=exercise.slug).delete()
+
+
+def hint_reveal_next(*, user, exercise: Exercise) -> int:
+    """Reveal the next hint; idempotent per level. Returns how many hints are now revealed."""
+    lookup = {"user": user, "topic": exercise.topic, "exercise": exercise.slug}
+    revealed = HintReveal.objects.filter(**lookup).count()
+    if revealed >= len(exercise.hints):
+        return revealed
+    try:
+        with transaction.atomic():
+            HintReveal.objects.get_or_create(**lookup, level=revealed + 1)
+    except IntegrityError:
+        pass  # a double click revealed it already
+    return HintReveal.objects.filter(**lookup).count()
+
+
+def submission_start(*, user, exercise: Exercise, files: dict[str, str]) -> Submission:
+    """Stored (and committed) before the runner starts, so nothing is lost if it dies."""
+    hints_used = HintReveal.objects.filter(user=user, topic=exercise.topic, exercise=exercise.slug).count()
+    return Submission.objects.create(
+        user=user,
+        topic=exercise.topic,
+        exercise=exercise.slug,
+        files=files,
+        status=Status.PENDING,
+        hints_used=hints_used,
+        content_hash=exercise.content_hash,
+    )
+
+
+def submission_finish(
+    *, submission: Submission, exercise: Exercise, outcome: Outcome, duration_ms: float
+) -> Submission:
+    verdict = None
+    if outcome.status == Status.OK and outcome.report is not None:
+        verdict = grading.grade(
+            targets=exercise.targets, starter_report=checker.starter_report(exercise), report=outcome.report
+        )
+    counts = outcome.counts_as_attempt
+    submission.status = outcome.status
+    submission.message = outcome.message
+    submission.report = outcome.report
+    submission.verdict = verdict.to_dict() if verdict else None
+    submission.passed = bool(verdict and verdict.passed)
+    submission.counts_as_attempt = counts
+    submission.duration_ms = round(duration_ms)
+    submission.finished_at = timezone.now()
+    rule_counts = _rule_counts(outcome.report)
+    submission.findings_count = _findings_count(outcome.report)
+    with transaction.atomic():
+        if counts:
+            earlier = (
+                Submission.objects.for_user(submission.user_id)
+                .for_exercise(exercise)
+                .counted()
+                .filter(id__lt=submission.id)
+                .count()
+            )
+            submission.check_number = earlier + 1
+        submission.save()
+        FiredRule.objects.bulk_create(
+            [FiredRule(submission=submission, rule=rule, count=n) for rule, n in sorted(rule_counts.items())]
+        )
+    return submission
+
+
+def submission_check(*, user, exercise: Exercise, files: dict[str, str], runner: Runner | None = None) -> Submission:
+    draft_save(user=user, exercise=exercise, files=files)
+    submission = submission_start(user=user, exercise=exercise, files=files)
+    started = time.monotonic()
+    try:
+        active = runner or checker.checker()
+        outcome = active.check(files, learner_key=str(user.pk))
+    except RunnerUnavailable as exc:
+        logger.error("exercise check without a runner: %s", exc)
+        outcome = Outcome("crashed", UNAVAILABLE_MESSAGE, None, 0.0, detail=str(exc))
+    duration_ms = (time.monotonic() - started) * 1000
+    submission = submission_finish(submission=submission, exercise=exercise, outcome=outcome, duration_ms=duration_ms)
+    # Not stored: only meaningful for the response to this request (HTTP 429 Retry-After when busy).
+    submission.retry_after_s = outcome.retry_after_s
+    return submission
+
+
+def _rule_counts(report: dict | None) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    for result in (report or {}).get("files", ()):
+        for finding in (*result.get("findings", ()), *result.get("suppressed", ())):
+            counts[finding["rule"]] += 1
+    return counts
+
+
+def _findings_count(report: dict | None) -> int:
+    return sum(len(result.get("findings", ())) for result in (report or {}).get("files", ()))

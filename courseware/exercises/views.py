@@ -1,0 +1,211 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from courseware.topics.content import Topic
+from courseware.topics.library import get_library
+
+from . import selectors, services, throttle
+from .content import Exercise, exercise_of, exercises_of
+from .feedback import Feedback, build_feedback, highlight_file
+from .forms import field_name, files_from_post, size_problem
+from .models import Status, Submission
+
+BUSY_STATUS = 429
+
+
+def _exercise_or_404(topic: str, exercise: str) -> tuple[Topic, Exercise]:
+    topic_obj = get_library().topic(topic)
+    if topic_obj is None:
+        raise Http404("No such topic")
+    found = exercise_of(topic_obj, exercise)
+    if found is None:
+        raise Http404("No such exercise")
+    return topic_obj, found
+
+
+def _editors(exercise: Exercise, files: dict[str, str]) -> list[dict]:
+    editors = []
+    for index, path in enumerate(exercise.paths):
+        text = files.get(path, "")
+        editors.append(
+            {
+                "id": field_name(index),
+                "path": path,
+                "text": text,
+                "rows": min(40, max(10, text.count("\n") + 2)),
+                "lines": "\n".join(str(n) for n in range(1, text.count("\n") + 2)),
+            }
+        )
+    return editors
+
+
+def _feedback(submission: Submission | None, exercise: Exercise) -> Feedback | None:
+    if submission is None or not submission.is_finished:
+        return None
+    return build_feedback(submission=submission, exercise=exercise, library=get_library())
+
+
+def _context(request: HttpRequest, topic: Topic, exercise: Exercise, **overrides) -> dict:
+    workspace = selectors.workspace_for(user=request.user, exercise=exercise)
+    files = overrides.pop("files", None) or workspace.files
+    latest = overrides.pop("submission", workspace.latest)
+    status = selectors.exercise_status_for(user=request.user, topic=topic).get(exercise.slug)
+    n = exercise.solution_after_failed_checks
+    context = {
+        "topic": topic,
+        "exercise": exercise,
+        "workspace": workspace,
+        "editors": _editors(exercise, files),
+        "feedback": _feedback(latest, exercise),
+        "status": status,
+        "status_label": selectors.STATUS_LABELS.get(status or "", ""),
+        "hints": exercise.hints[: workspace.hints_revealed],
+        "next_hint": exercise.hint(workspace.hints_revealed + 1),
+        "failed_until_solution": max(0, n - workspace.failed_checks) if n else None,
+        "error": None,
+    }
+    context.update(overrides)
+    return context
+
+
+@require_GET
+def exercise_list(request: HttpRequest, topic: str) -> HttpResponse:
+    topic_obj = get_library().topic(topic)
+    if topic_obj is None:
+        raise Http404("No such topic")
+    statuses = selectors.exercise_status_for(user=request.user, topic=topic_obj)
+    items = [(e, statuses[e.slug], selectors.STATUS_LABELS[statuses[e.slug]]) for e in exercises_of(topic_obj)]
+    return render(request, "exercises/list.html", {"topic": topic_obj, "items": items})
+
+
+@require_GET
+def exercise_detail(request: HttpRequest, topic: str, exercise: str) -> HttpResponse:
+    topic_obj, exercise_obj = _exercise_or_404(topic, exercise)
+    return render(request, "exercises/detail.html", _context(request, topic_obj, exercise_obj))
+
+
+def _refused(
+    request: HttpRequest, topic: Topic, exercise: Exercise, files: dict[str, str], message: str, status: int,
+    retry_after: int | None = None, submission: Submission | None = None,
+) -> HttpResponse:  # fmt: skip
+    """A check that did not run: the message, the learner's text kept, never lost."""
+    if request.htmx:
+        context = {"topic": topic, "exercise": exercise, "feedback": _feedback(submission, exercise), "error": message}
+        response = render(request, "exercises/detail.html#feedback", context, status=status)
+    else:
+        context = _context(request, topic, exercise, files=files, error=message, submission=submission)
+        response = render(request, "exercises/detail.html", context, status=status)
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response
+
+
+@require_POST
+@login_required
+def exercise_check(request: HttpRequest, topic: str, exercise: str) -> HttpResponse:
+    topic_obj, exercise_obj = _exercise_or_404(topic, exercise)
+    files = files_from_post(exercise_obj, request.POST)
+    problem = size_problem(files)
+    if problem:
+        return _refused(request, topic_obj, exercise_obj, files, problem, 413)
+    allowance = throttle.check_allowance(request.user.pk)
+    if not allowance.allowed:
+        services.draft_save(user=request.user, exercise=exercise_obj, files=files)
+        message = (
+            f"You have checked {throttle.checks_per_minute()} times in the last minute, which is the limit. "
+            f"Your files are saved; check again in {allowance.retry_after_s} seconds."
+        )
+        return _refused(request, topic_obj, exercise_obj, files, message, BUSY_STATUS, allowance.retry_after_s)
+    submission = services.submission_check(user=request.user, exercise=exercise_obj, files=files)
+    if submission.status == Status.BUSY:
+        return _refused(
+            request, topic_obj, exercise_obj, files, submission.message, BUSY_STATUS,
+            submission.retry_after_s or 1, submission=submission,
+        )  # fmt: skip
+    if request.htmx:
+        context = _context(request, topic_obj, exercise_obj, submission=submission)
+        return render(request, "exercises/detail.html#check-result", context)
+    return redirect(reverse("exercises:detail", args=[topic_obj.slug, exercise_obj.slug]) + "#feedback")
+
+
+@require_POST
+@login_required
+def exercise_reset(request: HttpRequest, topic: str, exercise: str) -> HttpResponse:
+    _topic, exercise_obj = _exercise_or_404(topic, exercise)
+    services.draft_discard(user=request.user, exercise=exercise_obj)
+    return redirect("exercises:detail", topic, exercise)
+
+
+@require_POST
+@login_required
+def draft_autosave(request: HttpRequest, topic: str, exercise: str) -> HttpResponse:
+    _topic, exercise_obj = _exercise_or_404(topic, exercise)
+    files = files_from_post(exercise_obj, request.POST)
+    if size_problem(files):
+        return HttpResponse("Draft not saved: a file is over the size limit.", status=413)
+    draft = services.draft_save(user=request.user, exercise=exercise_obj, files=files)
+    if request.htmx:
+        return render(request, "exercises/detail.html#draft-status", {"draft_saved_at": draft.updated_at})
+    return redirect("exercises:detail", topic, exercise)
+
+
+@require_POST
+@login_required
+def hint_reveal(request: HttpRequest, topic: str, exercise: str) -> HttpResponse:
+    topic_obj, exercise_obj = _exercise_or_404(topic, exercise)
+    services.hint_reveal_next(user=request.user, exercise=exercise_obj)
+    if request.htmx:
+        return render(request, "exercises/detail.html#assist", _context(request, topic_obj, exercise_obj))
+    return redirect(reverse("exercises:detail", args=[topic, exercise]) + "#hints")
+
+
+@require_GET
+@login_required
+def solution(request: HttpRequest, topic: str, exercise: str) -> HttpResponse:
+    topic_obj, exercise_obj = _exercise_or_404(topic, exercise)
+    workspace = selectors.workspace_for(user=request.user, exercise=exercise_obj)
+    context = {
+        "topic": topic_obj,
+        "exercise": exercise_obj,
+        "workspace": workspace,
+        "solution_files": [
+            (f.path, highlight_file(f, (), f"solution-{index}")) for index, f in enumerate(exercise_obj.solution)
+        ]
+        if workspace.solution_unlocked
+        else [],
+    }
+    status = 200 if workspace.solution_unlocked else 403
+    template = "exercises/solution.html#solution" if request.htmx else "exercises/solution.html"
+    return render(request, template, context, status=status)
+
+
+@require_GET
+@login_required
+def submission_detail(request: HttpRequest, topic: str, exercise: str, pk: int) -> HttpResponse:
+    topic_obj, exercise_obj = _exercise_or_404(topic, exercise)
+    submission = selectors.submission_of(user=request.user, pk=pk)
+    if submission.topic != topic_obj.slug or submission.exercise != exercise_obj.slug:
+        raise Http404("No such submission")
+    context = {
+        "topic": topic_obj,
+        "exercise": exercise_obj,
+        "submission": submission,
+        "feedback": _feedback(submission, exercise_obj),
+        "error": None,
+    }
+    return render(request, "exercises/submission.html", context)
+
+
+def hub_section(request: HttpRequest, topic: Topic) -> str:
+    exercises = exercises_of(topic)
+    if not exercises:
+        return ""
+    statuses = selectors.exercise_status_for(user=request.user, topic=topic)
+    items = [(e, statuses[e.slug], selectors.STATUS_LABELS[statuses[e.slug]]) for e in exercises]
+    return render_to_string("exercises/hub_section.html", {"topic": topic, "items": items}, request=request)
