@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+
+from courseware.sandbox import Outcome
+
+
+@dataclass
+class FakeRunner:
+    """Stands in for the sandbox where a test is about the web side, not the confinement."""
+
+    status: str = "ok"
+    message: str = "Checked."
+    retry_after_s: int | None = None
+    calls: list[dict] = field(default_factory=list)
+    on_check: object = None
+
+    def check(self, files, *, learner_key):
+        from courseware.footguns.engine import check_files
+
+        self.calls.append({"files": dict(files), "learner_key": learner_key})
+        if callable(self.on_check):
+            self.on_check(files)
+        report = check_files(files).to_dict() if self.status == "ok" else None
+        return Outcome(self.status, self.message, report, 1.0, self.retry_after_s)
+
+
+@pytest.fixture
+def fake_runner(monkeypatch):
+    runner = FakeRunner()
+    monkeypatch.setattr("courseware.exercises.checker.checker", lambda: runner)
+    return runner
+
+
+@pytest.fixture
+def demo(fixture_content):
+    from courseware.exercises.content import exercise_of
+    from courseware.topics.library import get_library
+
+    topic = get_library().topic("demo-topic")
+    return topic, exercise_of(topic, "set-a-timeout")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache(db):
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+from courseware.exercises.grading import Verdict, fired_rules, grade
+
+TARGET = "aws-lambda/default-timeout"
+OTHER = "aws-lambda/default-memory"
+
+
+def report(*findings, suppressed=(), status="ok", error=None, truncated=False):
+    data = {
+        "version": 1,
+        "files": [
+            {
+                "path": "template.yaml",
+                "format": "sam",
+                "status": status,
+                "error": error,
+                "findings": [{"rule": rule, "line": line} for rule, line in findings],
+                "suppressed": [{"rule": rule, "line": line, "reason": "because"} for rule, line in suppressed],
+            }
+        ],
+    }
+    if truncated:
+        data["truncated"] = True
+    return data
+
+
+STARTER = report((TARGET, 5))
+
+
+def test_fixing_every_target_passes_and_names_what_was_fixed():
+    verdict = grade(targets=[TARGET], starter_report=STARTER, report=report())
+    assert verdict == Verdict(True, (TARGET,), (), (), ())
+
+
+def test_a_target_that_still_fires_fails():
+    verdict = grade(targets=[TARGET], starter_report=STARTER, report=report((TARGET, 7)))
+    assert not verdict.passed
+    assert verdict.remaining == (TARGET,)
+    assert verdict.fixed == ()
+
+
+def test_a_suppressed_target_still_counts_as_firing():
+    verdict = grade(targets=[TARGET], starter_report=STARTER, report=report(suppressed=[(TARGET, 5)]))
+    assert not verdict.passed
+    assert verdict.remaining == (TARGET,)
+
+
+def test_a_rule_that_did_not_fire_on_the_starter_is_a_regression():
+    verdict = grade(targets=[TARGET], starter_report=STARTER, report=report((OTHER, 9)))
+    assert not verdict.passed
+    assert verdict.fixed == (TARGET,)
+    assert verdict.regressions == (OTHER,)
+
+
+def test_a_rule_that_already_fired_on_the_starter_is_not_a_regression():
+    starter = report((TARGET, 5), (OTHER, 5))
+    verdict = grade(targets=[TARGET], starter_report=starter, report=report((OTHER, 5)))
+    assert verdict.passed
+
+
+def test_a_parse_error_fails_with_its_line_and_fixes_nothing():
+    error = {"message": "mapping values are not allowed here", "line": 3}
+    verdict = grade(
+        targets=[TARGET],
+        starter_report=STARTER,
+        report=report(("parse-error", 3), status="parse_error", error=error),
+    )
+    assert not verdict.passed
+    assert verdict.fixed == ()
+    assert [(e.path, e.line) for e in verdict.parse_errors] == [("template.yaml", 3)]
+    assert verdict.regressions == ()  # parse-error is not a rule of the catalogue
+
+
+def test_a_truncated_report_never_passes():
+    assert not grade(targets=[TARGET], starter_report=STARTER, report=report(truncated=True)).passed
+
+
+def test_verdict_round_trips_through_json():
+    verdict = grade(targets=[TARGET], starter_report=STARTER, report=report((OTHER, 1)))
+    assert Verdict.from_dict(verdict.to_dict()) == verdict
+
+
+def test_fired_rules_includes_suppressed_and_ignores_parse_errors():
+    data = report(("parse-error", 1), (OTHER, 2), suppressed=[(TARGET, 3)])
+    assert fired_rules(data) == {OTHER, TARGET}
