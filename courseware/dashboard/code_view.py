@@ -1,0 +1,28 @@
+"""Learner-written code shown to instructors: escaped, highlighted, with hidden characters made visible."""
+
+from __future__ import annotations
+
+import re
+
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import get_lexer_for_filename
+from pygments.util import ClassNotFound
+
+# Bidi controls (Trojan Source, CVE-2021-42574) and zero-width characters are shown as escapes.
+HIDDEN = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def reveal_hidden(text: str) -> str:
+    return HIDDEN.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+
+
+def highlighted_file(path: str, text: str, marked_lines: set[int]) -> str:
+    try:
+        lexer = get_lexer_for_filename(path, stripnl=False)
+    except ClassNotFound:
+        from pygments.lexers import TextLexer
+
+        lexer = TextLexer(stripnl=False)
+    formatter = HtmlFormatter(cssclass="codehilite", linenos="inline", hl_lines=sorted(marked_lines))
+    return highlight(reveal_hidden(text), lexer, formatter)
