@@ -96,9 +96,14 @@ class Runner:
     # Life cycle
 
     def start(self) -> SelfTestReport:
-        with self._control_lock:
-            self._start_zygote()
-        report = self.self_test()
+        try:
+            with self._control_lock:
+                self._stop_zygote()
+                self._start_zygote()
+            report = self.self_test()
+        except BaseException:
+            self.close()
+            raise
         if not report.contained and not self.allow_unsafe:
             self.close()
             raise RunnerUnavailable("the sandbox does not contain: " + ", ".join(report.escaped), report.escaped)
@@ -195,7 +200,7 @@ class Runner:
         for path, data in encoded.items():
             rejection = prescan(path, data, self.limits.scan)
             if rejection:
-                return rejection
+                return rejection if path in rejection else f"{path}: {rejection}"
         return None
 
     @contextlib.contextmanager
@@ -241,11 +246,11 @@ class Runner:
         limits = replace(self.limits, cpu_s=1, cpu_hard_s=2, wall_s=3.0)
         with ThreadPoolExecutor(max_workers=2, thread_name_prefix="sandbox-self-test") as pool:
             futures = [pool.submit(self._judge_canary, canary, limits) for canary in canaries.SELF_TEST]
-            engine = pool.submit(self._engine_answers, limits)
+            answering = pool.submit(self._engine_answers, limits)
             results = [_prescan_canary(self.limits), *(future.result() for future in futures)]
-            results.append(engine.result())
-        engine = str(self._zygote_info.get("warm", "zygote not started"))
-        report = SelfTestReport(tuple(results), _ms(started), engine)
+            results.append(answering.result())
+        warm = str(self._zygote_info.get("warm", "zygote not started"))
+        report = SelfTestReport(tuple(results), _ms(started), warm)
         self.last_self_test = report
         return report
 

@@ -54,7 +54,7 @@ def test_bad_input_is_rejected_before_any_child(runner, files, expected):
     outcome = runner.check(files, learner_key="caps")
     assert outcome.status == "rejected"
     assert expected in outcome.message
-    assert outcome.duration_ms < 50
+    assert outcome.duration_ms < 500  # no child was started: about 1 ms
 
 
 def test_busy_when_pool_is_full(make_checks_sleep):

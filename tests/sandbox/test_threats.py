@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import time
 from dataclasses import replace
@@ -14,6 +15,8 @@ from courseware.sandbox import Limits
 from courseware.sandbox.canaries import ALIAS_BOMB
 
 NOBODY = 65534
+# CPU time does not depend on load, wall time does: a roomy deadline lets the CPU limit show.
+ROOMY = Limits(cpu_s=1, cpu_hard_s=2, wall_s=10.0)
 
 
 def _contained(outcome):
@@ -65,15 +68,14 @@ def test_runs_as_nobody_in_an_empty_working_directory(runner):
 def test_alias_bomb_is_rejected_fast(runner):
     outcome = runner.check({"template.yaml": ALIAS_BOMB}, learner_key="bomb")
     assert outcome.status == "rejected"
-    assert outcome.duration_ms < 100
+    assert outcome.duration_ms < 500  # about 1 ms; generous for a loaded 2-core machine
     assert outcome.counts_as_attempt
 
 
 def test_unscanned_alias_bomb_hits_the_cpu_limit(runner):
-    outcome = runner.run_canary("alias_bomb")
+    outcome = runner.run_canary("alias_bomb", limits=ROOMY)
     assert outcome.status == "cpu_limit"
     assert "SIGXCPU" in outcome.detail
-    assert outcome.duration_ms < (runner.limits.cpu_hard_s + 1) * 1000
 
 
 def test_deep_nesting_does_not_crash_the_server(runner):
@@ -83,7 +85,7 @@ def test_deep_nesting_does_not_crash_the_server(runner):
     assert outcome.status == "rejected"
     assert "nested" in outcome.message
     # Without the pre-scan the parser itself must be contained too.
-    raw = runner.run_canary("deep_nesting")
+    raw = runner.run_canary("deep_nesting", limits=ROOMY)
     assert raw.status in {"ok", "crashed", "cpu_limit", "memory_limit"}
     assert runner.run_canary("ping").status == "ok"
     assert runner.zygote_pid == zygote
@@ -100,9 +102,10 @@ def test_calling_process_survives_a_segfaulting_child(runner):
 
 
 def test_infinite_parse_is_killed_at_the_cpu_limit(runner):
-    outcome = runner.run_canary("spin")
+    outcome = runner.run_canary("spin", limits=ROOMY)
     assert outcome.status == "cpu_limit"
-    assert outcome.duration_ms < runner.limits.wall_s * 1000
+    cpu_s = float(re.search(r"([\d.]+) s CPU", outcome.detail).group(1))
+    assert 0.8 <= cpu_s < ROOMY.cpu_hard_s
     assert not outcome.counts_as_attempt
 
 
@@ -111,7 +114,7 @@ def test_infinite_parse_is_killed_at_the_deadline(runner):
     outcome = runner.run_canary("sleep")
     assert outcome.status == "timeout"
     wall_ms = runner.limits.wall_s * 1000
-    assert wall_ms <= outcome.duration_ms < wall_ms + 1000
+    assert wall_ms <= outcome.duration_ms < wall_ms + 1500
     assert "seconds" in outcome.message
     assert not outcome.counts_as_attempt
 
@@ -127,7 +130,7 @@ def test_output_flood_is_capped(runner):
     # Raw bytes straight into the result pipe: the parent stops reading and kills.
     flood = runner.run_canary("flood")
     assert flood.status == "output_limit"
-    assert flood.duration_ms < 1000
+    assert flood.duration_ms < 2000
     # A result the child itself finds too large never leaves it.
     assert runner.run_canary("big_result").status == "output_limit"
 
@@ -272,7 +275,7 @@ def test_hostile_corpus_gets_a_defined_outcome(runner, name):
     zygote = runner.zygote_pid
     outcome = runner.check(HOSTILE_CORPUS[name], learner_key=name)
     assert outcome.status in {"ok", "rejected"}, (outcome.status, outcome.detail)
-    assert outcome.duration_ms < 1000
+    assert outcome.duration_ms < 2000
     if outcome.status == "ok":
         assert all(result["status"] in {"ok", "parse_error", "rejected"} for result in outcome.report["files"])
     assert runner.zygote_pid == zygote
