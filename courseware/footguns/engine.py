@@ -18,6 +18,7 @@ from courseware.footguns.suppression import directives
 
 PARSE_ERROR_RULE = "parse-error"
 SUPPRESSION_RULE = "suppression-without-reason"
+RULE_ERROR = "rule-error"
 
 
 @dataclass
@@ -42,7 +43,12 @@ def check_files(
     findings: list[Finding] = []
     for unit in units:
         for rule in rules:
-            for hit in rule.check(unit.app, context):
+            try:
+                hits = list(rule.check(unit.app, context))
+            except Exception as error:  # a rule bug must not cost the learner the other rules
+                findings.append(_rule_error(rule, unit, error))
+                continue
+            for hit in hits:
                 findings.append(
                     Finding(
                         rule=rule.id,
@@ -61,6 +67,23 @@ def check_files(
     report = Report(files=[results[path] for path in sorted(results)])
     _truncate(report, limits)
     return report
+
+
+def _rule_error(rule: Rule, unit: Unit, error: Exception) -> Finding:
+    return Finding(
+        rule=RULE_ERROR,
+        footgun=None,
+        severity="warning",
+        file=unit.paths[0] if unit.paths else "",
+        line=None,
+        resource=None,
+        message=(
+            f"The check {rule.id} could not finish on this input ({type(error).__name__}). This is "
+            "a bug in the checker, not necessarily in your file; the other checks still ran."
+        ),
+        fix="Report it to the course maintainers with the file that caused it.",
+        learn=None,
+    )
 
 
 def _clip(text: str, limits: ScanLimits) -> str:

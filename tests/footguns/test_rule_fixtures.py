@@ -23,5 +23,6 @@ def test_fixture_findings_match_markers(fixture):
     else:
         assert not expected, "a pass fixture carries no markers"
     considered = {fixture.rule_id} | {rule for rule, _ in expected}
+    assert "rule-error" not in {f.rule for f in result.findings}
     found = {(f.rule, f.line) for f in result.findings if f.rule in considered}
     assert found == expected

@@ -42,7 +42,8 @@ def capacity(app: Application, database: DataStore) -> tuple[int, str] | None:
     instance_class = database.settings.get("DBInstanceClass")
     engine = database.settings.get("Engine")
     family = _family(engine.value if engine else None)
-    memory = _CLASS_MEMORY_GIB.get(instance_class.value) if instance_class else None
+    class_name = instance_class.value if instance_class else None
+    memory = _CLASS_MEMORY_GIB.get(class_name) if isinstance(class_name, str) else None
     if family is None or memory is None:
         return None
     estimate = min(memory * _GIB // _DIVISORS[family], 5000)
