@@ -58,23 +58,23 @@ def test_fixture_starters_fire_exactly_their_targets_and_solutions_pass(slug):
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
     [
-        ("difficulty: 1", "difficulty: 4", f"{EXERCISE}/exercise.yaml:4: 'difficulty' must be 1, 2 or 3"),
-        ("format: sam", "format: cdk", f"{EXERCISE}/exercise.yaml:5: 'format' must be one of"),
+        ("difficulty: 1", "difficulty: 4", f"{EXERCISE}/exercise.yaml:3: 'difficulty' must be 1, 2 or 3"),
+        ("format: sam", "format: cdk", f"{EXERCISE}/exercise.yaml:4: 'format' must be one of"),
         (
             "  - aws-lambda/default-timeout",
             "  - aws-lambda/no-such-rule",
-            f"{EXERCISE}/exercise.yaml:10: target 'aws-lambda/no-such-rule' is not a rule id",
+            f"{EXERCISE}/exercise.yaml:9: target 'aws-lambda/no-such-rule' is not a rule id",
         ),
-        ("anti_primer_hour: 0", "anti_primer_hour: 9", f"{EXERCISE}/exercise.yaml:11: anti_primer_hour 9 is not"),
-        ("  - kind: fix", "  - kind: guess", f"{EXERCISE}/exercise.yaml:15: hint kind must be one of"),
-        ("  - kind: street_ops", "  - kind: primer", f"{EXERCISE}/exercise.yaml:17: hints go in the order"),
+        ("anti_primer_hour: 0", "anti_primer_hour: 9", f"{EXERCISE}/exercise.yaml:10: anti_primer_hour 9 is not"),
+        ("  - kind: fix", "  - kind: guess", f"{EXERCISE}/exercise.yaml:14: hint kind must be one of"),
+        ("  - kind: street_ops", "  - kind: primer", f"{EXERCISE}/exercise.yaml:16: hints go in the order"),
         (
             "[[street_ops:find-the-limit]]",
             "[[street_ops:nowhere]]",
-            f"{EXERCISE}/exercise.yaml:18: cross reference [[street_ops:nowhere]] has no target",
+            f"{EXERCISE}/exercise.yaml:17: cross reference [[street_ops:nowhere]] has no target",
         ),
         ("title: Give", "titel: Give", f"{EXERCISE}/exercise.yaml:1: unknown key 'titel'"),
-        ("difficulty: 1\n", "difficulty: 1\ndifficulty: 2\n", f"{EXERCISE}/exercise.yaml:5: duplicate key"),
+        ("difficulty: 1\n", "difficulty: 1\ndifficulty: 2\n", f"{EXERCISE}/exercise.yaml:4: duplicate key"),
     ],
 )
 def test_problems_in_exercise_yaml_name_file_and_line(pack, old, new, expected):
