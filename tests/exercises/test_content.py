@@ -85,9 +85,10 @@ def test_problems_in_exercise_yaml_name_file_and_line(pack, old, new, expected):
 
 def test_starter_and_solution_must_hold_the_same_files(pack):
     (pack / EXERCISE / "solution" / "extra.yaml").write_text("a: 1\n")
-    assert f"{EXERCISE}/exercise.yaml:1: starter/ and solution/ must hold the same file names; differ in: extra.yaml" in (
-        errors_of(pack)
+    expected = (
+        f"{EXERCISE}/exercise.yaml:1: starter/ and solution/ must hold the same file names; differ in: extra.yaml"  # noqa: E501
     )
+    assert expected in errors_of(pack)
 
 
 def test_a_missing_solution_folder_is_an_error(pack):
@@ -100,14 +101,10 @@ def test_files_must_be_utf8_and_under_the_sandbox_caps(pack):
     (pack / EXERCISE / "solution" / "template.yaml").write_bytes(b"# " + b"x" * 300_000 + b"\n")
     errors = errors_of(pack)
     assert f"{EXERCISE}/starter/template.yaml:2: not valid UTF-8" in errors
-    assert any(e.startswith(f"{EXERCISE}/solution/template.yaml:1: file is 300003 bytes, over the sandbox cap") for e in errors)
+    too_big = f"{EXERCISE}/solution/template.yaml:1: file is 300003 bytes, over the sandbox cap"
+    assert any(e.startswith(too_big) for e in errors)
 
 
 def test_a_yaml_syntax_error_has_its_line(pack):
     edit(pack, "difficulty: 1", "difficulty: [1")
     assert any(e.startswith(f"{EXERCISE}/exercise.yaml:") for e in errors_of(pack))
-
-
-def test_the_real_course_exercises_load_without_errors():
-    library = load_library(Path(__file__).resolve().parents[2] / "content")
-    assert [str(e) for e in library.errors if "/exercises/" in e.path] == []
