@@ -1,33 +1,31 @@
-"""Terraform HCL via python-hcl2, with a line for every block, attribute and object key.
+"""Terraform HCL via python-hcl2's grammar, with a line for every block, attribute, object key
+and list item.
 
-python-hcl2 8.1.4 accepts `with_meta` but does not emit line metadata, so lines come
-from the raw lark tree, which lists blocks and attributes in the same order as the
-serialised dict; the two are walked side by side.
+python-hcl2 8.1.4 accepts `with_meta` but emits no line metadata, and its transformer and
+serialiser cost about as much as parsing, so only its lark parser is used. The raw tree is
+converted here: literals become values; references, function calls, conditionals and
+other expressions keep their source text as `${...}`, the way Terraform JSON writes them.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from courseware.footguns.errors import ParseError
 from courseware.footguns.parsers.nodes import LineDict, LineList
+from courseware.footguns.parsers.yaml_cfn import MAX_ABS_INT
 
 try:  # importing hcl2 builds its grammar (~1 s); pre-import it in long-lived processes
     import hcl2
-    from hcl2.utils import SerializationOptions
-    from lark import Tree
+    from hcl2.utils import process_escape_sequences
+    from lark import Token, Tree
     from lark.exceptions import LarkError
 except ImportError:  # pragma: no cover
     hcl2 = None
 
-_OPTIONS = (
-    SerializationOptions(
-        strip_string_quotes=True, with_comments=False, explicit_blocks=True, preserve_heredocs=False
-    )
-    if hcl2 is not None
-    else None
-)
+_LITERALS = {"true": True, "false": False, "null": None}
+_SKIP = frozenset({"new_line_or_comment"})
 
 
 @dataclass
@@ -38,174 +36,164 @@ class TfBlock:
     body: LineDict
 
 
-@dataclass
-class _BodyLines:
-    attributes: dict[str, tuple[int, Any]] = field(default_factory=dict)
-    blocks: dict[str, list[tuple[int, _BodyLines]]] = field(default_factory=dict)
+def _trees(node: Any) -> list[Any]:
+    return [c for c in node.children if isinstance(c, Tree) and c.data not in _SKIP]
 
 
-def _identifier(tree: Any) -> str:
-    token = tree.children[0]
-    return str(token)
+class _Converter:
+    def __init__(self, text: str) -> None:
+        self.text = text
 
+    def source(self, node: Any) -> str:
+        return self.text[node.meta.start_pos : node.meta.end_pos]
 
-def _collect(body: Any) -> _BodyLines:
-    lines = _BodyLines()
-    if not isinstance(body, Tree):
-        return lines
-    for child in body.children:
-        if not isinstance(child, Tree):
-            continue
-        if child.data == "attribute":
-            name = _identifier(child.children[0])
-            lines.attributes[name] = (child.meta.line, child.children[-1])
-        elif child.data == "block":
-            name = _identifier(child.children[0])
-            inner = next(
-                (c for c in child.children if isinstance(c, Tree) and c.data == "body"), None
-            )
-            lines.blocks.setdefault(name, []).append((child.meta.line, _collect(inner)))
-    return lines
+    def name(self, node: Any) -> str:
+        if isinstance(node, Token):
+            return str(node)
+        if node.data == "string":
+            return self.string(node)
+        return "".join(str(t) for t in node.scan_values(lambda v: isinstance(v, Token)))
 
+    def string(self, node: Any) -> str:
+        parts = []
+        for part in node.children:
+            if not isinstance(part, Tree):
+                continue  # the quotes
+            inner = part.children[0]
+            if isinstance(inner, Token) and inner.type == "STRING_CHARS":
+                parts.append(process_escape_sequences(str(inner)))
+            elif isinstance(inner, Token):
+                parts.append(str(inner))
+            else:
+                parts.append(self.source(inner))
+        return "".join(parts)
 
-def _object_lines(expression: Any) -> dict[str, int]:
-    """Lines of the keys of an object literal (one level), e.g. environment variables."""
-    found: dict[str, int] = {}
-    if not isinstance(expression, Tree):
-        return found
-    for node in expression.iter_subtrees_topdown():
-        if node.data == "object":
-            for elem in node.children:
-                if isinstance(elem, Tree) and elem.data == "object_elem":
-                    key = "".join(str(t) for t in elem.children[0].scan_values(lambda _: True))
-                    found.setdefault(key.strip('"'), elem.meta.line)
-            break
-    return found
+    def heredoc(self, token: str, trim: bool) -> str:
+        lines = token.split("\n")
+        body = lines[1:-2]  # drop `<<EOT` and the closing marker (and the final newline)
+        if trim:
+            indents = [len(line) - len(line.lstrip()) for line in body if line.strip()]
+            cut = min(indents, default=0)
+            body = [line[cut:] for line in body]
+        return "\n".join(body)
 
+    def value(self, node: Any) -> Any:
+        if isinstance(node, Token):
+            return str(node)
+        kind = node.data
+        if kind == "expr_term":
+            children = [c for c in node.children if not (isinstance(c, Tree) and c.data in _SKIP)]
+            if len(children) == 1:
+                return self.value(children[0])
+            return "${" + self.source(node) + "}"
+        if kind == "int_lit":
+            number = int(str(node.children[0]))
+            if abs(number) >= MAX_ABS_INT:
+                raise ParseError("A number is too large (beyond 64 bits).", node.meta.line)
+            return number
+        if kind == "float_lit":
+            return float(str(node.children[0]))
+        if kind == "literal_value":
+            return _LITERALS[str(node.children[0])]
+        if kind == "string":
+            return self.string(node)
+        if kind in ("heredoc_template", "heredoc_template_trim"):
+            return self.heredoc(str(node.children[0]), kind.endswith("trim"))
+        if kind == "tuple":
+            items = LineList(node.meta.line)
+            for child in _trees(node):
+                items.append(self.value(child))
+                items.item_lines.append(child.meta.line)
+            return items
+        if kind == "object":
+            result = LineDict(node.meta.line)
+            for element in _trees(node):
+                key_node, value_node = _trees(element)[0], _trees(element)[-1]
+                key = self.key(key_node)
+                result[key] = self.value(value_node)
+                result.key_lines[key] = element.meta.line
+            return result
+        if kind == "identifier":
+            return "${" + str(node.children[0]) + "}"
+        if kind == "unary_op" and str(node.children[0]) == "-":
+            operand = self.value(node.children[1])
+            if isinstance(operand, (int, float)) and not isinstance(operand, bool):
+                return -operand
+        return "${" + self.source(node) + "}"
 
-def _wrap_value(value: Any, line: int, key_lines: dict[str, int] | None = None) -> Any:
-    if isinstance(value, dict):
+    def key(self, node: Any) -> str:
+        inner = node
+        while isinstance(inner, Tree) and len(_trees(inner)) == 1 and inner.data != "string":
+            inner = _trees(inner)[0]
+        if isinstance(inner, Tree) and inner.data == "string":
+            return self.string(inner)
+        if isinstance(inner, Tree) and inner.data == "identifier":
+            return str(inner.children[0])
+        return self.source(node)
+
+    def body(self, node: Any, line: int) -> LineDict:
         result = LineDict(line)
-        for key, item in value.items():
-            if key == "__is_block__":
-                continue
-            result[key] = _wrap_value(item, line)
-            result.key_lines[key] = (key_lines or {}).get(key, line)
+        for child in _trees(node) if node is not None else []:
+            if child.data == "attribute":
+                name = self.name(child.children[0])
+                result[name] = self.value(child.children[-1])
+                result.key_lines[name] = child.meta.line
+            elif child.data == "block":
+                kind, _labels, inner = self.block_parts(child)
+                blocks = result.get(kind)
+                if not isinstance(blocks, LineList):
+                    blocks = result[kind] = LineList(child.meta.line)
+                    result.key_lines[kind] = child.meta.line
+                blocks.append(self.body(inner, child.meta.line))
+                blocks.item_lines.append(child.meta.line)
         return result
-    if isinstance(value, list):
-        items = LineList(line)
-        for item in value:
-            items.append(_wrap_value(item, line))
-            items.item_lines.append(line)
-        return items
-    return value
+
+    def block_parts(self, node: Any) -> tuple[str, tuple[str, ...], Any]:
+        parts = _trees(node)
+        inner = next((p for p in parts if p.data == "body"), None)
+        names = [self.name(p) for p in parts if p.data != "body"]
+        return names[0], tuple(names[1:]), inner
 
 
-def _wrap_body(body: dict, lines: _BodyLines, line: int) -> LineDict:
-    result = LineDict(line)
-    for key, value in body.items():
-        if key == "__is_block__":
-            continue
-        nested = lines.blocks.get(key)
-        if nested is not None and isinstance(value, list):
-            items = LineList(nested[0][0])
-            for index, item in enumerate(value):
-                item_line, item_lines = nested[index] if index < len(nested) else nested[-1]
-                items.append(_wrap_body(item, item_lines, item_line) if isinstance(item, dict) else item)
-                items.item_lines.append(item_line)
-            result[key] = items
-            result.key_lines[key] = nested[0][0]
-            continue
-        attribute_line, expression = lines.attributes.get(key, (line, None))
-        result[key] = _wrap_value(value, attribute_line, _object_lines(expression))
-        result.key_lines[key] = attribute_line
-    return result
-
-
-def _labelled(kind: str, value: Any, label_count: int) -> tuple[tuple[str, ...], dict]:
-    labels: list[str] = []
-    for _ in range(label_count):
-        if not isinstance(value, dict):
-            break
-        keys = [k for k in value if k != "__is_block__"]
-        if len(keys) != 1:
-            break
-        labels.append(keys[0])
-        value = value[keys[0]]
-    return tuple(labels), value if isinstance(value, dict) else {}
-
-
-def load_hcl(text: str) -> list[TfBlock]:
+def _parse(text: str) -> Any:
     if hcl2 is None:  # pragma: no cover
         raise ParseError("Terraform support is not installed (python-hcl2).")
     try:
-        tree = hcl2.parses_to_tree(text)
-        lines = _collect(next((c for c in tree.children if isinstance(c, Tree)), None))
-        data = hcl2.serialize(hcl2.transform(tree), serialization_options=_OPTIONS)
+        return hcl2.parses_to_tree(text)
     except LarkError as error:
         line = getattr(error, "line", None)
         message = str(error).splitlines()[0][:200] if str(error) else "syntax error"
         raise ParseError(f"Invalid HCL: {message}", line if isinstance(line, int) else None) from error
     except RecursionError as error:
         raise ParseError("The Terraform file is nested too deeply.") from error
-    except (ValueError, TypeError, KeyError, RuntimeError, AttributeError) as error:
-        raise ParseError(f"Invalid HCL: {str(error)[:200]}") from error
+
+
+def load_hcl(text: str) -> list[TfBlock]:
+    tree = _parse(text)
+    converter = _Converter(text + "\n")
+    body = next((c for c in tree.children if isinstance(c, Tree) and c.data == "body"), None)
     blocks = []
-    for kind, values in data.items():
-        if not isinstance(values, list):
-            continue
-        tree_blocks = lines.blocks.get(kind, [])
-        label_count = {"resource": 2, "data": 2}.get(kind, 1 if kind not in ("locals", "terraform") else 0)
-        for index, value in enumerate(values):
-            line, body_lines = tree_blocks[index] if index < len(tree_blocks) else (1, _BodyLines())
-            labels, body = _labelled(kind, value, label_count)
-            blocks.append(TfBlock(kind, labels, line, _wrap_body(body, body_lines, line)))
+    try:
+        for child in _trees(body) if body is not None else []:
+            if child.data != "block":
+                continue
+            kind, labels, inner = converter.block_parts(child)
+            blocks.append(TfBlock(kind, labels, child.meta.line, converter.body(inner, child.meta.line)))
+    except RecursionError as error:
+        raise ParseError("The Terraform file is nested too deeply.") from error
     return blocks
 
 
-def load_hcl_expression(text: str, first_line: int) -> Any:
+def load_hcl_expression(source: str, first_line: int) -> Any:
     """Parse one HCL expression (e.g. the object inside jsonencode) keeping its lines."""
-    padding = "\n" * (first_line - 1)
-    blocks_source = f"{padding}x = {text}\n"
-    if hcl2 is None:  # pragma: no cover
-        return None
+    text = "\n" * (first_line - 1) + f"x = {source}\n"
     try:
-        tree = hcl2.parses_to_tree(blocks_source)
-        lines = _collect(next((c for c in tree.children if isinstance(c, Tree)), None))
-        data = hcl2.serialize(hcl2.transform(tree), serialization_options=_OPTIONS)
-    except (LarkError, RecursionError, ValueError, TypeError, KeyError, RuntimeError):
+        tree = _parse(text)
+    except ParseError:
         return None
-    line, expression = lines.attributes.get("x", (first_line, None))
-    return _wrap_nested(data.get("x"), expression, line)
-
-
-def _wrap_nested(value: Any, expression: Any, line: int) -> Any:
-    """Like _wrap_value, but with the line of every object key at any depth."""
-    key_lines: dict[str, list[int]] = {}
-    if isinstance(expression, Tree):
-        for node in expression.iter_subtrees_topdown():
-            if node.data == "object_elem":
-                key = "".join(str(t) for t in node.children[0].scan_values(lambda _: True))
-                key_lines.setdefault(key.strip('"'), []).append(node.meta.line)
-    return _wrap_ordered(value, line, key_lines)
-
-
-def _wrap_ordered(value: Any, line: int, key_lines: dict[str, list[int]]) -> Any:
-    if isinstance(value, dict):
-        result = LineDict(line)
-        for key, item in value.items():
-            if key == "__is_block__":
-                continue
-            queue = key_lines.get(key)
-            key_line = queue.pop(0) if queue else line
-            result[key] = _wrap_ordered(item, key_line, key_lines)
-            result.key_lines[key] = key_line
-        return result
-    if isinstance(value, list):
-        items = LineList(line)
-        for item in value:
-            wrapped = _wrap_ordered(item, line, key_lines)
-            items.append(wrapped)
-            items.item_lines.append(getattr(wrapped, "line", line))
-        return items
-    return value
+    converter = _Converter(text + "\n")
+    body = next((c for c in tree.children if isinstance(c, Tree) and c.data == "body"), None)
+    for child in _trees(body) if body is not None else []:
+        if child.data == "attribute":
+            return converter.value(child.children[-1])
+    return None
