@@ -1,0 +1,274 @@
+"""Writes for live sessions: create, host transitions, join, answer, exercise checks.
+
+Host transitions lock the session row (`select_for_update`; on SQLite the IMMEDIATE transaction
+serialises writers instead) and bump `version`. Answers never lock or write the session row: 200 of
+them arriving within a second only insert their own rows; the unique constraint makes a retry return
+the stored answer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from courseware.accounts.roles import is_instructor
+
+from . import live_state
+from .live_models import GUEST_NAME_MAX, LiveAnswer, LiveCheck, LiveParticipant, LiveSession
+from .live_selectors import exercise_for, files_hash, parse_ref, question_for
+from .models import Cohort, Membership, new_join_code
+
+MAX_POINTS = 1000
+QUESTION_SECONDS = (10, 600)
+EXERCISE_SECONDS = (60, 3600)
+MAX_QUESTIONS = 100
+MAX_CHECK_FILES_BYTES = 256 * 1024
+
+
+class LiveError(Exception):
+    """A refused live-session action, with a message for the person who tried it."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def live_session_create(
+    *,
+    cohort: Cohort,
+    instructor: User,
+    title: str,
+    questions: Sequence[str],
+    exercise: str = "",
+    question_seconds: int = 30,
+    exercise_seconds: int = 300,
+    allow_guests: bool = False,
+    show_leaderboard: bool = True,
+    speed_scoring: bool = False,
+) -> LiveSession:
+    if not is_instructor(instructor) or not cohort.instructors.filter(pk=instructor.pk).exists():
+        raise LiveError("Only an instructor of this cohort can start a live session.")
+    if cohort.is_archived:
+        raise LiveError("This cohort is archived.")
+    if not questions and not exercise:
+        raise LiveError("Choose a quiz, some questions or an exercise.")
+    if len(questions) > MAX_QUESTIONS:
+        raise LiveError(f"A live session has at most {MAX_QUESTIONS} questions.")
+    for ref in questions:
+        if parse_ref(ref) is None or question_for(ref) is None:
+            raise LiveError(f"Question {ref} does not exist.")
+    if exercise and exercise_for(exercise) is None:
+        raise LiveError(f"Exercise {exercise} does not exist.")
+    if not QUESTION_SECONDS[0] <= question_seconds <= QUESTION_SECONDS[1]:
+        raise LiveError(f"Give each question {QUESTION_SECONDS[0]} to {QUESTION_SECONDS[1]} seconds.")
+    if not EXERCISE_SECONDS[0] <= exercise_seconds <= EXERCISE_SECONDS[1]:
+        raise LiveError(f"Give the exercise round {EXERCISE_SECONDS[0] // 60} to {EXERCISE_SECONDS[1] // 60} minutes.")
+    for _ in range(5):
+        try:
+            with transaction.atomic():
+                return LiveSession.objects.create(
+                    cohort=cohort,
+                    created_by=instructor,
+                    code=new_join_code(),
+                    title=title[:200],
+                    questions=list(questions),
+                    exercise=exercise,
+                    question_seconds=question_seconds,
+                    exercise_seconds=exercise_seconds,
+                    allow_guests=allow_guests,
+                    show_leaderboard=show_leaderboard,
+                    speed_scoring=speed_scoring,
+                )
+        except IntegrityError:  # a code collision: draw again
+            continue
+    raise LiveError("Could not draw a free session code; try again.")
+
+
+def live_session_transition(*, session_id: int, action: str, now: dt.datetime | None = None) -> LiveSession:
+    with transaction.atomic():
+        session = LiveSession.objects.select_for_update().get(pk=session_id)
+        now = now or timezone.now()
+        try:
+            machine = live_state.transition(session.machine(), action, now)
+        except live_state.IllegalTransition as exc:
+            raise LiveError(exc.message) from None
+        fields = session.apply(machine)
+        if action == "start":
+            session.started_at = now
+            fields.append("started_at")
+        if machine.state == live_state.FINISHED:
+            session.finished_at = now
+            fields.append("finished_at")
+        session.version = F("version") + 1
+        session.save(update_fields=[*fields, "version"])
+    session.refresh_from_db()
+    return session
+
+
+def guest_name_clean(raw: str) -> str:
+    name = " ".join(raw.split())
+    name = "".join(ch for ch in name if ch.isprintable())
+    if not name:
+        raise LiveError("Give a display name.")
+    if len(name) > GUEST_NAME_MAX:
+        raise LiveError(f"A display name has at most {GUEST_NAME_MAX} characters.")
+    return name
+
+
+def live_join(*, session: LiveSession, user: User | None = None, guest_name: str = "") -> LiveParticipant:
+    if session.state == live_state.FINISHED:
+        raise LiveError("This live session has finished.")
+    if user is not None and user.is_authenticated:
+        if Membership.objects.filter(cohort_id=session.cohort_id, user=user).exists():
+            try:
+                with transaction.atomic():
+                    participant, _ = LiveParticipant.objects.get_or_create(
+                        session=session, user=user, defaults={"display_name": user.get_username()[:GUEST_NAME_MAX]}
+                    )
+            except IntegrityError:
+                participant = LiveParticipant.objects.get(session=session, user=user)
+            return participant
+        if not session.allow_guests:
+            raise LiveError("This session is for the cohort's learners. Join the cohort first.")
+    if not session.allow_guests:
+        raise LiveError("This session does not take guests. Log in with your cohort account.")
+    return LiveParticipant.objects.create(session=session, display_name=guest_name_clean(guest_name))
+
+
+def _points(session: LiveSession, score: float, now: dt.datetime) -> int:
+    if score <= 0:
+        return 0
+    if not session.speed_scoring or session.deadline is None:
+        return round(MAX_POINTS * score)
+    left = max(0.0, (session.deadline - now).total_seconds())
+    share = min(1.0, left / max(session.question_seconds, 1))
+    # Half the points for being right, the other half for being quick.
+    return round(MAX_POINTS * score * (0.5 + 0.5 * share))
+
+
+def live_answer_submit(
+    *,
+    session_id: int,
+    participant: LiveParticipant,
+    index: int,
+    form: Mapping[str, Sequence[str]],
+    now: dt.datetime | None = None,
+) -> tuple[LiveAnswer, bool]:
+    """Store one participant's answer to question `index`. Returns (answer, created).
+
+    A retry returns the stored answer; a different answer once one is stored, an answer after the
+    countdown, after the reveal or to another question is refused with LiveError.
+    """
+    from courseware.quizzes.grading import InvalidAnswer, grade, parse_answer
+
+    existing = LiveAnswer.objects.filter(participant=participant, question_index=index).first()
+    if existing is not None:
+        return existing, False
+    session = LiveSession.objects.get(pk=session_id)
+    now = now or timezone.now()
+    refusal = live_state.answer_refusal(session.machine(), index, now)
+    if refusal:
+        raise LiveError(refusal)
+    ref = session.questions[index]
+    question = question_for(ref)
+    parsed = parse_ref(ref)
+    if question is None or parsed is None:
+        raise LiveError("This question is no longer in the course content.")
+    try:
+        response = parse_answer(question, form)
+    except InvalidAnswer as exc:
+        raise LiveError(exc.message) from None
+    graded = grade(question, response)
+    try:
+        with transaction.atomic():
+            answer = LiveAnswer.objects.create(
+                session_id=session.pk,
+                participant=participant,
+                user_id=participant.user_id,
+                question_index=index,
+                topic=parsed.topic,
+                quiz=parsed.quiz,
+                question_id=parsed.question_id,
+                response=response,
+                correct=graded.correct,
+                score=graded.score,
+                points=_points(session, graded.score, now),
+                footgun=question.footgun,
+                primer=question.primer,
+                created_at=now,
+            )
+    except IntegrityError:  # the same participant answered in a parallel request
+        return LiveAnswer.objects.get(participant=participant, question_index=index), False
+    return answer, True
+
+
+def _starter_report(exercise, runner) -> dict[str, Any] | None:
+    key = f"live:starter-report:{exercise.topic}/{exercise.slug}:{exercise.content_hash}"
+    report = cache.get(key)
+    if report is None:
+        outcome = runner.check(exercise.starter_files(), learner_key=f"live-starter-{exercise.slug}")
+        if outcome.status != "ok" or outcome.report is None:
+            return None
+        report = outcome.report
+        cache.set(key, report, timeout=24 * 3600)
+    return report
+
+
+def live_check_submit(
+    *,
+    session_id: int,
+    participant: LiveParticipant,
+    files: Mapping[str, str],
+    runner=None,
+    now: dt.datetime | None = None,
+) -> tuple[LiveCheck | None, str]:
+    """Run the exercise check in the sandbox and record the rules that fired. Returns (check, message).
+
+    A runner failure (busy, timeout, ...) is not recorded: the learner is told and can check again.
+    """
+    from courseware.exercises import grading
+
+    session = LiveSession.objects.get(pk=session_id)
+    now = now or timezone.now()
+    refusal = live_state.check_refusal(session.machine(), now)
+    if refusal:
+        raise LiveError(refusal)
+    exercise = exercise_for(session.exercise)
+    if exercise is None:
+        raise LiveError("The exercise is no longer in the course content.")
+    files = {path: files.get(path, "") for path in exercise.paths}
+    if sum(len(text.encode()) for text in files.values()) > MAX_CHECK_FILES_BYTES:
+        raise LiveError("The files are too large to check.")
+    if runner is None:
+        from courseware.sandbox import get_runner
+
+        runner = get_runner()
+    outcome = runner.check(files, learner_key=f"live-{participant.pk}")
+    if outcome.status != "ok" or outcome.report is None:
+        return None, outcome.message
+    starter = _starter_report(exercise, runner) or {"files": []}
+    verdict = grading.grade(targets=exercise.targets, starter_report=starter, report=outcome.report)
+    check = LiveCheck.objects.create(
+        session_id=session.pk,
+        participant=participant,
+        exercise=session.exercise,
+        passed=verdict.passed,
+        parse_error=bool(verdict.parse_errors),
+        rules=sorted(grading.fired_rules(outcome.report)),
+        files=files,
+        files_hash=files_hash(files),
+        created_at=now,
+    )
+    if verdict.passed:
+        return check, "Passed: none of the targeted footguns fire any more."
+    if verdict.parse_errors:
+        return check, "A file does not parse yet: " + "; ".join(p.message for p in verdict.parse_errors)[:300]
+    remaining = len(verdict.remaining) + len(verdict.regressions)
+    return check, f"Not yet: {remaining} rule{'s' if remaining != 1 else ''} still fire."

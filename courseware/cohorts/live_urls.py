@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from . import live_views as views
+
+app_name = "live"
+
+urlpatterns = [
+    path("cohorts/<int:pk>/live/new/", views.live_new, name="new"),
+    path("live/host/<int:pk>/", views.host, name="host"),
+    path("live/host/<int:pk>/stage/", views.host_stage, name="host_stage"),
+    path("live/host/<int:pk>/<slug:action>/", views.host_action, name="host_action"),
+    path("live/", views.learner_enter, name="enter"),
+    path("live/<str:code>/", views.learner, name="learner"),
+    path("live/<str:code>/join/", views.learner_join, name="join"),
+    path("live/<str:code>/stage/", views.learner_stage, name="learner_stage"),
+    path("live/<str:code>/answer/", views.learner_answer, name="answer"),
+    path("live/<str:code>/check/", views.learner_check, name="check"),
+]

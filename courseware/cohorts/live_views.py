@@ -1,0 +1,516 @@
+"""Live sessions: the host screen (projector), the learner screen (phone) and their polling fragments.
+
+Polls are conditional: the fragment carries its ETag in `data-etag`, static/js/live.js sends it back as
+If-None-Match, and an unchanged session answers 304 after one indexed read (learners) or one read and
+three indexed counts (the host). See docs/live.md for the intervals and their cost.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from courseware.accounts.throttle import client_address
+
+from . import live_selectors as selectors
+from . import live_services as services
+from . import live_state
+from .live_models import LiveAnswer, LiveCheck, LiveParticipant, LiveSession
+from .models import Cohort, normalise_code
+from .qr import qr_svg
+
+HOST_POLL_SECONDS = 1
+LEARNER_POLL_SECONDS = 2
+COOKIE_SALT = "courseware.live.participant"
+COOKIE_MAX_AGE = 12 * 3600
+CODE_FAILURE_LIMIT = 20
+CODE_FAILURE_WINDOW = 600
+ACTION_LABELS = {
+    "start": "Start",
+    "close": "Close answers",
+    "reveal": "Reveal",
+    "next": "Next",
+    "back": "Back",
+    "pause": "Pause",
+    "resume": "Resume",
+    "open_exercise": "Open exercise round",
+    "close_exercise": "Close exercise round",
+    "finish": "End session",
+}
+
+
+# ---------------------------------------------------------------------------- creating a session
+
+
+class LiveSessionForm(forms.Form):
+    title = forms.CharField(max_length=200, required=False, label="Title (optional)")
+    quiz = forms.ChoiceField(required=False, label="Whole quiz")
+    questions = forms.MultipleChoiceField(
+        required=False, widget=forms.CheckboxSelectMultiple, label="Or pick questions (in this order)"
+    )
+    exercise = forms.ChoiceField(required=False, label="Exercise round (optional)")
+    question_seconds = forms.IntegerField(
+        min_value=services.QUESTION_SECONDS[0],
+        max_value=services.QUESTION_SECONDS[1],
+        initial=30,
+        label="Seconds per question",
+    )
+    exercise_minutes = forms.IntegerField(min_value=1, max_value=60, initial=5, label="Minutes for the exercise round")
+    allow_guests = forms.BooleanField(required=False, label="Let guests join with a display name")
+    show_leaderboard = forms.BooleanField(required=False, initial=True, label="Show a leaderboard at the end")
+    speed_scoring = forms.BooleanField(required=False, label="Faster right answers score more")
+
+    def __init__(self, *args, topics: list[str], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        pairs = selectors.quizzes_for_topics(topics)
+        self.quiz_titles = {f"{t.slug}/{q.slug}": f"{t.title}: {q.title}" for t, q in pairs}
+        self.question_refs = {
+            f"{t.slug}/{q.slug}#{question.id}": (q, question) for t, q in pairs for question in q.questions
+        }
+        self.fields["quiz"].choices = [("", "—"), *self.quiz_titles.items()]
+        self.fields["questions"].choices = [
+            (ref, f"{q.title} · {question.id}") for ref, (q, question) in self.question_refs.items()
+        ]
+        exercises = selectors.exercises_for_topics(topics)
+        self.fields["exercise"].choices = [("", "—")] + [
+            (f"{t.slug}/{e.slug}", f"{t.title}: {e.title}") for t, e in exercises
+        ]
+
+    def clean(self):
+        data = super().clean()
+        picked = data.get("questions") or []
+        quiz = data.get("quiz") or ""
+        if picked:
+            refs = list(picked)
+        elif quiz:
+            refs = [ref for ref in self.question_refs if ref.startswith(quiz + "#")]
+        else:
+            refs = []
+        if not refs and not data.get("exercise"):
+            raise forms.ValidationError("Choose a quiz, some questions or an exercise.")
+        data["refs"] = refs
+        if not data.get("title"):
+            data["title"] = self.quiz_titles.get(quiz, "") if quiz and not picked else "Live quiz"
+        return data
+
+
+def _taught_cohort(request: HttpRequest, pk: int) -> Cohort:
+    # Another instructor's cohort is 404, never 403: its existence is not disclosed.
+    return get_object_or_404(Cohort.objects.taught_by(request.user), pk=pk)
+
+
+def _hosted_session(request: HttpRequest, pk: int) -> LiveSession:
+    return get_object_or_404(LiveSession.objects.hosted_by(request.user).select_related("cohort"), pk=pk)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def live_new(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = _taught_cohort(request, pk)
+    topics = list(cohort.topics.values_list("topic", flat=True))
+    form = LiveSessionForm(request.POST or None, topics=topics)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            session = services.live_session_create(
+                cohort=cohort,
+                instructor=request.user,
+                title=data["title"],
+                questions=data["refs"],
+                exercise=data.get("exercise") or "",
+                question_seconds=data["question_seconds"],
+                exercise_seconds=data["exercise_minutes"] * 60,
+                allow_guests=data["allow_guests"],
+                show_leaderboard=data["show_leaderboard"],
+                speed_scoring=data["speed_scoring"],
+            )
+        except services.LiveError as exc:
+            form.add_error(None, exc.message)
+        else:
+            return redirect("live:host", pk=session.pk)
+    recent = cohort.live_sessions.order_by("-created_at")[:10]
+    return render(request, "live/new.html", {"cohort": cohort, "form": form, "recent": recent})
+
+
+# ---------------------------------------------------------------------------- ETags
+
+
+def _expired(state: str, deadline, now) -> bool:
+    return state in (live_state.QUESTION_OPEN, live_state.EXERCISE_OPEN) and deadline is not None and now >= deadline
+
+
+def _not_modified(request: HttpRequest, etag: str) -> HttpResponse | None:
+    if request.headers.get("If-None-Match") == etag:
+        response = HttpResponseNotModified()
+        response["ETag"] = etag
+        response["Cache-Control"] = "no-store"
+        return response
+    return None
+
+
+def _host_etag(session: LiveSession, now) -> str:
+    expired = int(_expired(session.state, session.deadline, now))
+    joined = selectors.participant_count(session=session)
+    answered = selectors.answer_count(session=session, index=session.current_index)
+    checked = selectors.check_count(session=session) if session.exercise else 0
+    return f'"H{session.pk}.{session.version}.{expired}.{joined}.{answered}.{checked}"'
+
+
+def _learner_etag(pk: int, version: int, expired: bool, participant_pk: int) -> str:
+    return f'"L{pk}.{version}.{int(expired)}.{participant_pk}"'
+
+
+def _poll_response(response: HttpResponse, etag: str) -> HttpResponse:
+    response["ETag"] = etag
+    # The browser must not answer a poll from its own cache: live.js sends If-None-Match itself.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# ---------------------------------------------------------------------------- host
+
+
+def _join_url(request: HttpRequest, session: LiveSession) -> str:
+    return request.build_absolute_uri(reverse("live:learner", args=[session.code]))
+
+
+def _host_context(request: HttpRequest, session: LiveSession) -> dict:
+    now = timezone.now()
+    machine = session.machine()
+    settled = machine.settle(now)
+    question = selectors.question_for(session.current_ref) if session.current_ref else None
+    context = {
+        "session": session,
+        "state": settled.state,
+        "state_label": live_state.STATE_LABELS[settled.state],
+        "paused_from": settled.paused_from,
+        "seconds_left": machine.seconds_left(now),
+        "question": question,
+        "question_number": session.current_index + 1,
+        "question_total": len(session.questions),
+        "actions": [(a, ACTION_LABELS[a]) for a in settled.allowed(now)],
+        "join_url": _join_url(request, session),
+        "participant_count": selectors.participant_count(session=session),
+        "answer_count": selectors.answer_count(session=session, index=session.current_index),
+        "etag": _host_etag(session, now),
+        "poll_seconds": HOST_POLL_SECONDS,
+    }
+    if settled.state == live_state.LOBBY:
+        context["names"] = list(session.participants.values_list("display_name", flat=True)[:300])
+        context["qr"] = qr_svg(context["join_url"])
+    if settled.state == live_state.REVEALED and question is not None:
+        from courseware.quizzes.grading import describe_key
+
+        context["bars"], context["bar_total"] = selectors.answer_distribution(
+            session=session, index=session.current_index, question=question
+        )
+        context["key"] = describe_key(question)
+    in_exercise = settled.state in (live_state.EXERCISE_OPEN, live_state.EXERCISE_CLOSED) or (
+        settled.state == live_state.PAUSED and settled.paused_from == live_state.EXERCISE_OPEN
+    )
+    if session.exercise and in_exercise:
+        context["exercise"] = selectors.exercise_for(session.exercise)
+        context["room"] = selectors.exercise_room(
+            session=session, with_config=settled.state == live_state.EXERCISE_CLOSED
+        )
+    if settled.state == live_state.FINISHED:
+        context["results"] = selectors.question_results(session=session)
+        if session.show_leaderboard:
+            context["leaderboard"] = selectors.leaderboard(session=session)
+        if session.exercise and selectors.check_count(session=session):
+            context["room"] = selectors.exercise_room(session=session, with_config=True)
+            context["exercise"] = selectors.exercise_for(session.exercise)
+    return context
+
+
+@require_GET
+@login_required
+def host(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _hosted_session(request, pk)
+    return render(request, "live/host.html", _host_context(request, session))
+
+
+@require_GET
+@login_required
+def host_stage(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _hosted_session(request, pk)
+    etag = _host_etag(session, timezone.now())
+    if (not_modified := _not_modified(request, etag)) is not None:
+        return not_modified
+    return _poll_response(render(request, "live/host.html#stage", _host_context(request, session)), etag)
+
+
+@require_POST
+@login_required
+def host_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    session = _hosted_session(request, pk)
+    if action not in live_state.ACTIONS:
+        return HttpResponse("Unknown action.", status=404)
+    try:
+        session = services.live_session_transition(session_id=session.pk, action=action)
+    except services.LiveError as exc:
+        if not request.htmx:
+            messages.error(request, exc.message)
+            return redirect("live:host", pk=pk)
+        session.refresh_from_db()
+        context = _host_context(request, session) | {"error": exc.message}
+        return render(request, "live/host.html#stage", context, status=409)
+    if request.htmx:
+        return render(request, "live/host.html#stage", _host_context(request, session))
+    return redirect("live:host", pk=pk)
+
+
+# ---------------------------------------------------------------------------- learners
+
+
+def _cookie_name(session_pk: int) -> str:
+    return f"live-{session_pk}"
+
+
+def _cookie_participant(request: HttpRequest, session_pk: int) -> tuple[int, str] | None:
+    try:
+        value = request.get_signed_cookie(_cookie_name(session_pk), salt=COOKIE_SALT, max_age=COOKIE_MAX_AGE)
+    except (KeyError, signing.BadSignature):
+        return None
+    pk, _, token = value.partition(":")
+    return (int(pk), token) if pk.isdigit() and token else None
+
+
+def _participant(request: HttpRequest, session: LiveSession) -> LiveParticipant | None:
+    found = _cookie_participant(request, session.pk)
+    participant = None
+    if found is not None:
+        participant = LiveParticipant.objects.filter(session=session, pk=found[0], token=found[1]).first()
+    if participant is None and request.user.is_authenticated:
+        participant = LiveParticipant.objects.filter(session=session, user=request.user).first()
+    if participant is not None and participant.user_id is not None and participant.user_id != request.user.pk:
+        # A learner's place is theirs: someone else signed in on this browser does not inherit it.
+        return None
+    return participant
+
+
+def _remember(response: HttpResponse, participant: LiveParticipant) -> HttpResponse:
+    response.set_signed_cookie(
+        _cookie_name(participant.session_id),
+        f"{participant.pk}:{participant.token}",
+        salt=COOKIE_SALT,
+        max_age=COOKIE_MAX_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+    return response
+
+
+def _code_failures_key(request: HttpRequest) -> str:
+    return "live-code-failures:" + hashlib.sha256(client_address(request).encode()).hexdigest()[:32]
+
+
+def _session_by_code(request: HttpRequest, code: str) -> LiveSession | None:
+    key = _code_failures_key(request)
+    if cache.get(key, 0) >= CODE_FAILURE_LIMIT:
+        return None
+    session = LiveSession.objects.filter(code=normalise_code(code)).select_related("cohort").first()
+    if session is None:
+        cache.add(key, 0, timeout=CODE_FAILURE_WINDOW)
+        cache.incr(key)
+    return session
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(max_length=20, label="Session code")
+
+
+@require_http_methods(["GET", "POST"])
+def learner_enter(request: HttpRequest) -> HttpResponse:
+    form = CodeForm(request.POST or request.GET or None)
+    if form.is_bound and form.is_valid():
+        return redirect("live:learner", code=normalise_code(form.cleaned_data["code"]) or "-")
+    return render(request, "live/enter.html", {"form": form})
+
+
+def _learner_context(request: HttpRequest, session: LiveSession, participant: LiveParticipant) -> dict:
+    now = timezone.now()
+    machine = session.machine()
+    settled = machine.settle(now)
+    index = session.current_index
+    question = selectors.question_for(session.current_ref) if session.current_ref else None
+    mine = LiveAnswer.objects.filter(participant=participant, question_index=index).first() if index >= 0 else None
+    context = {
+        "session": session,
+        "participant": participant,
+        "state": settled.state,
+        "state_label": live_state.STATE_LABELS[settled.state],
+        "paused_from": settled.paused_from,
+        "seconds_left": machine.seconds_left(now),
+        "question": question,
+        "question_number": index + 1,
+        "question_total": len(session.questions),
+        "mine": mine,
+        "etag": _learner_etag(
+            session.pk, session.version, _expired(session.state, session.deadline, now), participant.pk
+        ),
+        "poll_seconds": LEARNER_POLL_SECONDS,
+    }
+    if question is not None:
+        from courseware.quizzes.grading import describe_key, describe_response, display_order
+
+        order = display_order(question, participant.pk)
+        if question.kind in ("single", "multiple"):
+            context["choices"] = [c for c in map(question.choice, order) if c is not None]
+        elif question.kind == "ordering":
+            context["items"] = [i for i in map(question.item, order) if i is not None]
+            context["positions"] = range(1, len(question.items) + 1)
+        if mine is not None:
+            context["my_response"] = describe_response(question, mine.response)
+        if settled.state == live_state.REVEALED:
+            context["key"] = describe_key(question)
+    in_exercise = settled.state in (live_state.EXERCISE_OPEN, live_state.EXERCISE_CLOSED) or (
+        settled.state == live_state.PAUSED and settled.paused_from == live_state.EXERCISE_OPEN
+    )
+    if session.exercise and in_exercise:
+        exercise = selectors.exercise_for(session.exercise)
+        last = LiveCheck.objects.filter(session=session, participant=participant).order_by("-pk").first()
+        files = last.files if last else (exercise.starter_files() if exercise else {})
+        context["exercise"] = exercise
+        context["last_check"] = last
+        context["files"] = (
+            [(path, files.get(path, ""), f"file-{n}") for n, path in enumerate(exercise.paths)] if exercise else []
+        )
+    if settled.state == live_state.FINISHED:
+        context["summary"] = selectors.personal_summary(session=session, participant=participant)
+    return context
+
+
+@require_GET
+def learner(request: HttpRequest, code: str) -> HttpResponse:
+    session = _session_by_code(request, code)
+    if session is None:
+        response = render(
+            request,
+            "live/enter.html",
+            {"form": CodeForm(initial={"code": code}), "error": "No live session has that code. Check the screen."},
+        )
+        response.status_code = 404
+        return response
+    participant = _participant(request, session)
+    if participant is None:
+        is_member = request.user.is_authenticated and session.cohort.memberships.filter(user=request.user).exists()
+        return render(request, "live/join.html", {"session": session, "is_member": is_member})
+    response = render(request, "live/learner.html", _learner_context(request, session, participant))
+    return _remember(response, participant)
+
+
+@require_POST
+def learner_join(request: HttpRequest, code: str) -> HttpResponse:
+    session = _session_by_code(request, code)
+    if session is None:
+        return HttpResponse("No live session has that code.", status=404)
+    participant = _participant(request, session)
+    if participant is None:
+        user = request.user if request.user.is_authenticated and not request.POST.get("as_guest") else None
+        try:
+            participant = services.live_join(session=session, user=user, guest_name=request.POST.get("name", ""))
+        except services.LiveError as exc:
+            is_member = request.user.is_authenticated and session.cohort.memberships.filter(user=request.user).exists()
+            response = render(
+                request, "live/join.html", {"session": session, "is_member": is_member, "error": exc.message}
+            )
+            response.status_code = 400
+            return response
+    return _remember(redirect("live:learner", code=session.code), participant)
+
+
+@require_GET
+def learner_stage(request: HttpRequest, code: str) -> HttpResponse:
+    row = LiveSession.objects.filter(code=code).values_list("pk", "version", "state", "deadline").first()
+    if row is None:
+        return HttpResponse("No live session has that code.", status=404)
+    pk, version, state, deadline = row
+    found = _cookie_participant(request, pk)
+    if found is None:
+        return HttpResponse("Join the session first.", status=403)
+    etag = _learner_etag(pk, version, _expired(state, deadline, timezone.now()), found[0])
+    if (not_modified := _not_modified(request, etag)) is not None:
+        return not_modified
+    session = LiveSession.objects.select_related("cohort").get(pk=pk)
+    participant = _participant(request, session)
+    if participant is None:
+        return HttpResponse("Join the session first.", status=403)
+    context = _learner_context(request, session, participant)
+    return _poll_response(render(request, "live/learner.html#stage", context), context["etag"])
+
+
+def _learner_reply(
+    request: HttpRequest,
+    session: LiveSession,
+    participant: LiveParticipant,
+    *,
+    error: str = "",
+    notice: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    if request.htmx:
+        context = _learner_context(request, session, participant) | {"error": error, "notice": notice}
+        return render(request, "live/learner.html#stage", context, status=status)
+    if error:
+        messages.error(request, error)
+    elif notice:
+        messages.success(request, notice)
+    return redirect("live:learner", code=session.code)
+
+
+@require_POST
+def learner_answer(request: HttpRequest, code: str) -> HttpResponse:
+    session = _session_by_code(request, code)
+    if session is None:
+        return HttpResponse("No live session has that code.", status=404)
+    participant = _participant(request, session)
+    if participant is None:
+        return HttpResponse("Join the session first.", status=403)
+    raw_index = request.POST.get("index", "")
+    if not raw_index.isdigit() or int(raw_index) >= len(session.questions):
+        return _learner_reply(
+            request, session, participant, error="This question is not part of the session.", status=400
+        )
+    form = {key: request.POST.getlist(key) for key in request.POST if key not in ("csrfmiddlewaretoken", "index")}
+    try:
+        answer, created = services.live_answer_submit(
+            session_id=session.pk, participant=participant, index=int(raw_index), form=form
+        )
+    except services.LiveError as exc:
+        return _learner_reply(request, session, participant, error=exc.message, status=409)
+    notice = "Answer sent and locked." if created else "Your answer was already locked in."
+    return _learner_reply(request, session, participant, notice=notice)
+
+
+@require_POST
+def learner_check(request: HttpRequest, code: str) -> HttpResponse:
+    session = _session_by_code(request, code)
+    if session is None:
+        return HttpResponse("No live session has that code.", status=404)
+    participant = _participant(request, session)
+    if participant is None:
+        return HttpResponse("Join the session first.", status=403)
+    exercise = selectors.exercise_for(session.exercise) if session.exercise else None
+    if exercise is None:
+        return _learner_reply(request, session, participant, error="This session has no exercise round.", status=400)
+    files = {path: request.POST.get(f"file-{n}", "") for n, path in enumerate(exercise.paths)}
+    try:
+        check, message = services.live_check_submit(session_id=session.pk, participant=participant, files=files)
+    except services.LiveError as exc:
+        return _learner_reply(request, session, participant, error=exc.message, status=409)
+    if check is None:
+        return _learner_reply(request, session, participant, error=message, status=503)
+    return _learner_reply(request, session, participant, notice=message)

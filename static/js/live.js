@@ -1,0 +1,42 @@
+// Live sessions: conditional polling and a local countdown display. The server is the authority:
+// it enforces every deadline; this file only saves bandwidth and ticks the seconds between polls.
+(function () {
+  "use strict";
+  // Send the fragment's ETag back so an unchanged session costs a 304 with no body.
+  document.addEventListener("htmx:configRequest", function (event) {
+    var elt = event.detail.elt;
+    if (event.detail.verb === "get" && elt && elt.dataset && elt.dataset.etag) {
+      event.detail.headers["If-None-Match"] = elt.dataset.etag;
+    }
+  });
+  // A 304 means "nothing changed": keep the page (and whatever the learner is typing) as it is.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (event.detail.xhr && event.detail.xhr.status === 304) {
+      event.detail.shouldSwap = false;
+      event.detail.isError = false;
+    }
+  });
+  var started = Date.now();
+  function stamp() {
+    started = Date.now();
+    document.querySelectorAll("[data-seconds-left]").forEach(function (el) {
+      el.dataset.startLeft = el.dataset.secondsLeft;
+    });
+  }
+  function tick() {
+    var paused = document.querySelector(".live-stage.state-paused");
+    document.querySelectorAll("[data-seconds-left]").forEach(function (el) {
+      if (paused) return;
+      var base = parseInt(el.dataset.startLeft || el.dataset.secondsLeft, 10);
+      if (isNaN(base)) return;
+      var left = Math.max(0, base - Math.floor((Date.now() - started) / 1000));
+      el.textContent = left + " s";
+      el.classList.toggle("live-urgent", left <= 5);
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    stamp();
+    window.setInterval(tick, 250);
+  });
+  document.addEventListener("htmx:afterSettle", stamp);
+})();
