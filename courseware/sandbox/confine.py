@@ -43,6 +43,11 @@ _PR_SET_PDEATHSIG = 1
 _PR_SET_DUMPABLE = 4
 _PR_SET_NO_NEW_PRIVS = 38
 
+# Loaded once in the zygote, so a child needs no file access to call into libc.
+_LIBC = ctypes.CDLL(None, use_errno=True)
+_LIBC.mount.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_ulong, ctypes.c_void_p]
+_LIBC.prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
+
 
 @dataclass(frozen=True)
 class ChildLimits:
@@ -129,17 +134,8 @@ def _isolate_namespaces(done: Confinement) -> None:
 
 
 def _remount_everything_read_only() -> None:
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.mount.argtypes = [
-        ctypes.c_char_p,
-        ctypes.c_char_p,
-        ctypes.c_char_p,
-        ctypes.c_ulong,
-        ctypes.c_void_p,
-    ]
-
     def mount(target: bytes, flags: int) -> None:
-        if libc.mount(None, target, None, flags, None) != 0:
+        if _LIBC.mount(None, target, None, flags, None) != 0:
             err = ctypes.get_errno()
             raise OSError(err, f"mount {target.decode(errors='replace')}: {os.strerror(err)}")
 
@@ -171,7 +167,6 @@ def _set_rlimits(limits: ChildLimits) -> None:
 
 
 def _prctl(option: int, value: int) -> None:
-    libc = ctypes.CDLL(None, use_errno=True)
-    if libc.prctl(option, value, 0, 0, 0) != 0:
+    if _LIBC.prctl(option, value, 0, 0, 0) != 0:
         err = ctypes.get_errno()
         raise OSError(err, f"prctl({option}): {os.strerror(err)}")

@@ -23,11 +23,12 @@ class ProtocolError(Exception):
 def send_message(sock: socket.socket, obj: Any, fds: list[int] | None = None) -> None:
     body = json.dumps(obj, separators=(",", ":")).encode()
     header = _HEADER.pack(len(body))
+    # MSG_NOSIGNAL: a dead peer must be an error here, never a SIGPIPE in the web process.
     if fds:
-        socket.send_fds(sock, [header], fds)
+        socket.send_fds(sock, [header], fds, socket.MSG_NOSIGNAL)
     else:
-        sock.sendall(header)
-    sock.sendall(body)
+        sock.sendall(header, socket.MSG_NOSIGNAL)
+    sock.sendall(body, socket.MSG_NOSIGNAL)
 
 
 def recv_message(sock: socket.socket, *, max_fds: int = 0) -> tuple[Any, list[int]]:
