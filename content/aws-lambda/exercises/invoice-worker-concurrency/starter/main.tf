@@ -14,6 +14,11 @@ variable "worker_security_group_id" {
   type = string
 }
 
+variable "app_db_secret_arn" {
+  type        = string
+  description = "Credentials of the billing_app database user (not the master user)."
+}
+
 resource "aws_db_subnet_group" "billing" {
   name       = "billing"
   subnet_ids = var.private_subnet_ids
@@ -25,7 +30,7 @@ resource "aws_db_instance" "billing" {
   engine_version              = "16.4"
   instance_class              = "db.t3.medium"
   allocated_storage           = 100
-  username                    = "billing_app"
+  username                    = "billing_admin"
   manage_master_user_password = true
   db_subnet_group_name        = aws_db_subnet_group.billing.name
   vpc_security_group_ids      = [var.db_security_group_id]
@@ -75,7 +80,7 @@ resource "aws_iam_role_policy" "invoice_worker" {
       {
         Effect   = "Allow"
         Action   = ["secretsmanager:GetSecretValue"]
-        Resource = aws_db_instance.billing.master_user_secret[0].secret_arn
+        Resource = var.app_db_secret_arn
       },
     ]
   })
@@ -99,7 +104,7 @@ resource "aws_lambda_function" "invoice_worker" {
   environment {
     variables = {
       DB_HOST       = aws_db_instance.billing.address
-      DB_SECRET_ARN = aws_db_instance.billing.master_user_secret[0].secret_arn
+      DB_SECRET_ARN = var.app_db_secret_arn
     }
   }
 }
