@@ -63,6 +63,8 @@ def check_files(
                     )
                 )
     texts = {item.path: item.text for item in loaded if item.status == "ok"}
+    # Two routes to one fact (an S3 notification and an S3 permission) give one finding.
+    findings = list(dict.fromkeys(findings))
     _place(findings, results, texts)
     report = Report(files=[results[path] for path in sorted(results)])
     _truncate(report, limits)

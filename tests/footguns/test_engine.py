@@ -40,3 +40,40 @@ def test_parse_failure_is_a_finding_with_a_line():
 
 def test_bytes_and_text_give_the_same_report():
     assert check_files({"t.yaml": SAM}).to_dict() == check_files({"t.yaml": SAM.encode()}).to_dict()
+
+
+def test_one_fact_found_by_two_routes_is_reported_once():
+    module = """\
+resource "aws_s3_bucket" "in" {
+  bucket = "acme-in"
+}
+
+resource "aws_lambda_function" "f" {
+  function_name = "f"
+  role          = aws_iam_role.r.arn
+  timeout       = 10
+}
+
+resource "aws_lambda_permission" "s3" {
+  function_name = aws_lambda_function.f.function_name
+  principal     = "s3.amazonaws.com"
+  source_arn    = aws_s3_bucket.in.arn
+}
+
+resource "aws_s3_bucket_notification" "in" {
+  bucket = aws_s3_bucket.in.id
+  lambda_function {
+    lambda_function_arn = aws_lambda_function.f.arn
+  }
+}
+
+resource "aws_iam_role_policy" "p" {
+  role   = aws_iam_role.r.id
+  policy = jsonencode({ Statement = [{
+    Effect = "Allow", Action = "s3:PutObject", Resource = "${aws_s3_bucket.in.arn}/*"
+  }] })
+}
+"""
+    report = check_files({"main.tf": module})
+    recursive = [f for f in report.findings if f.rule == "aws-lambda/recursive-trigger"]
+    assert len(recursive) == 1
