@@ -74,11 +74,11 @@ class LiveSessionForm(forms.Form):
     def __init__(self, *args, topics: list[str], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         pairs = selectors.quizzes_for_topics(topics)
-        self.quiz_titles = {f"{t.slug}/{q.slug}": f"{t.title}: {q.title}" for t, q in pairs}
+        self.quiz_titles = {f"{t.slug}/{q.slug}": q.title for t, q in pairs}
         self.question_refs = {
             f"{t.slug}/{q.slug}#{question.id}": (q, question) for t, q in pairs for question in q.questions
         }
-        self.fields["quiz"].choices = [("", "—"), *self.quiz_titles.items()]
+        self.fields["quiz"].choices = [("", "—")] + [(f"{t.slug}/{q.slug}", f"{t.title}: {q.title}") for t, q in pairs]
         self.fields["questions"].choices = [
             (ref, f"{q.title} · {question.id}") for ref, (q, question) in self.question_refs.items()
         ]
@@ -92,7 +92,7 @@ class LiveSessionForm(forms.Form):
         picked = data.get("questions") or []
         quiz = data.get("quiz") or ""
         if picked:
-            refs = list(picked)
+            refs = [ref for ref in self.question_refs if ref in set(picked)]  # in content order
         elif quiz:
             refs = [ref for ref in self.question_refs if ref.startswith(quiz + "#")]
         else:

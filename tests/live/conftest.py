@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.cache import cache
+
+from courseware.accounts.services import user_create
+from courseware.cohorts.live_services import live_session_create
+from courseware.cohorts.services import cohort_create, cohort_join
+
+PASSWORD = "a long test passphrase"
+QUESTIONS = ["demo-topic/demo#q-single", "demo-topic/demo#q-true-false", "demo-topic/demo#q-multiple"]
+
+
+@pytest.fixture(autouse=True)
+def _content_and_cache(fixture_content):
+    cache.clear()
+
+
+@pytest.fixture
+def teacher(db):
+    return user_create(username="teacher", password=PASSWORD, instructor=True)
+
+
+@pytest.fixture
+def other_teacher(db):
+    return user_create(username="other-teacher", password=PASSWORD, instructor=True)
+
+
+@pytest.fixture
+def cohort(teacher):
+    return cohort_create(instructor=teacher, name="Platform team", topics=[("demo-topic", dt.date(2030, 1, 31))])
+
+
+@pytest.fixture
+def member(cohort):
+    user = user_create(username="mia", password=PASSWORD)
+    cohort_join(user=user, cohort=cohort)
+    return user
+
+
+@pytest.fixture
+def outsider(db):
+    return user_create(username="otto", password=PASSWORD)
+
+
+@pytest.fixture
+def make_session(cohort, teacher):
+    def make(**kwargs):
+        options = {"title": "Monday quiz", "questions": QUESTIONS, "question_seconds": 30} | kwargs
+        return live_session_create(cohort=cohort, instructor=teacher, **options)
+
+    return make
+
+
+@pytest.fixture
+def session(make_session):
+    return make_session(allow_guests=True)
