@@ -11,14 +11,17 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import resource
 import signal
 import socket
+import stat
 import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
 LARGE_ALLOCATION_BYTES = 2**30
+_DEV_NULL = os.makedev(1, 3)
 ALIAS_BOMB = "a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
     f"a{level}: &a{level} [{', '.join([f'*a{level - 1}'] * 9)}]\n" for level in range(1, 9)
 )
@@ -132,9 +135,10 @@ def environment(_args: dict[str, Any]) -> dict[str, Any]:
     return _escaped(False, "environment is empty")
 
 
-def secrets(_args: dict[str, Any]) -> dict[str, Any]:
+def secrets(args: dict[str, Any]) -> dict[str, Any]:
+    paths = ["/etc/shadow", "/proc/1/environ", f"/proc/{os.getppid()}/environ"]
     readable = []
-    for path in ("/etc/shadow", "/proc/1/environ", f"/proc/{os.getppid()}/environ"):
+    for path in paths + list(args.get("paths", [])):
         try:
             with open(path, "rb") as handle:
                 handle.read(1)
@@ -143,25 +147,24 @@ def secrets(_args: dict[str, Any]) -> dict[str, Any]:
         readable.append(path)
     if readable:
         return _escaped(True, f"could read {', '.join(readable)}")
-    return _escaped(False, "shadow file and other processes' environments are unreadable")
+    return _escaped(False, f"{len(paths) + len(args.get('paths', []))} secret files are all unreadable")
 
 
 def inherited_fds(_args: dict[str, Any]) -> dict[str, Any]:
-    fds = sorted(int(fd) for fd in os.listdir("/proc/self/fd"))
-    targets = {fd: _readlink(f"/proc/self/fd/{fd}") for fd in fds}
-    # The descriptor listdir used is closed again by the time it is read back ("?").
-    extra = {fd: target for fd, target in targets.items() if fd > 3 and target != "?"}
-    std_ok = all(targets.get(fd) == "/dev/null" for fd in (0, 1, 2))
-    if extra or not std_ok:
-        return _escaped(True, f"open descriptors: {targets}")
+    # fstat, not /proc/self/fd: the child may have no /proc at all.
+    limit = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    open_fds = []
+    for fd in range(limit):
+        try:
+            os.fstat(fd)
+        except OSError:
+            continue
+        open_fds.append(fd)
+    if open_fds != [0, 1, 2, 3]:
+        return _escaped(True, f"open descriptors: {open_fds}")
+    if any(os.fstat(fd).st_rdev != _DEV_NULL or not stat.S_ISCHR(os.fstat(fd).st_mode) for fd in (0, 1, 2)):
+        return _escaped(True, "standard streams are not /dev/null")
     return _escaped(False, "only /dev/null and the result pipe are open")
-
-
-def _readlink(path: str) -> str:
-    try:
-        return os.readlink(path)
-    except OSError:
-        return "?"
 
 
 # Canaries for the tests only: misbehaviour whose containment is a runner outcome.

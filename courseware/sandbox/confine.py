@@ -77,6 +77,7 @@ def confine(limits: ChildLimits, workdir: str, result_fd: int) -> Confinement:
     _isolate_namespaces(done)
     try:
         os.chdir(workdir)
+        _enter_empty_root(workdir, done)
         _set_rlimits(limits)
         if os.getuid() == 0:
             os.setgroups([])
@@ -92,7 +93,7 @@ def confine(limits: ChildLimits, workdir: str, result_fd: int) -> Confinement:
         os.environ.clear()
     except OSError as exc:
         raise ConfinementError(f"{type(exc).__name__}: {exc}") from exc
-    done.applied += ["rlimits", "environ:empty", f"cwd:{workdir}"]
+    done.applied += ["rlimits", "environ:empty"]
     return done
 
 
@@ -153,6 +154,20 @@ def _remount_everything_read_only() -> None:
             failures.append(str(exc))
     if failures:
         raise OSError("; ".join(failures[:3]))
+
+
+def _enter_empty_root(workdir: str, done: Confinement) -> None:
+    # Everything the job needs was imported by the zygote, so the child needs no file at
+    # all: the empty working directory becomes its whole filesystem (the database, the
+    # code and /proc included are out of sight). Without CAP_SYS_CHROOT (root or a user
+    # namespace) this is skipped and the rest still holds.
+    try:
+        os.chroot(workdir)
+    except OSError as exc:
+        done.skipped["empty-root"] = f"chroot refused: {exc.strerror}"
+        return
+    os.chdir("/")
+    done.applied.append("empty-root")
 
 
 def _set_rlimits(limits: ChildLimits) -> None:

@@ -265,16 +265,21 @@ class Runner:
         return CanaryResult("engine", False, f"the engine did not answer: {outcome.status} {outcome.detail}")
 
     def _judge_canary(self, canary: canaries.Canary, limits: Limits) -> CanaryResult:
-        args = dict(canary.args)
-        listener = None
-        if canary.name == "network":
-            listener = socket.create_server(("127.0.0.1", 0))
-            args["local_port"] = listener.getsockname()[1]
-        try:
+        with contextlib.ExitStack() as stack:
+            args = dict(canary.args)
+            if canary.name == "network":
+                # A service on the host's loopback is the realistic target (database, app).
+                listener = stack.enter_context(socket.create_server(("127.0.0.1", 0)))
+                args["local_port"] = listener.getsockname()[1]
+            if canary.name == "secrets":
+                # World-readable, like a SQLite database or the code: only an empty root hides it.
+                folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="sandbox-secret-")))
+                folder.chmod(0o755)
+                secret = folder / "secret.txt"
+                secret.write_text("the child must not read this\n")
+                secret.chmod(0o644)
+                args["paths"] = [str(secret)]
             outcome = self.run_canary(canary.name, limits=limits, **args)
-        finally:
-            if listener:
-                listener.close()
         escaped = (outcome.report or {}).get("escaped", outcome.status == "ok")
         contained = outcome.status in canary.contained_by and not (outcome.status == "ok" and escaped)
         detail = (outcome.report or {}).get("detail") or f"{outcome.status}: {outcome.detail}"

@@ -48,20 +48,27 @@ def test_child_sees_no_environment(runner):
     assert _contained(runner.run_canary("environment")) == "environment is empty"
 
 
-def test_cannot_read_parent_secrets(runner):
-    # /etc/shadow, and the environment of pid 1 and of the zygote the child was forked from.
-    assert "unreadable" in _contained(runner.run_canary("secrets"))
+def test_cannot_read_parent_secrets(runner, tmp_path):
+    # /etc/shadow, the environments of pid 1 and of the zygote, and a world-readable file
+    # standing for the SQLite database or the code.
+    tmp_path.chmod(0o755)
+    database = tmp_path / "courseware.sqlite3"
+    database.write_text("password hashes")
+    database.chmod(0o644)
+    assert "all unreadable" in _contained(runner.run_canary("secrets", paths=[str(database)]))
 
 
 def test_inherits_no_open_files(runner):
     _contained(runner.run_canary("inherited_fds"))
 
 
-def test_runs_as_nobody_in_an_empty_working_directory(runner):
+def test_runs_as_nobody_in_an_empty_root(runner):
+    before = set(Path("/tmp").glob("sandbox-*"))  # noqa: S108 - the runner's work dirs
     outcome = runner.run_canary("ping")
     assert outcome.report["uid"] == NOBODY
-    assert not Path(outcome.report["cwd"]).exists()  # removed after the check
-    for layer in ("netns", "readonly-fs", "uid:nobody", "rlimits", "environ:empty"):
+    assert outcome.report["cwd"] == "/"  # the empty directory is the child's whole filesystem
+    assert set(Path("/tmp").glob("sandbox-*")) == before  # noqa: S108 - and it is removed after
+    for layer in ("netns", "readonly-fs", "empty-root", "uid:nobody", "rlimits", "environ:empty"):
         assert layer in outcome.detail
 
 
