@@ -29,6 +29,7 @@ class Trigger:
     source_literal: str | None = None  # a physical name or ARN written as text (Serverless)
     partial_batch: bool | None = None  # ReportBatchItemFailures on a queue or stream mapping
     batch_size: int | None = None
+    max_concurrency: Setting | None = None  # an SQS event source's ScalingConfig cap
     integration_timeout_ms: Setting | None = None
     limit_s: int | None = None  # the caller's wait limit, when the trigger has one
 

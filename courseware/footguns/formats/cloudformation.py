@@ -236,6 +236,7 @@ class TemplateReader:
                     event_props.get("FunctionResponseTypes")
                 )
                 trigger.batch_size = as_int(event_props.get("BatchSize"))
+                trigger.max_concurrency = self.scaling_cap(event_props)
             if kind == "api":
                 trigger.limit_s = REST_API_LIMIT_S
                 api = self.find_refs(event_props.get("RestApiId"))
@@ -246,6 +247,11 @@ class TemplateReader:
                 trigger.limit_s = HTTP_API_LIMIT_S
                 trigger.integration_timeout_ms = setting(event_props, "TimeoutInMillis", self.file)
             function.triggers.append(trigger)
+
+    def scaling_cap(self, props: Any) -> Setting | None:
+        scaling = get(props, "ScalingConfig")
+        cap = setting(scaling, "MaximumConcurrency", self.file)
+        return cap if cap is not None and as_int(cap.value) is not None else None
 
     def attach_log_group(self, function: Function, group_name: str) -> None:
         store = self.app.stores.get(group_name)
@@ -287,6 +293,7 @@ class TemplateReader:
                     props.get("FunctionResponseTypes")
                 )
                 trigger.batch_size = as_int(props.get("BatchSize"))
+                trigger.max_concurrency = self.scaling_cap(props)
                 function.triggers.append(trigger)
         elif kind == "AWS::Lambda::EventInvokeConfig":
             on_failure = get(props, "DestinationConfig", "OnFailure")

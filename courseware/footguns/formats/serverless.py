@@ -138,6 +138,9 @@ def _read_function(
                 response = options.get("functionResponseType")
                 trigger.partial_batch = "ReportBatchItemFailures" in as_list(response)
                 trigger.batch_size = as_int(options.get("batchSize"))
+                cap = setting(options, "maximumConcurrency", file)
+                if cap is not None and as_int(cap.value) is not None:
+                    trigger.max_concurrency = cap
             else:
                 trigger.partial_batch = False
         elif kind in ("s3", "sns"):

@@ -376,6 +376,10 @@ class ModuleReader:
                     body.get("function_response_types")
                 )
                 trigger.batch_size = as_int(body.get("batch_size"))
+                scaling = first_block(body.get("scaling_config"))
+                cap = get(scaling, "maximum_concurrency")
+                if as_int(cap) is not None:
+                    trigger.max_concurrency = Setting(cap, path, line_of(scaling, "maximum_concurrency"))
                 function.triggers.append(trigger)
         elif kind == "aws_lambda_provisioned_concurrency_config":
             count = body.get("provisioned_concurrent_executions")

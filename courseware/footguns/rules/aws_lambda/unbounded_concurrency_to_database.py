@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from courseware.footguns.model import Application, DataStore
+from courseware.footguns.model import Application, DataStore, Function, Setting
 from courseware.footguns.rules.aws_lambda._facts import as_int
 from courseware.footguns.rules.base import Context, Hit, Rule
 
@@ -50,6 +50,16 @@ def capacity(app: Application, database: DataStore) -> tuple[int, str] | None:
     return estimate, f"a {instance_class.value} allows about {estimate} connections by default"
 
 
+def _queue_cap(function: Function) -> Setting | None:
+    """Queue-only functions are bounded by their event sources' maximum concurrency."""
+    triggers = function.triggers
+    if not triggers or any(t.kind != "sqs" or t.max_concurrency is None for t in triggers):
+        return None
+    caps = [t.max_concurrency for t in triggers if t.max_concurrency is not None]
+    total = sum(as_int(cap.value) or 0 for cap in caps)
+    return Setting(total, caps[0].file, caps[0].line)
+
+
 def check(app: Application, context: Context) -> Iterator[Hit]:
     for function in app.functions.values():
         targets = [app.stores[name] for name in function.refs if name in app.stores]
@@ -61,6 +71,8 @@ def check(app: Application, context: Context) -> Iterator[Hit]:
             continue
         what = f"database {direct[0].name}" if direct else "a database (its handler opens a connection)"
         reserved = function.reserved_concurrency
+        if reserved is None:
+            reserved = _queue_cap(function)
         if reserved is None:
             yield Hit(
                 file=function.file,
@@ -76,8 +88,9 @@ def check(app: Application, context: Context) -> Iterator[Hit]:
                 fix=(
                     "Put RDS Proxy between the function and the database, and cap the function "
                     "with reserved concurrency (ReservedConcurrentExecutions / "
-                    "reserved_concurrent_executions / reservedConcurrency) below what the "
-                    "database can accept."
+                    "reserved_concurrent_executions / reservedConcurrency), or for a queue "
+                    "consumer the event source's maximum concurrency, below what the database "
+                    "can accept."
                 ),
             )
             continue
@@ -96,7 +109,7 @@ def check(app: Application, context: Context) -> Iterator[Hit]:
                     "database refuses connections and every request fails."
                 ),
                 fix=(
-                    f"Lower the reserved concurrency below {known[0]} (leaving room for other "
+                    f"Lower the concurrency cap below {known[0]} (leaving room for other "
                     "clients), or put RDS Proxy in front of the database to pool connections."
                 ),
             )
