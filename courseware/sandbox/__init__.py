@@ -27,7 +27,13 @@ API (the exercises app calls exactly this)::
   ``contained``; ``escaped``). ``close()`` kills running children and stops the zygote.
   ``run_canary(name)`` runs one canary of ``courseware.sandbox.canaries`` (tests, checks).
 - ``get_runner()`` reads SANDBOX_POOL_SIZE, SANDBOX_WALL_S and SANDBOX_ALLOW_UNSAFE=1
-  (pass it only with DEBUG). After a fork (gunicorn workers) each process gets its own.
+  (pass it only with DEBUG). After a fork (gunicorn workers) each process gets its own,
+  so the machine-wide bound is workers x pool_size. The first call costs about 1.3 s
+  (zygote start ~0.2 s, self-test ~1.1 s): call it once at start-up, not in a request.
+- The self-test entries: prescan (in the web process), alias_bomb, deep_nesting,
+  large_allocation (1 GiB, so memory_bytes above that fails it), fork, file_write,
+  network, environment, secrets, inherited_fds, and engine (a confined child can run a
+  real check, so a broken deploy fails at start-up too).
 
 How a check runs (reference/security.md §5):
 
@@ -40,12 +46,14 @@ How a check runs (reference/security.md §5):
 3. The child confines itself before it reads learner input: new session (its own
    process group), /dev/null for stdio and no other inherited descriptors, a new network
    namespace (no usable interface) and mount namespace with every mount read-only, an
-   empty per-check working directory, RLIMIT_CPU soft < hard, RLIMIT_AS, RLIMIT_FSIZE=0,
+   empty per-check working directory that it also chroots into (no host file, /proc or
+   database is visible), RLIMIT_CPU soft < hard, RLIMIT_AS, RLIMIT_FSIZE=0,
    RLIMIT_NOFILE, RLIMIT_NPROC=0 (effective because it then switches to uid/gid nobody;
    a non-root runner uses a user namespace instead), no core dumps, no_new_privs, not
    dumpable (no ptrace between children), SIGKILL when the zygote dies, an empty
-   environment. Anything a job imports must be preloaded: as nobody the child may not be
-   able to read the interpreter's files.
+   environment. So anything a job imports must be preloaded by the zygote (PRELOAD and
+   the warm-up in courseware.sandbox.jobs); tests/sandbox/test_engine_parity.py proves it
+   for every rule fixture.
 4. The parent reads the result pipe with a byte cap and kills the child's process group
    at the wall-clock deadline; the zygote reaps the child and reports its wait status
    and CPU time, which map to the outcome. If the zygote dies, the next check starts a
