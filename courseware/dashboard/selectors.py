@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import User
-from django.db.models import QuerySet
+from django.db.models import Count, F, Max, Min, Q, QuerySet
 
 from courseware.cohorts.models import Cohort
 from courseware.exercises.content import exercises_of
@@ -156,61 +156,49 @@ class FootgunHeat:
 
 
 def footgun_heatmap(*, cohort: Cohort) -> tuple[list[FootgunHeat], int]:
+    """Aggregated in the database: the rows that come back are per (learner, footgun), not per answer."""
     topics = cohort_topics(cohort)
     slugs = [t.slug for t in topics]
-    ids = list(cohort_learners(cohort).values_list("pk", flat=True))
+    learners = cohort_learners(cohort).values("pk")
     heat = {f.id: FootgunHeat(footgun=f) for t in topics for f in t.footguns}
 
-    # Exercises: a learner tripped a footgun when a rule of it fired on one of their counted checks; they fixed
-    # it when their latest counted check of that exercise no longer fires it.
-    latest: dict[tuple[int, str, str], int] = {}
-    for sub_id, user_id, topic, exercise in (
-        Submission.objects.filter(user_id__in=ids, topic__in=slugs, counts_as_attempt=True)
-        .order_by("created_at", "id")
-        .values_list("id", "user_id", "topic", "exercise")
+    # Exercises: a learner tripped a footgun when a rule of it fired on one of their counted checks; they have
+    # fixed it when no rule of it fires on their latest counted check of any exercise.
+    counted = Submission.objects.filter(user_id__in=learners, topic__in=slugs, counts_as_attempt=True)
+    for user_id, rule in (
+        FiredRule.objects.filter(submission__in=counted).values_list("submission__user_id", "rule").distinct()
     ):
-        latest[(user_id, topic, exercise)] = sub_id
-    latest_ids = set(latest.values())
-    fired_latest: dict[int, set[str]] = defaultdict(set)
-    tripped_in: dict[tuple[int, str], set[tuple[str, str]]] = defaultdict(set)
-    for sub_id, user_id, topic, exercise, rule in FiredRule.objects.filter(
-        submission__user_id__in=ids, submission__topic__in=slugs, submission__counts_as_attempt=True
-    ).values_list("submission_id", "submission__user_id", "submission__topic", "submission__exercise", "rule"):
-        footgun = RULE_FOOTGUN.get(rule)
-        if footgun not in heat:
-            continue
-        heat[footgun].exercise_tripped.add(user_id)
-        tripped_in[(user_id, footgun)].add((topic, exercise))
-        if sub_id in latest_ids:
-            fired_latest[sub_id].add(footgun)
-    for (user_id, footgun), places in tripped_in.items():
-        if all(footgun not in fired_latest.get(latest[(user_id, t, e)], set()) for t, e in places):
-            heat[footgun].exercise_fixed.add(user_id)
+        if (footgun := RULE_FOOTGUN.get(rule)) in heat:
+            heat[footgun].exercise_tripped.add(user_id)
+    latest = counted.values("user_id", "topic", "exercise").annotate(last=Max("id")).values("last")
+    still: set[tuple[int, str]] = set()
+    for user_id, rule in (
+        FiredRule.objects.filter(submission_id__in=latest).values_list("submission__user_id", "rule").distinct()
+    ):
+        if (footgun := RULE_FOOTGUN.get(rule)) in heat:
+            still.add((user_id, footgun))
+    for key, item in heat.items():
+        item.exercise_fixed = {user for user in item.exercise_tripped if (user, key) not in still}
 
-    # Quizzes: wrong answers on questions linked to the footgun; fixed when a later answer on such a question
-    # was right.
-    last_wrong: dict[tuple[int, str], object] = {}
-    right_after: dict[tuple[int, str], list] = defaultdict(list)
-    for user_id, topic, footgun, correct, created in (
-        Answer.objects.filter(attempt__user_id__in=ids, topic__in=slugs)
-        .exclude(footgun="")
-        .order_by("created_at")
-        .values_list("attempt__user_id", "topic", "footgun", "correct", "created_at")
+    # Quizzes: wrong answers on questions linked to the footgun; fixed when the learner's latest right answer on
+    # such a question came after their latest wrong one.
+    linked = Answer.objects.filter(attempt__user_id__in=learners, topic__in=slugs).exclude(footgun="")
+    per_learner = linked.values("attempt__user_id", "topic", "footgun").annotate(
+        last_wrong=Max("created_at", filter=Q(correct=False)), last_right=Max("created_at", filter=Q(correct=True))
+    )
+    for user_id, topic, footgun in per_learner.filter(last_wrong__isnull=False).values_list(
+        "attempt__user_id", "topic", "footgun"
     ):
-        key = f"{topic}/{footgun}"
-        if key not in heat:
-            continue
-        if correct:
-            right_after[(user_id, key)].append(created)
-        else:
+        if (key := f"{topic}/{footgun}") in heat:
             heat[key].quiz_wrong.add(user_id)
-            last_wrong[(user_id, key)] = created
-    for (user_id, key), wrong_at in last_wrong.items():
-        if any(when > wrong_at for when in right_after[(user_id, key)]):
+    for user_id, topic, footgun in per_learner.filter(last_right__gt=F("last_wrong")).values_list(
+        "attempt__user_id", "topic", "footgun"
+    ):
+        if (key := f"{topic}/{footgun}") in heat:
             heat[key].quiz_fixed.add(user_id)
 
     ordered = sorted(heat.values(), key=lambda h: (-h.still_stuck, -h.tripped, h.footgun.number))
-    return ordered, len(ids)
+    return ordered, cohort_learners(cohort).count()
 
 
 # Question statistics ---------------------------------------------------------------------------------------
@@ -286,43 +274,45 @@ class ExerciseRow:
 
 
 def exercise_statistics(*, cohort: Cohort) -> list[ExerciseRow]:
+    """Aggregated in the database: one row per (exercise, learner) at most, then pure summaries."""
     topics = cohort_topics(cohort)
     slugs = [t.slug for t in topics]
-    ids = list(cohort_learners(cohort).values_list("pk", flat=True))
-    checks: dict[tuple[str, str, int], list[bool]] = defaultdict(list)
-    first_ids: dict[int, tuple[str, str, int]] = {}
-    for sub_id, user_id, topic, exercise, passed, number in (
-        Submission.objects.filter(user_id__in=ids, topic__in=slugs, counts_as_attempt=True)
-        .order_by("created_at", "id")
-        .values_list("id", "user_id", "topic", "exercise", "passed", "check_number")
+    learners = cohort_learners(cohort).values("pk")
+    counted = Submission.objects.filter(user_id__in=learners, topic__in=slugs, counts_as_attempt=True)
+    first_pass: dict[tuple[str, str], list[int | None]] = defaultdict(list)
+    for topic, exercise, number in (
+        counted.values("topic", "exercise", "user_id")
+        .annotate(first_pass=Min("check_number", filter=Q(passed=True)))
+        .values_list("topic", "exercise", "first_pass")
     ):
-        checks[(topic, exercise, user_id)].append(passed)
-        if number == 1:
-            first_ids[sub_id] = (topic, exercise, user_id)
-    first_rules: dict[tuple[str, str, int], list[str]] = defaultdict(list)
-    for sub_id, rule in FiredRule.objects.filter(submission_id__in=list(first_ids)).values_list(
-        "submission_id", "rule"
+        first_pass[(topic, exercise)].append(number)
+    first_rules: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
+    for topic, exercise, rule, count in (
+        FiredRule.objects.filter(submission__in=counted.filter(check_number=1))
+        .values("submission__topic", "submission__exercise", "rule")
+        .annotate(n=Count("submission__user_id", distinct=True))
+        .values_list("submission__topic", "submission__exercise", "rule", "n")
     ):
-        first_rules[first_ids[sub_id]].append(rule)
-    hints: dict[tuple[str, str, int], int] = defaultdict(int)
-    for topic, exercise, user_id in HintReveal.objects.filter(user_id__in=ids, topic__in=slugs).values_list(
-        "topic", "exercise", "user_id"
-    ):
-        hints[(topic, exercise, user_id)] += 1
+        first_rules[(topic, exercise)][rule] = count
+    hints = {
+        (topic, exercise): (total, users)
+        for topic, exercise, total, users in HintReveal.objects.filter(user_id__in=learners, topic__in=slugs)
+        .values("topic", "exercise")
+        .annotate(total=Count("id"), users=Count("user_id", distinct=True))
+        .values_list("topic", "exercise", "total", "users")
+    }
     rows = []
     for topic in topics:
         for exercise in exercises_of(topic):
-            learners = {u for (t, e, u) in list(checks) + list(hints) if (t, e) == (topic.slug, exercise.slug)}
-            runs = [
-                stats.ExerciseRun(
-                    learner=u,
-                    passed=tuple(checks[(topic.slug, exercise.slug, u)]),
-                    first_check_rules=tuple(first_rules[(topic.slug, exercise.slug, u)]),
-                    hints_used=hints[(topic.slug, exercise.slug, u)],
-                )
-                for u in sorted(learners)
-            ]
-            rows.append(ExerciseRow(topic=topic, exercise=exercise, stats=stats.exercise_stats(runs)))
+            key = (topic.slug, exercise.slug)
+            total, users = hints.get(key, (0, 0))
+            summary = stats.summarise_exercise(
+                first_pass=first_pass.get(key, []),
+                first_check_rules=first_rules.get(key, {}),
+                hints_used_total=total,
+                learners_using_hints=users,
+            )
+            rows.append(ExerciseRow(topic=topic, exercise=exercise, stats=summary))
     return rows
 
 

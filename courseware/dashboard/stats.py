@@ -115,15 +115,34 @@ class ExerciseStats:
 
 def exercise_stats(runs: Iterable[ExerciseRun], *, top: int = 5) -> ExerciseStats:
     runs = [r for r in runs if r.passed]
-    checks_to_pass = [r.passed.index(True) + 1 for r in runs if True in r.passed]
     first_rules = Counter(rule for r in runs for rule in set(r.first_check_rules))
-    return ExerciseStats(
-        started=len(runs),
-        passed=len(checks_to_pass),
-        median_checks_to_pass=statistics.median(checks_to_pass) if checks_to_pass else None,
+    return summarise_exercise(
+        first_pass=[r.passed.index(True) + 1 if True in r.passed else None for r in runs],
+        first_check_rules=first_rules,
         hints_used_total=sum(r.hints_used for r in runs),
         learners_using_hints=sum(1 for r in runs if r.hints_used),
-        top_first_check_rules=tuple(sorted(first_rules.items(), key=lambda kv: (-kv[1], kv[0]))[:top]),
+        top=top,
+    )
+
+
+def summarise_exercise(
+    *,
+    first_pass: Sequence[int | None],
+    first_check_rules: Mapping[str, int],
+    hints_used_total: int,
+    learners_using_hints: int,
+    top: int = 5,
+) -> ExerciseStats:
+    """first_pass: for each learner who checked at least once, the number of the counted check that first
+    passed, or None if none did yet."""
+    checks_to_pass = [n for n in first_pass if n is not None]
+    return ExerciseStats(
+        started=len(first_pass),
+        passed=len(checks_to_pass),
+        median_checks_to_pass=statistics.median(checks_to_pass) if checks_to_pass else None,
+        hints_used_total=hints_used_total,
+        learners_using_hints=learners_using_hints,
+        top_first_check_rules=tuple(sorted(first_check_rules.items(), key=lambda kv: (-kv[1], kv[0]))[:top]),
     )
 
 
