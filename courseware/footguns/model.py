@@ -103,6 +103,7 @@ class Function:
     triggers: list[Trigger] = field(default_factory=list)
     statements: list[Statement] = field(default_factory=list)
     refs: dict[str, int | None] = field(default_factory=dict)  # names mentioned in properties
+    endpoint_refs: set[str] = field(default_factory=set)  # databases whose endpoint it is given
     log_retention: Setting | None = None
     has_log_group: bool = False
     default_timeout: int = 3

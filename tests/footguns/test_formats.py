@@ -119,3 +119,26 @@ def test_python_handler_facts():
     ]
     assert facts.db_connects_outside == [2] and facts.db_connects_in_handler == [9]
     assert facts.clients_in_handler == [4, 5, 8]
+
+
+def test_only_a_database_endpoint_counts_as_a_connection():
+    app = app_of({"main.tf": (
+        'resource "aws_db_instance" "db" {\n  engine = "postgres"\n}\n'
+        'resource "aws_lambda_function" "f" {\n  function_name = "f"\n  environment {\n'
+        "    variables = {\n      SECRET = aws_db_instance.db.master_user_secret[0].secret_arn\n"
+        "      HOST = aws_db_instance.db.address\n    }\n  }\n}\n"
+        'resource "aws_lambda_function" "g" {\n  function_name = "g"\n  environment {\n'
+        "    variables = {\n      SECRET = aws_db_instance.db.master_user_secret[0].secret_arn\n    }\n  }\n}\n"
+    )})
+    assert app.functions["aws_lambda_function.f"].endpoint_refs == {"aws_db_instance.db"}
+    assert app.functions["aws_lambda_function.g"].endpoint_refs == set()
+
+
+def test_cloudformation_endpoint_references():
+    app = app_of({"t.yaml": (
+        "Resources:\n  Db:\n    Type: AWS::RDS::DBInstance\n"
+        "  F:\n    Type: AWS::Lambda::Function\n    Properties:\n      Environment:\n        Variables:\n"
+        "          A: !GetAtt Db.Endpoint.Address\n          B: !Sub '${Db.Endpoint.Port}'\n"
+        "          C: !Ref Db\n"
+    )})
+    assert app.functions["F"].endpoint_refs == {"Db"}

@@ -44,6 +44,39 @@ def refs(value: Any, names: Any, found: dict[str, int | None] | None = None) -> 
     return found
 
 
+_ENDPOINT_ATTRIBUTES = ("Endpoint", "ReadEndpoint")
+_SUB_ENDPOINT = re.compile(r"\$\{([A-Za-z0-9_]{1,255})\.(?:Endpoint|ReadEndpoint)[A-Za-z0-9_.]{0,100}\}")
+
+
+def endpoint_refs(value: Any, names: Any) -> set[str]:
+    """Names whose connection endpoint `value` uses (GetAtt X.Endpoint.Address, ${X.Endpoint.Port})."""
+    found = set()
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if len(item) == 1:
+                ((key, inner),) = item.items()
+                if key == "Fn::GetAtt":
+                    parts = inner if isinstance(inner, list) else str(inner).split(".", 1)
+                    if (
+                        len(parts) == 2
+                        and isinstance(parts[0], str)
+                        and isinstance(parts[1], str)
+                        and parts[1].startswith(_ENDPOINT_ATTRIBUTES)
+                        and parts[0] in names
+                    ):
+                        found.add(parts[0])
+                elif key == "Fn::Sub":
+                    template = inner[0] if isinstance(inner, list) and inner else inner
+                    if isinstance(template, str):
+                        found.update(m for m in _SUB_ENDPOINT.findall(template) if m in names)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
+
+
 def setting(container: Any, key: str, file: str) -> Setting | None:
     if not isinstance(container, dict) or key not in container:
         return None

@@ -7,6 +7,7 @@ from typing import Any
 from courseware.footguns.formats.cfn_values import (
     as_int,
     as_list,
+    endpoint_refs,
     get,
     items_with_lines,
     refs,
@@ -183,6 +184,9 @@ class TemplateReader:
         ignored = {"Events", "Policies", "Role", "Environment"}
         property_refs = refs({k: v for k, v in props.items() if k not in ignored}, self.names)
         function.refs = refs(get(props, "Environment"), self.names, property_refs)
+        function.endpoint_refs = endpoint_refs(
+            [get(props, "Environment"), {k: v for k, v in props.items() if k not in ignored}], self.names
+        )
         if sam:
             self.read_sam_extras(function, props)
         else:

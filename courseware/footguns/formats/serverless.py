@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from courseware.footguns.formats.cfn_values import as_int, as_list, get, setting
+from courseware.footguns.formats.cfn_values import as_int, as_list, endpoint_refs, get, setting
 from courseware.footguns.formats.cloudformation import (
     HTTP_API_LIMIT_S,
     REST_API_LIMIT_S,
@@ -113,8 +113,10 @@ def _read_function(
     retention, _ = _either(config, provider, "logRetentionInDays", file)
     function.has_log_group = True  # the framework creates /aws/lambda/<name> itself
     function.log_retention = retention
-    mentioned = find_refs(config.get("environment")) | find_refs(provider.get("environment"))
+    environments = [config.get("environment"), provider.get("environment")]
+    mentioned = find_refs(environments)
     function.refs = {name: line_of(config) for name in mentioned}
+    function.endpoint_refs = endpoint_refs(environments, mentioned)
     if config.get("url"):
         function.triggers.append(Trigger("function_url", file, line_of(config, "url")))
     events = config.get("events")

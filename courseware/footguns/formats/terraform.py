@@ -16,6 +16,10 @@ from courseware.footguns.parsers.nodes import LineDict, line_of
 
 # resource addresses inside ${...} expressions; bounded classes, no nested quantifiers
 _ADDRESS = re.compile(r"\b((?:data\.)?aws_[a-z0-9_]{1,100}\.[A-Za-z0-9_-]{1,200})")
+_ENDPOINT = re.compile(
+    r"\b((?:aws_db_instance|aws_rds_cluster|aws_rds_cluster_instance)\.[A-Za-z0-9_-]{1,200})"
+    r"\.(?:address|endpoint|reader_endpoint|port)\b"
+)
 _JSONENCODE = re.compile(r"^\$\{jsonencode\((.*)\)\}$", re.S)
 _VARIABLE = re.compile(r"^\$\{(var|local)\.([A-Za-z0-9_-]{1,200})\}$")
 _MAX_INDIRECTION = 5
@@ -67,6 +71,19 @@ def refs(value: Any) -> dict[str, int | None]:
             stack.extend((v, line_of(item, k)) for k, v in item.items())
         elif isinstance(item, list):
             stack.extend((v, line_of(item, i)) for i, v in enumerate(item))
+    return found
+
+
+def _strings(value: Any) -> list[str]:
+    found, stack = [], [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            found.append(item)
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
     return found
 
 
@@ -320,6 +337,11 @@ class ModuleReader:
         if isinstance(dead_letter, dict) and dead_letter.get("target_arn"):
             function.dead_letter = Setting(dead_letter, path, line_of(dead_letter))
         function.refs = refs({k: v for k, v in body.items() if k != "role"})
+        function.endpoint_refs = {
+            match.group(1)
+            for text in _strings({k: v for k, v in body.items() if k != "role"})
+            for match in _ENDPOINT.finditer(text)
+        }
         for role in self.role_addresses(body.get("role")):
             function.statements.extend(self.role_statements.get(role, []))
         if body.get("function_url"):

@@ -63,7 +63,12 @@ def _queue_cap(function: Function) -> Setting | None:
 def check(app: Application, context: Context) -> Iterator[Hit]:
     for function in app.functions.values():
         targets = [app.stores[name] for name in function.refs if name in app.stores]
-        direct = [s for s in targets if s.kind in ("rds_instance", "rds_cluster")]
+        # Only a connection endpoint counts: reading the database's secret or name does not connect.
+        direct = [
+            app.stores[name]
+            for name in sorted(function.endpoint_refs)
+            if name in app.stores and app.stores[name].kind in ("rds_instance", "rds_cluster")
+        ]
         through_proxy = any(s.kind == "rds_proxy" for s in targets)
         facts = function.handler_facts
         code_connects = bool(facts and (facts.db_connects_in_handler or facts.db_connects_outside))
