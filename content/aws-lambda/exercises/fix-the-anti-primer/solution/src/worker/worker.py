@@ -6,14 +6,11 @@ import os
 
 import boto3
 import sqlalchemy
-
 from billing import build_invoice, database_url
 
 logger = logging.getLogger()
 # One connection per execution environment: an environment handles one invocation at a time.
-engine = sqlalchemy.create_engine(
-    database_url(os.environ["DB_HOST"]), pool_size=1, max_overflow=0, pool_pre_ping=True
-)
+engine = sqlalchemy.create_engine(database_url(os.environ["DB_HOST"]), pool_size=1, max_overflow=0, pool_pre_ping=True)
 sqs = boto3.client("sqs")
 RENDER_QUEUE_URL = os.environ["RENDER_QUEUE_URL"]
 

@@ -5,7 +5,6 @@ import os
 
 import boto3
 import sqlalchemy
-
 from billing import build_invoice, database_url, send_invoice_email
 
 # The EC2 job's pool of five connections, opened during Init.

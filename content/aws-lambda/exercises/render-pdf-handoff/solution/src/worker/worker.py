@@ -5,7 +5,6 @@ import logging
 import os
 
 import boto3
-
 from billing import build_invoice
 
 logger = logging.getLogger()
