@@ -17,6 +17,13 @@ the id. A rule is written once against the normalised model and runs on every fo
 (`sam` = SAM YAML, `cloudformation` = CloudFormation JSON or YAML, `terraform` = HCL,
 `serverless` = serverless.yml, `python` = handler code).
 
+Format defaults are modelled: AWS (and so SAM, CloudFormation and Terraform) defaults a
+function to 3 s and 128 MB, the Serverless Framework to 6 s and 1024 MB. That is why
+`default-memory` does not apply to serverless.yml, and why a serverless.yml function without
+a timeout still counts as 6 s for the API Gateway and SQS visibility rules. `${...}`
+variables of serverless.yml and expressions Terraform cannot resolve statically (beyond
+`var.x` defaults and `local.x` values) are left alone rather than guessed.
+
 """
 
 FOOTER = """
