@@ -68,6 +68,7 @@ from __future__ import annotations
 import atexit
 import os
 import threading
+import time
 
 from courseware.sandbox.limits import Limits
 from courseware.sandbox.outcome import CanaryResult, Outcome, SelfTestReport
@@ -84,9 +85,13 @@ __all__ = [
     "limits_from_environment",
 ]
 
+# A runner that failed to start is not retried on every request: each try costs a self-test.
+RETRY_START_AFTER_S = 60.0
+
 _lock = threading.Lock()
 _runner: Runner | None = None
 _runner_pid: int | None = None
+_failure: tuple[float, int, RunnerUnavailable] | None = None
 
 
 def limits_from_environment(environ: os._Environ[str] | dict[str, str] | None = None) -> Limits:
@@ -100,16 +105,22 @@ def limits_from_environment(environ: os._Environ[str] | dict[str, str] | None = 
 
 
 def get_runner() -> Runner:
-    global _runner, _runner_pid
+    global _runner, _runner_pid, _failure
     with _lock:
-        if _runner is None or _runner_pid != os.getpid():
-            # A runner inherited through fork() belongs to the parent process: leave it alone.
-            runner = Runner(
-                limits_from_environment(),
-                allow_unsafe=os.environ.get("SANDBOX_ALLOW_UNSAFE") == "1",
-            )
+        if _runner is not None and _runner_pid == os.getpid():
+            return _runner
+        # A runner inherited through fork() belongs to the parent process: leave it alone.
+        if _failure is not None:
+            failed_at, pid, error = _failure
+            if pid == os.getpid() and time.monotonic() - failed_at < RETRY_START_AFTER_S:
+                raise error
+        runner = Runner(limits_from_environment(), allow_unsafe=os.environ.get("SANDBOX_ALLOW_UNSAFE") == "1")
+        try:
             runner.start()
-            _runner, _runner_pid = runner, os.getpid()
+        except RunnerUnavailable as error:
+            _failure = (time.monotonic(), os.getpid(), error)
+            raise
+        _runner, _runner_pid, _failure = runner, os.getpid(), None
         return _runner
 
 

@@ -144,6 +144,7 @@ def test_get_runner_is_one_runner_configured_from_the_environment(monkeypatch):
     monkeypatch.setenv("SANDBOX_POOL_SIZE", "1")
     monkeypatch.setenv("SANDBOX_WALL_S", "2.5")
     monkeypatch.setattr(sandbox, "_runner", None)
+    monkeypatch.setattr(sandbox, "_failure", None)
     try:
         first = get_runner()
         assert get_runner() is first
@@ -153,6 +154,21 @@ def test_get_runner_is_one_runner_configured_from_the_environment(monkeypatch):
     finally:
         if sandbox._runner is not None:
             sandbox._runner.close()
+
+
+def test_get_runner_does_not_retry_a_failed_start_on_every_request(monkeypatch):
+    unsafe = Limits(cpu_s=1, cpu_hard_s=2, wall_s=2.5, memory_bytes=2 * 2**30)
+    monkeypatch.setattr(sandbox, "limits_from_environment", lambda: unsafe)
+    monkeypatch.setattr(sandbox, "_runner", None)
+    monkeypatch.setattr(sandbox, "_failure", None)
+    with pytest.raises(RunnerUnavailable) as first:
+        get_runner()
+    started = time.monotonic()
+    with pytest.raises(RunnerUnavailable) as second:
+        get_runner()
+    assert second.value is first.value
+    assert time.monotonic() - started < 0.1
+    assert first.value.escaped == ("large_allocation",)
 
 
 def test_limits_keep_cpu_soft_below_hard():
