@@ -243,3 +243,18 @@ def test_course_requirements():
     story_rules = _rules_for(ANTI_PRIMER_FOOTGUNS | story)
     capstones = [slug for slug, e in exercises.items() if story_rules <= set(e["targets"])]
     assert capstones, f"no exercise targets all of {sorted(story_rules)}"
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_the_workspace_verdict_agrees(slug):
+    """The exercise workspace's own grading: the starter fails on every target, the solution passes."""
+    from courseware.exercises.grading import grade
+
+    targets = _exercise(slug)["targets"]
+    starter = _report(slug, "starter").to_dict()
+    on_starter = grade(targets=targets, starter_report=starter, report=starter)
+    assert not on_starter.passed
+    assert sorted(on_starter.remaining) == sorted(targets)
+    verdict = grade(targets=targets, starter_report=starter, report=_report(slug, "solution").to_dict())
+    assert verdict.passed, f"{slug}: {verdict.to_dict()}"
+    assert sorted(verdict.fixed) == sorted(targets)
