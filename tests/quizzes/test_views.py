@@ -301,3 +301,36 @@ def test_review_answer_moves_the_question_out(learner_client, learner):
 def test_review_needs_login_and_an_item(learner_client):
     assert Client().get("/review/").status_code == 302
     assert learner_client.get("/review/demo-topic/demo/q-single/").status_code == 404
+
+
+def test_visitor_results_follow_them_into_a_new_account(client, django_user_model):
+    attempt = start(client)
+    client.post(url(attempt, "answer/q-single/"), {"choice": "long"})
+    client.post(url(attempt, "finish/"))
+    assert "best score 0%" in client.get("/topics/demo-topic/").content.decode()
+    response = client.post(
+        "/accounts/signup/",
+        {"username": "newbie", "password1": "a fresh long passphrase", "password2": "a fresh long passphrase"},
+    )
+    assert response.status_code == 302
+    user = django_user_model.objects.get(username="newbie")
+    attempt.refresh_from_db()
+    assert attempt.user == user and attempt.anon_token == ""
+    assert ReviewItem.objects.get().user == user
+    assert client.get(url(attempt, "result/")).status_code == 200
+    assert "best score 0%" in client.get("/topics/demo-topic/").content.decode()
+
+
+def test_visitor_results_follow_them_when_they_log_in(client, learner):
+    attempt = start(client)
+    client.post(url(attempt, "answer/q-numeric/"), {"value": "12"})
+    client.post("/accounts/login/", {"username": "lena", "password": "correct horse battery"})
+    attempt.refresh_from_db()
+    assert attempt.user == learner
+    assert ReviewItem.objects.get(user=learner).question_id == "q-numeric"
+
+
+def test_review_link_only_for_signed_in_learners(client, learner_client):
+    assert 'href="/review/"' in learner_client.get("/topics/").content.decode()
+    client.logout()
+    assert 'href="/review/"' not in client.get("/topics/").content.decode()
