@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils.html import escape
 from pygments import highlight as pygments_highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
@@ -113,7 +114,9 @@ def rule_link(rule_id: str, library: Library) -> RuleLink:
 def highlight_file(file: ExerciseFile, marked: tuple[int, ...], anchor: str) -> str:
     language = LEXERS.get(file.language, "text") if len(file.text) <= HIGHLIGHT_MAX_BYTES else "text"
     formatter = HtmlFormatter(cssclass="codehilite", hl_lines=list(marked), linenos="inline", linespans=f"{anchor}-L")
-    return pygments_highlight(file.text, get_lexer_by_name(language), formatter)
+    html = pygments_highlight(file.text, get_lexer_by_name(language), formatter)
+    # Long lines scroll sideways: the scrolling block must be reachable with the keyboard.
+    return html.replace("<pre>", f'<pre tabindex="0" aria-label="{escape(file.path)}">', 1)
 
 
 def build_feedback(*, submission: Submission, exercise: Exercise, library: Library) -> Feedback:
