@@ -210,7 +210,7 @@ class Runner:
             if since is None:
                 self._in_flight[learner_key] = started
         if since is not None:
-            left = self.limits.wall_s - (time.monotonic() - since)
+            left = self.limits.queue_wait_s + self.limits.wall_s - (time.monotonic() - since)
             retry = max(1, math.ceil(left))
             yield Outcome("busy", messages.learner_busy(), None, _ms(started), retry)
             return
@@ -292,7 +292,8 @@ class Runner:
     # One job in one child
 
     def _run(self, job: str, args: dict[str, Any], limits: Limits, started: float) -> Outcome:
-        deadline = started + limits.wall_s
+        # The child gets the whole wall-clock budget, whatever the wait for a slot was.
+        deadline = time.monotonic() + limits.wall_s
         workdir = tempfile.mkdtemp(prefix="sandbox-")
         result_r, result_w = os.pipe2(os.O_CLOEXEC)
         status_r, status_w = os.pipe2(os.O_CLOEXEC)
