@@ -94,6 +94,24 @@ def test_a_slot_frees_up_within_the_queue_wait(make_checks_sleep):
         first.join()
 
 
+def test_concurrent_checks_each_end_in_a_result(runner):
+    statuses: list[str] = []
+
+    def learner(name: str) -> None:
+        for _ in range(5):
+            statuses.append(runner.check({"template.yaml": SAM_WITHOUT_TIMEOUT}, learner_key=name).status)
+
+    threads = [threading.Thread(target=learner, args=(f"learner-{i}",)) for i in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(statuses) == 30
+    assert set(statuses) <= {"ok", "busy"}
+    assert "ok" in statuses
+    assert not runner._running
+
+
 def test_start_refuses_when_a_canary_escapes():
     # Above the canary's 1 GiB allocation the memory limit no longer contains it.
     limits = Limits(cpu_s=1, cpu_hard_s=2, wall_s=2.5, memory_bytes=2 * 2**30)
