@@ -15,3 +15,11 @@ class CohortsConfig(AppConfig):
             return [{"label": "Cohorts", "url": "/cohorts/", "current": request.path.startswith("/cohorts/")}]
 
         register_nav(cohorts_nav)
+
+        from courseware.topics.progress import register_progress
+
+        from .progress import exercises_progress, quizzes_progress, reviews_progress
+
+        register_progress(quizzes_progress)
+        register_progress(exercises_progress)
+        register_progress(reviews_progress)

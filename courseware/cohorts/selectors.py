@@ -21,7 +21,10 @@ class Assignment:
 
     @property
     def next_steps(self):
-        return [step for part in self.parts for step in part.next_steps]
+        """The first step of each part (reading, quizzes, exercises, reviews) first, then the rest."""
+        firsts = [part.next_steps[0] for part in self.parts if part.next_steps]
+        rest = [step for part in self.parts for step in part.next_steps[1:]]
+        return firsts + rest
 
     @property
     def overdue(self) -> bool:

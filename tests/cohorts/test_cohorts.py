@@ -130,3 +130,25 @@ def test_home_shows_assigned_topics_due_dates_progress_and_next_steps(learner_cl
 
 def test_visitors_get_the_catalogue_at_the_root(client):
     assert b"Topics" in client.get("/").content
+
+
+def test_home_next_steps_cover_reading_quizzes_exercises_and_reviews(settings, learner_client, learner, teacher):
+    from django.utils import timezone
+
+    from courseware.quizzes.models import ReviewItem
+    from courseware.topics import library
+
+    settings.CONTENT_DIR = settings.BASE_DIR / "content"
+    library.clear()
+    real = cohort_create(instructor=teacher, name="Real course", topics=[("aws-lambda", None)])
+    Membership.objects.create(cohort=real, user=learner)
+    now = timezone.now()
+    ReviewItem.objects.create(
+        user=learner, topic="aws-lambda", quiz="basics", question_id="x", box=1, due_at=now, updated_at=now
+    )
+    html = learner_client.get("/").content.decode()
+    assert "Read the primer" in html
+    assert "Pass the quiz" in html and "/topics/aws-lambda/quizzes/" in html
+    assert "Solve “" in html and "/topics/aws-lambda/exercises/" in html
+    assert "Review 1 question(s)" in html
+    library.clear()
