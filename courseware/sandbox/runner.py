@@ -294,7 +294,7 @@ class Runner:
     def _run(self, job: str, args: dict[str, Any], limits: Limits, started: float) -> Outcome:
         # The child gets the whole wall-clock budget, whatever the wait for a slot was.
         deadline = time.monotonic() + limits.wall_s
-        workdir = tempfile.mkdtemp(prefix="sandbox-")
+        workdir = tempfile.mkdtemp(prefix=f"sandbox-{os.getpid()}-")
         result_r, result_w = os.pipe2(os.O_CLOEXEC)
         status_r, status_w = os.pipe2(os.O_CLOEXEC)
         request = {
