@@ -112,7 +112,9 @@ def _keep_only_result_fd(result_fd: int) -> None:
         os.dup2(devnull, std)
     if result_fd != RESULT_FD:
         os.dup2(result_fd, RESULT_FD, inheritable=False)
-    os.closerange(RESULT_FD + 1, 2**20)
+    hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+    highest = 2**20 if hard == resource.RLIM_INFINITY else max(hard, 2**20)
+    os.closerange(RESULT_FD + 1, highest)
 
 
 def _isolate_namespaces(done: Confinement) -> None:
