@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from django.utils.html import escape
@@ -94,10 +95,15 @@ class Feedback:
         return sum(len(f.findings) for f in self.files)
 
 
-def rule_link(rule_id: str, library: Library) -> RuleLink:
+@functools.cache
+def _rules_by_id() -> dict:
     from courseware.footguns.rules import RULES
 
-    rule = next((r for r in RULES if r.id == rule_id), None)
+    return {rule.id: rule for rule in RULES}
+
+
+def rule_link(rule_id: str, library: Library) -> RuleLink:
+    rule = _rules_by_id().get(rule_id)
     if rule is None:
         return RuleLink(rule_id, rule_id, None, None, None)
     topic = library.topic(rule.topic)

@@ -55,6 +55,33 @@ def solution_unlocked(exercise: Exercise, *, passed: bool, failed_checks: int) -
     return exercise.solution_after_failed_checks > 0 and failed_checks >= exercise.solution_after_failed_checks
 
 
+@dataclass(frozen=True)
+class Progress:
+    checks: int
+    failed_checks: int
+    passed: bool
+    solution_unlocked: bool
+
+
+def progress_for(*, user, exercise: Exercise) -> Progress:
+    counts = (
+        Submission.objects.for_user(user)
+        .for_exercise(exercise)
+        .aggregate(
+            checks=Count("id", filter=Q(counts_as_attempt=True)),
+            failed=Count("id", filter=Q(counts_as_attempt=True, passed=False)),
+            passes=Count("id", filter=Q(passed=True)),
+        )
+    )
+    passed = counts["passes"] > 0
+    return Progress(
+        checks=counts["checks"],
+        failed_checks=counts["failed"],
+        passed=passed,
+        solution_unlocked=solution_unlocked(exercise, passed=passed, failed_checks=counts["failed"]),
+    )
+
+
 def workspace_for(*, user, exercise: Exercise) -> Workspace:
     files = exercise.starter_files()
     if not user.is_authenticated:

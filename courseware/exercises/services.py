@@ -21,16 +21,30 @@ UNAVAILABLE_MESSAGE = (
 )
 
 
-def draft_save(*, user, exercise: Exercise, files: dict[str, str]) -> Draft:
+FINISH_FIELDS = [
+    "status",
+    "message",
+    "report",
+    "verdict",
+    "passed",
+    "counts_as_attempt",
+    "check_number",
+    "duration_ms",
+    "finished_at",
+    "findings_count",
+]
+
+
+def draft_save(*, user, exercise: Exercise, files: dict[str, str]) -> None:
+    """One UPDATE in the common case (the learner already has a draft), an INSERT the first time."""
     lookup = {"user": user, "topic": exercise.topic, "exercise": exercise.slug}
+    if Draft.objects.filter(**lookup).update(files=files, updated_at=timezone.now()):
+        return
     try:
         with transaction.atomic():
-            draft, _ = Draft.objects.update_or_create(**lookup, defaults={"files": files})
+            Draft.objects.create(**lookup, files=files)
     except IntegrityError:  # two saves raced to create it: the second one updates
-        draft = Draft.objects.get(**lookup)
-        draft.files = files
-        draft.save(update_fields=["files", "updated_at"])
-    return draft
+        Draft.objects.filter(**lookup).update(files=files, updated_at=timezone.now())
 
 
 def draft_discard(*, user, exercise: Exercise) -> None:
@@ -94,7 +108,7 @@ def submission_finish(
                 .count()
             )
             submission.check_number = earlier + 1
-        submission.save()
+        submission.save(update_fields=FINISH_FIELDS)
         FiredRule.objects.bulk_create(
             [FiredRule(submission=submission, rule=rule, count=n) for rule, n in sorted(rule_counts.items())]
         )

@@ -5,6 +5,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from courseware.topics.content import Topic
@@ -74,6 +75,23 @@ def _context(request: HttpRequest, topic: Topic, exercise: Exercise, **overrides
     return context
 
 
+def _check_result(topic: Topic, exercise: Exercise, submission: Submission) -> dict:
+    """What the htmx answer to a check needs: the feedback and the hints/solution panel, in one query."""
+    progress = selectors.progress_for(user=submission.user_id, exercise=exercise)
+    hints = min(submission.hints_used, len(exercise.hints))
+    n = exercise.solution_after_failed_checks
+    return {
+        "topic": topic,
+        "exercise": exercise,
+        "workspace": progress,
+        "feedback": _feedback(submission, exercise),
+        "hints": exercise.hints[:hints],
+        "next_hint": exercise.hint(hints + 1),
+        "failed_until_solution": max(0, n - progress.failed_checks) if n else None,
+        "error": None,
+    }
+
+
 @require_GET
 def exercise_list(request: HttpRequest, topic: str) -> HttpResponse:
     topic_obj = get_library().topic(topic)
@@ -129,8 +147,7 @@ def exercise_check(request: HttpRequest, topic: str, exercise: str) -> HttpRespo
             submission.retry_after_s or 1, submission=submission,
         )  # fmt: skip
     if request.htmx:
-        context = _context(request, topic_obj, exercise_obj, submission=submission)
-        return render(request, "exercises/detail.html#check-result", context)
+        return render(request, "exercises/detail.html#check-result", _check_result(topic_obj, exercise_obj, submission))
     return redirect(reverse("exercises:detail", args=[topic_obj.slug, exercise_obj.slug]) + "#feedback")
 
 
@@ -149,9 +166,9 @@ def draft_autosave(request: HttpRequest, topic: str, exercise: str) -> HttpRespo
     files = files_from_post(exercise_obj, request.POST)
     if size_problem(files):
         return HttpResponse("Draft not saved: a file is over the size limit.", status=413)
-    draft = services.draft_save(user=request.user, exercise=exercise_obj, files=files)
+    services.draft_save(user=request.user, exercise=exercise_obj, files=files)
     if request.htmx:
-        return render(request, "exercises/detail.html#draft-status", {"draft_saved_at": draft.updated_at})
+        return render(request, "exercises/detail.html#draft-status", {"draft_saved_at": timezone.now()})
     return redirect("exercises:detail", topic, exercise)
 
 
