@@ -11,6 +11,7 @@ KINDS = "|".join(PAGE_KINDS)
 urlpatterns = [
     path("", views.catalogue, name="catalogue"),
     path("<slug:topic>/", views.hub, name="hub"),
+    re_path(r"^(?P<topic>[a-z0-9-]+)/anti_primer/drill/$", views.drill, name="drill"),
     re_path(rf"^(?P<topic>[a-z0-9-]+)/(?P<kind>{KINDS})/$", views.page, name="page"),
     re_path(rf"^(?P<topic>[a-z0-9-]+)/(?P<kind>{KINDS})/read/$", views.mark_read, name="mark_read"),
 ]

@@ -63,6 +63,42 @@ def page(request: HttpRequest, topic: str, kind: str) -> HttpResponse:
     return render(request, f"topics/page_{kind}.html", context)
 
 
+DRILL_CHOICES = {"s": "shortcut", "p": "primer_way"}
+
+
+@require_GET
+def drill(request: HttpRequest, topic: str) -> HttpResponse:
+    """The interactive anti-primer: at each hour, take the shortcut or the primer's way; end with your postmortem.
+
+    The path so far travels in the query string (`?path=sp`), so the drill needs no account, no database
+    write and works without JavaScript; htmx swaps only the drill when it is there.
+    """
+    topic_obj = _topic_or_404(topic)
+    story = topic_obj.anti_primer
+    if story is None or not story.hours:
+        raise Http404("This topic has no anti-primer")
+    raw = request.GET.get("path", "")[:64] + request.GET.get("choice", "")[:1]
+    path = "".join(ch for ch in raw if ch in DRILL_CHOICES)[: len(story.hours)]
+    steps = []
+    for hour, choice in zip(story.hours, path, strict=False):
+        picked = getattr(hour, DRILL_CHOICES[choice])
+        steps.append({"hour": hour, "choice": choice, "picked": picked, "footgun": topic_obj.footgun(hour.footgun)})
+    current = story.hours[len(path)] if len(path) < len(story.hours) else None
+    shortcuts = [step for step in steps if step["choice"] == "s"]
+    context = {
+        "topic": topic_obj,
+        "story": story,
+        "steps": steps,
+        "current": current,
+        "path": path,
+        "finished": current is None,
+        "shortcuts": shortcuts,
+        "primer_count": len(steps) - len(shortcuts),
+    }
+    template = "topics/drill.html#drill" if request.htmx else "topics/drill.html"
+    return render(request, template, context)
+
+
 @require_POST
 @login_required
 def mark_read(request: HttpRequest, topic: str, kind: str) -> HttpResponse:

@@ -11,6 +11,7 @@ from django.core.management.base import SystemCheckError
 from courseware.topics import library
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "content"
+pytestmark = pytest.mark.django_db  # model checks (JSONField support) open a connection
 REAL_CONTENT = Path(__file__).resolve().parents[2] / "content"
 
 

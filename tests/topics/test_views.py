@@ -144,3 +144,37 @@ def test_pygments_stylesheet_has_light_and_dark_schemes(client):
     assert response.headers["Content-Type"].startswith("text/css")
     css = response.content.decode()
     assert ".codehilite" in css and "prefers-color-scheme: dark" in css
+
+
+@pytest.mark.django_db
+def test_drill_starts_with_the_setup_and_the_first_decision(client):
+    html = client.get("/topics/demo-topic/anti_primer/drill/").content.decode()
+    assert "A team in a hurry." in html
+    assert "Hour 0: Defaults everywhere" in html and "Set a limit?" in html
+    assert 'name="choice" value="s"' in html and 'name="choice" value="p"' in html
+
+
+@pytest.mark.django_db
+def test_drill_shows_the_outcome_of_each_choice_and_ends_with_my_postmortem(client):
+    html = client.get("/topics/demo-topic/anti_primer/drill/", {"path": "s", "choice": "p"}).content.decode()
+    assert "Jobs die at 3 seconds." in html  # hour 0: the shortcut's outcome
+    assert "Calm." in html  # hour 1: the primer's way
+    assert "1 of 2</strong> hours handled the primer's way" in html
+    # The postmortem lists only the footgun the learner set off, with the catalogue's words.
+    assert "Work is cut off halfway." in html and "The service falls over." not in html
+
+
+@pytest.mark.django_db
+def test_drill_with_htmx_returns_only_the_drill_and_tampered_paths_are_cleaned(client):
+    response = client.get(
+        "/topics/demo-topic/anti_primer/drill/", {"path": "x<b>ss!!sss"}, headers={"HX-Request": "true"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and "<html" not in html
+    assert "<script>" not in html
+    assert "0 of 2</strong>" in html  # two valid 's' kept, the rest dropped
+
+
+@pytest.mark.django_db
+def test_drill_of_a_topic_without_story_is_404(client):
+    assert client.get("/topics/nope/anti_primer/drill/").status_code == 404
