@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 
 from django.conf import settings
 
@@ -19,9 +20,25 @@ def unsafe_requested() -> bool:
     return os.environ.get("SANDBOX_ALLOW_UNSAFE") == "1"
 
 
+# After a failed start, checks fail fast for a while instead of each paying a zygote start and self-test.
+RETRY_START_AFTER_S = 30.0
+_failed: tuple[float, RunnerUnavailable] | None = None
+
+
 def checker() -> Runner:
     """The process-wide runner; refuses an unconfined one outside DEBUG (fail closed)."""
-    runner = get_runner()
+    global _failed
+    if _failed is not None and time.monotonic() < _failed[0]:
+        raise _failed[1]
+    try:
+        runner = get_runner()
+    except RunnerUnavailable as exc:
+        _failed = (time.monotonic() + RETRY_START_AFTER_S, exc)
+        raise
+    except Exception as exc:  # noqa: BLE001 - a runner that cannot start is "unavailable", never a 500
+        _failed = (time.monotonic() + RETRY_START_AFTER_S, RunnerUnavailable(str(exc)))
+        raise _failed[1] from exc
+    _failed = None
     report = runner.last_self_test
     if report is not None and not report.contained and not settings.DEBUG:
         raise RunnerUnavailable(

@@ -51,6 +51,7 @@ def test_keyboard_only_check_the_starter_fix_it_and_pass(page, django_user_model
     page.keyboard.type("Timeout: 60")
     assert "\n      Timeout: 60\n" in page.locator("#file-0").input_value()
     assert page.locator("#file-0-gutter").inner_text().rstrip().endswith("\n18")
+    page.get_by_text("Draft saved at").wait_for()  # autosaved after a pause in typing
     page.keyboard.press("Escape")
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")

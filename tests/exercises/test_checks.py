@@ -63,3 +63,19 @@ def test_an_unconfined_runner_is_refused_outside_debug(monkeypatch, settings):
         checker.checker()
     settings.DEBUG = True
     assert checker.checker().last_self_test.escaped == ("network",)
+
+
+def test_a_runner_that_will_not_start_fails_fast_for_a_while(monkeypatch, settings):
+    attempts = []
+
+    def broken():
+        attempts.append(1)
+        raise OSError("no zygote")
+
+    monkeypatch.setattr("courseware.exercises.checker.get_runner", broken)
+    monkeypatch.setattr("courseware.exercises.checker._failed", None)
+    for _ in range(3):
+        with pytest.raises(RunnerUnavailable):
+            checker.checker()
+    assert len(attempts) == 1
+    monkeypatch.setattr("courseware.exercises.checker._failed", None)
