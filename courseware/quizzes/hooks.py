@@ -36,6 +36,6 @@ def review_nav(request: HttpRequest) -> list[dict]:
             "label": "Review",
             "url": url,
             "count": selectors.review_due_count(user=request.user, now=timezone.now()),
-            "current": request.path == url,
+            "current": request.path.startswith(url),
         }
     ]

@@ -232,19 +232,25 @@ def attempt_result(request: HttpRequest, topic: str, quiz: str, attempt: int) ->
     )
 
 
-@require_GET
-@login_required
-def review(request: HttpRequest) -> HttpResponse:
-    now = timezone.now()
+def _review_rows(items) -> list[tuple]:
+    """Review items with their content; items whose question left the content are skipped."""
     library = get_library()
-    due = []
-    for item in selectors.review_items_due(user=request.user, now=now):
+    rows = []
+    for item in items:
         topic = library.topic(item.topic)
         quiz = quizzes_of(topic).get(item.quiz) if topic else None
         question = quiz.question(item.question_id) if quiz else None
         if question is not None:
-            due.append((item, topic, quiz, question))
-    upcoming = selectors.review_items_upcoming(user=request.user, now=now)
+            rows.append((item, topic, quiz, question))
+    return rows
+
+
+@require_GET
+@login_required
+def review(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    due = _review_rows(selectors.review_items_due(user=request.user, now=now))
+    upcoming = _review_rows(selectors.review_items_upcoming(user=request.user, now=now))
     return render(request, "quizzes/review.html", {"due": due, "upcoming": upcoming})
 
 

@@ -334,3 +334,11 @@ def test_review_link_only_for_signed_in_learners(client, learner_client):
     assert 'href="/review/"' in learner_client.get("/topics/").content.decode()
     client.logout()
     assert 'href="/review/"' not in client.get("/topics/").content.decode()
+
+
+def test_review_page_shows_what_comes_up_later_by_title(learner_client):
+    attempt = start(learner_client)
+    learner_client.post(url(attempt, "answer/q-numeric/"), {"value": "12"})
+    html = learner_client.get("/review/").content.decode()
+    assert "Due now (0)" in html and "Nothing is due" in html
+    assert "Demo Topic: Demo quiz, question 4" in html
