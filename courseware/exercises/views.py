@@ -110,14 +110,14 @@ def exercise_detail(request: HttpRequest, topic: str, exercise: str) -> HttpResp
 
 def _refused(
     request: HttpRequest, topic: Topic, exercise: Exercise, files: dict[str, str], message: str, status: int,
-    retry_after: int | None = None, submission: Submission | None = None,
+    retry_after: int | None = None,
 ) -> HttpResponse:  # fmt: skip
     """A check that did not run: the message, the learner's text kept, never lost."""
     if request.htmx:
-        context = {"topic": topic, "exercise": exercise, "feedback": _feedback(submission, exercise), "error": message}
+        context = {"topic": topic, "exercise": exercise, "feedback": None, "error": message}
         response = render(request, "exercises/detail.html#feedback", context, status=status)
     else:
-        context = _context(request, topic, exercise, files=files, error=message, submission=submission)
+        context = _context(request, topic, exercise, files=files, error=message, submission=None)
         response = render(request, "exercises/detail.html", context, status=status)
     if retry_after is not None:
         response["Retry-After"] = str(retry_after)
@@ -142,10 +142,8 @@ def exercise_check(request: HttpRequest, topic: str, exercise: str) -> HttpRespo
         return _refused(request, topic_obj, exercise_obj, files, message, BUSY_STATUS, allowance.retry_after_s)
     submission = services.submission_check(user=request.user, exercise=exercise_obj, files=files)
     if submission.status == Status.BUSY:
-        return _refused(
-            request, topic_obj, exercise_obj, files, submission.message, BUSY_STATUS,
-            submission.retry_after_s or 1, submission=submission,
-        )  # fmt: skip
+        message = f"{submission.message} Your files are saved; this does not count as an attempt."
+        return _refused(request, topic_obj, exercise_obj, files, message, BUSY_STATUS, submission.retry_after_s or 1)
     if request.htmx:
         return render(request, "exercises/detail.html#check-result", _check_result(topic_obj, exercise_obj, submission))
     return redirect(reverse("exercises:detail", args=[topic_obj.slug, exercise_obj.slug]) + "#feedback")
