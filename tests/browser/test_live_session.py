@@ -138,3 +138,30 @@ def test_one_host_and_three_learners_play_a_three_question_session(chromium_brow
     finally:
         for ctx in contexts:
             ctx.close()
+
+
+def test_the_learner_screen_fits_a_360_pixel_phone(chromium_browser, live_server):
+    from courseware.accounts.services import user_create
+    from courseware.cohorts.live_services import live_session_create, live_session_transition
+    from courseware.cohorts.services import cohort_create
+
+    teacher = user_create(username="teacher", password=PASSWORD, instructor=True)
+    cohort = cohort_create(instructor=teacher, name="Platform team", topics=[("demo-topic", None)])
+    refs = ["demo-topic/demo#q-spot", "demo-topic/demo#q-ordering"]
+    session = live_session_create(cohort=cohort, instructor=teacher, title="Phone", questions=refs, allow_guests=True)
+    context = chromium_browser.new_context(base_url=live_server.url, viewport={"width": 360, "height": 740})
+    try:
+        page = context.new_page()
+        page.goto("/live/")
+        page.get_by_label("Session code").fill(session.code.lower())
+        page.get_by_role("button", name="Join").click()
+        page.get_by_label("Display name").fill("A very long display name that goes on and on")
+        page.get_by_role("button", name="Join").click()
+        page.get_by_text("Waiting for the host to start").wait_for()
+        live_session_transition(session_id=session.pk, action="start")
+        page.get_by_text("Question 1 of 2").wait_for()
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"the learner screen scrolls sideways by {overflow}px at 360px"
+        assert _serious(page) == []
+    finally:
+        context.close()
