@@ -59,6 +59,10 @@ class Attempt(models.Model):
         return self.finished_at is not None
 
     @property
+    def score_display(self) -> str:
+        return f"{round(self.score or 0, 2):g}"
+
+    @property
     def percent(self) -> int:
         if not self.max_score:
             return 0

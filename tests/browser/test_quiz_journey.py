@@ -176,3 +176,27 @@ def test_quiz_pages_fit_360_pixels(chromium_browser, live_server, signed_in_atte
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at 360px"
     context.close()
+
+
+def test_one_page_quiz_answers_each_card_in_place_and_explains_empty_answers(page):
+    page.goto("/topics/demo-topic/quizzes/one-page/")
+    page.get_by_role("button", name="Start the quiz").click()
+    page.evaluate("window.__noReload = true")
+    spot = page.locator("#q-q-spot-two")
+    spot.get_by_role("button", name="Check answer").click()
+    error = spot.locator(".form-errors")
+    error.wait_for()
+    assert error.inner_text() == "Select at least one line."
+    assert focused(page, "el.id") == "q-q-spot-two-error"
+    page.get_by_label("Your answer (in s)").fill("3.3 s")
+    page.locator("#q-q-tolerance").get_by_role("button", name="Check answer").click()
+    page.locator("#q-q-tolerance-feedback").wait_for()
+    assert "✓ Right" in page.locator("#q-q-tolerance-feedback").inner_text()
+    spot.locator("input[value='2']").check()
+    spot.get_by_role("button", name="Check answer").click()
+    page.locator("#q-q-spot-two-feedback").wait_for()
+    assert "Partly right (50%)" in page.locator("#q-q-spot-two-feedback").inner_text()
+    assert page.evaluate("window.__noReload") is True
+    page.get_by_role("button", name="Finish and see results").click()
+    assert "1.5 of 2" in page.locator(".score-summary").inner_text()
+    page.problems.assert_clean()

@@ -273,3 +273,15 @@ def test_describe_response_and_key():
     assert describe_key(SPOT) == ["Line 2", "Line 5"]
     assert describe_response(NUMERIC, {"text": "<script>", "value": "1"}) == ["&lt;script&gt;"]
     assert describe_response(TRUE_FALSE, {"value": True}) == ["True"]
+
+
+def test_grading_scheduling_and_cards_are_pure_python():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; import courseware.quizzes.grading, courseware.quizzes.scheduling, courseware.quizzes.cards; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'django'))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert done.stdout.strip() == "[]"
