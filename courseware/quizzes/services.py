@@ -118,15 +118,24 @@ def attempt_finish(*, attempt: Attempt, quiz: Quiz, now: datetime | None = None)
 
 def _review_wrong(*, user_id: int, topic: str, quiz: str, question_id: str, now: datetime) -> None:
     schedule = scheduling.after_wrong(now=now)
-    values = {"box": schedule.box, "due_at": schedule.due_at, "last_result": False, "updated_at": now}
-    key = {"user_id": user_id, "topic": topic, "quiz": quiz, "question_id": question_id}
-    if ReviewItem.objects.filter(**key).update(**values):
-        return
-    try:
-        with transaction.atomic():
-            ReviewItem.objects.create(**key, **values)
-    except IntegrityError:
-        ReviewItem.objects.filter(**key).update(**values)
+    # One upsert (INSERT ... ON CONFLICT DO UPDATE): no read, no race between two attempts of one learner.
+    ReviewItem.objects.bulk_create(
+        [
+            ReviewItem(
+                user_id=user_id,
+                topic=topic,
+                quiz=quiz,
+                question_id=question_id,
+                box=schedule.box,
+                due_at=schedule.due_at,
+                last_result=False,
+                updated_at=now,
+            )
+        ],
+        update_conflicts=True,
+        unique_fields=["user", "topic", "quiz", "question_id"],
+        update_fields=["box", "due_at", "last_result", "updated_at"],
+    )
 
 
 def review_record(*, item: ReviewItem, correct: bool, now: datetime | None = None) -> ReviewItem:
