@@ -96,6 +96,10 @@ class LiveSession(models.Model):
         return ["state", "current_index", "reached_index", "deadline", "paused_from", "pause_remaining"]
 
     @property
+    def state_label(self) -> str:
+        return live_state.STATE_LABELS.get(self.state, self.state)
+
+    @property
     def current_ref(self) -> str | None:
         if 0 <= self.current_index < len(self.questions):
             return self.questions[self.current_index]

@@ -318,14 +318,17 @@ def _code_failures_key(request: HttpRequest) -> str:
 
 
 def _session_by_code(request: HttpRequest, code: str) -> LiveSession | None:
-    key = _code_failures_key(request)
-    if cache.get(key, 0) >= CODE_FAILURE_LIMIT:
-        return None
     session = LiveSession.objects.filter(code=normalise_code(code)).select_related("cohort").first()
     if session is None:
+        # Only wrong codes count, so a classroom behind one address is never locked out of a real session.
+        key = _code_failures_key(request)
         cache.add(key, 0, timeout=CODE_FAILURE_WINDOW)
         cache.incr(key)
     return session
+
+
+def _too_many_wrong_codes(request: HttpRequest) -> bool:
+    return cache.get(_code_failures_key(request), 0) >= CODE_FAILURE_LIMIT
 
 
 class CodeForm(forms.Form):
@@ -395,6 +398,13 @@ def _learner_context(request: HttpRequest, session: LiveSession, participant: Li
 
 @require_GET
 def learner(request: HttpRequest, code: str) -> HttpResponse:
+    if _too_many_wrong_codes(request):
+        response = render(
+            request, "live/enter.html", {"form": CodeForm(), "error": "Too many wrong codes. Wait a few minutes."}
+        )
+        response.status_code = 429
+        response["Retry-After"] = str(CODE_FAILURE_WINDOW)
+        return response
     session = _session_by_code(request, code)
     if session is None:
         response = render(
