@@ -71,27 +71,27 @@ def large_allocation(_args: dict[str, Any]) -> dict[str, Any]:
 
 
 def fork(_args: dict[str, Any]) -> dict[str, Any]:
-    got_through = []
+    got_through, refused = [], []
     try:
         pid = os.fork()
     except OSError as exc:
-        pass_detail = f"fork refused ({exc.strerror})"
+        refused.append(f"fork ({exc.strerror})")
     else:
         if pid == 0:
             os._exit(0)
         os.waitpid(pid, 0)
         got_through.append("fork")
-        pass_detail = ""
     try:
         thread = threading.Thread(target=lambda: None)
         thread.start()
         thread.join()
-        got_through.append("thread")
     except RuntimeError:
-        pass
+        refused.append("thread")
+    else:
+        got_through.append("thread")
     if got_through:
         return _escaped(True, f"started a new process or thread: {', '.join(got_through)}")
-    return _escaped(False, pass_detail + "; thread refused")
+    return _escaped(False, f"refused: {', '.join(refused)}")
 
 
 def file_write(_args: dict[str, Any]) -> dict[str, Any]:
