@@ -490,7 +490,10 @@ def _outcome(ending: _Ending, limits: Limits, started: float) -> Outcome:
             report = envelope["result"]
         except (ValueError, KeyError, TypeError):
             return Outcome("crashed", messages.crashed(), None, elapsed, detail="unreadable result")
-        detail = "confinement: " + ", ".join(envelope.get("confinement", {}).get("applied", []))
+        confinement = envelope.get("confinement", {})
+        detail = "confinement: " + ", ".join(confinement.get("applied", []))
+        if confinement.get("skipped"):
+            detail += "; skipped: " + "; ".join(f"{k} ({v})" for k, v in confinement["skipped"].items())
         return Outcome("ok", "Checked.", report, elapsed, detail=detail)
     if code == zygote.EXIT_MEMORY:
         return Outcome("memory_limit", messages.memory_limit(limits), None, elapsed)
