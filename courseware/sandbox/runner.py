@@ -261,7 +261,7 @@ class Runner:
         outcome = self._run(CHECK_JOB, args, limits, time.monotonic())
         files = (outcome.report or {}).get("files") or []
         if outcome.status == "ok" and len(files) == len(WARM_UP_FILES):
-            return CanaryResult("engine", True, f"a confined child checked {len(files)} files")
+            return CanaryResult("engine", True, f"a confined child checked {len(files)} files; {outcome.detail}")
         return CanaryResult("engine", False, f"the engine did not answer: {outcome.status} {outcome.detail}")
 
     def _judge_canary(self, canary: canaries.Canary, limits: Limits) -> CanaryResult:
