@@ -92,6 +92,8 @@ def test_one_host_and_three_learners_play_a_three_question_session(chromium_brow
             page.get_by_role("button", name="Send answer").click()
             page.get_by_text("Answer sent and locked.").wait_for()
         host.get_by_text("3 of 3 answered").wait_for()
+        host.reload()  # a reload (or a new laptop) resumes from the server's state
+        host.get_by_text("3 of 3 answered").wait_for()
         host.get_by_role("button", name="Reveal").click()
         host.get_by_role("table", name="Answers (3)").wait_for()
         assert host.get_by_text("EXPLAIN-SINGLE").is_visible()
