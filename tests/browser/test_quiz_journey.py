@@ -158,7 +158,7 @@ def test_axe_finds_no_serious_or_critical_violations_on_quiz_pages(axe_check, si
     assert axe_check(signed_in_attempts[name], setup=_log_in) == []
 
 
-@pytest.mark.parametrize("name", ["question", "result"])
+@pytest.mark.parametrize("name", ["question", "feedback", "result"])
 def test_axe_in_dark_scheme_on_quiz_pages(axe_check, signed_in_attempts, name):
     def dark_and_logged_in(page):
         page.emulate_media(color_scheme="dark")
