@@ -1,12 +1,15 @@
 """Exercise checks over HTTP: request to feedback HTML, under gunicorn with the real sandbox.
 
     .venv/bin/python bench/exercise_check.py [--checks 200] [--learners 20] [--seconds 20] [--hostile 0.2]
+        [--think 2] [--pool-size N]
 
 1. latency: one learner checks each AWS Lambda exercise's starter --checks times in a row
    (p50/p95 per exercise; budget for SAM exercises p50 <= 40 ms, p95 <= 100 ms);
-2. throughput: --learners learners check starters concurrently for --seconds;
-3. the same with a --hostile share of hostile submissions (alias bomb, deep nesting, huge file,
-   pathological HCL): honest checks are reported separately, and no sandbox process may be left.
+2. throughput: --learners learners check starters concurrently for --seconds, back to back (saturation)
+   and paced (each learner waits a random --think seconds between checks, as when editing);
+3. both again with a --hostile share of hostile submissions (alias bomb, deep nesting, huge file,
+   pathological HCL): honest checks are reported separately, and no process of the app may be left
+   once gunicorn has stopped.
 
 The app runs as `gunicorn courseware.wsgi -w 2 --threads 8` with production settings over plain
 HTTP (SECURE_SSL_REDIRECT=0). The per-learner rate limit is switched off
@@ -113,19 +116,19 @@ def descendants(pid: int) -> list[tuple[int, str]]:
     return found
 
 
-def sandbox_processes() -> list[int]:
-    pids = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if b"courseware.sandbox.zygote" in (entry / "cmdline").read_bytes():
-                    pids.append(int(entry.name))
-            except OSError:
-                pass
-    return pids
+def alive(pids: list[int]) -> list[int]:
+    left = []
+    for pid in pids:
+        try:
+            state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if state != "Z":
+            left.append(pid)
+    return left
 
 
-def run_load(learners, exercises, seconds, hostile_share, tf_slug) -> dict:
+def run_load(learners, exercises, seconds, hostile_share, tf_slug, think_s: float = 0.0) -> dict:
     results: list[tuple[str, int, float]] = []
     lock = threading.Lock()
     stop = time.monotonic() + seconds
@@ -133,6 +136,8 @@ def run_load(learners, exercises, seconds, hostile_share, tf_slug) -> dict:
     def work(learner: Learner, seed: int) -> None:
         rng = random.Random(seed)
         while time.monotonic() < stop:
+            if think_s:
+                time.sleep(rng.expovariate(1 / think_s))  # the learner edits between checks
             exercise = rng.choice(exercises)
             if rng.random() < hostile_share:
                 name = rng.choice(sorted(HOSTILE))
@@ -189,6 +194,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--hostile", type=float, default=0.2)
     parser.add_argument("--only", default="", help="comma-separated exercise slugs for the latency phase")
+    parser.add_argument("--think", type=float, default=2.0, help="mean seconds between a learner's checks (paced runs)")
+    parser.add_argument("--pool-size", type=int, default=0, help="SANDBOX_POOL_SIZE per worker (default: cores - 1)")
     args = parser.parse_args()
 
     var = tempfile.mkdtemp(prefix="bench-exercise-")
@@ -202,6 +209,8 @@ def main() -> None:
         "EXERCISE_CHECKS_PER_MINUTE": "0",
         "LOG_LEVEL": "WARNING",
     }
+    if args.pool_size:
+        env["SANDBOX_POOL_SIZE"] = str(args.pool_size)
     os.environ.update(env)
     import django
 
@@ -275,26 +284,28 @@ def main() -> None:
                 "(budget p50 <= 40 ms, p95 <= 100 ms)"
             )
 
-        report_load(f"{args.learners} learners, honest only", run_load(learners, exercises, args.seconds, 0.0, tf_slug))
-        report_load(
-            f"{args.learners} learners, {args.hostile:.0%} hostile",
-            run_load(learners, exercises, args.seconds, args.hostile, tf_slug),
-        )
+        n = args.learners
+        for think, hostile in ((0.0, 0.0), (0.0, args.hostile), (args.think, 0.0), (args.think, args.hostile)):
+            pace = "back to back" if not think else f"mean {think:g} s between a learner's checks"
+            title = f"{n} learners, {pace}, {hostile:.0%} hostile"
+            report_load(title, run_load(learners, exercises, args.seconds, hostile, tf_slug, think))
         time.sleep(1.0)
         tree = descendants(gunicorn.pid)
         workers = [pid for pid, cmd in tree if "gunicorn" in cmd]
-        zygotes = [pid for pid, cmd in tree if "courseware.sandbox.zygote" in cmd or "-I" in cmd.split()]
-        others = [(pid, cmd) for pid, cmd in tree if pid not in workers and pid not in zygotes]
+        others = [(pid, cmd) for pid, cmd in tree if pid not in workers]
         print(
-            f"\nprocesses under gunicorn after the load: {len(workers)} workers, {len(zygotes)} zygotes, "
-            f"{len(others)} others {others}"
+            f"\nprocesses under gunicorn after the load: {len(workers)} workers and {len(others)} others "
+            f"(one zygote per worker expected, no check children): {others}"
         )
     finally:
+        tree = descendants(gunicorn.pid)
         gunicorn.send_signal(signal.SIGTERM)
         gunicorn.wait(timeout=30)
-    time.sleep(1.0)
-    left = sandbox_processes()
-    print(f"sandbox processes left after gunicorn stopped: {len(left)} {left}")
+    deadline = time.monotonic() + 5
+    while alive([pid for pid, _ in tree]) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = alive([pid for pid, _ in tree])
+    print(f"processes of the app left 5 s after gunicorn stopped: {len(left)} {left}")
 
 
 if __name__ == "__main__":
