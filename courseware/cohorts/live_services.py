@@ -30,6 +30,7 @@ QUESTION_SECONDS = (10, 600)
 EXERCISE_SECONDS = (60, 3600)
 MAX_QUESTIONS = 100
 MAX_CHECK_FILES_BYTES = 256 * 1024
+MAX_PARTICIPANTS = 1000
 
 
 class LiveError(Exception):
@@ -139,7 +140,10 @@ def live_join(*, session: LiveSession, user: User | None = None, guest_name: str
             raise LiveError("This session is for the cohort's learners. Join the cohort first.")
     if not session.allow_guests:
         raise LiveError("This session does not take guests. Log in with your cohort account.")
-    return LiveParticipant.objects.create(session=session, display_name=guest_name_clean(guest_name))
+    name = guest_name_clean(guest_name)
+    if LiveParticipant.objects.filter(session=session).count() >= MAX_PARTICIPANTS:
+        raise LiveError("This session is full.")
+    return LiveParticipant.objects.create(session=session, display_name=name)
 
 
 def _points(session: LiveSession, score: float, now: dt.datetime) -> int:

@@ -103,6 +103,14 @@ def test_guest_names_are_cleaned_and_capped(session, outsider):
     assert live_join(session=session, user=outsider, guest_name="Otto").is_guest  # not a member: a guest
 
 
+def test_a_full_session_takes_no_more_guests(session, monkeypatch):
+    monkeypatch.setattr("courseware.cohorts.live_services.MAX_PARTICIPANTS", 2)
+    live_join(session=session, guest_name="One")
+    live_join(session=session, guest_name="Two")
+    with pytest.raises(LiveError, match="full"):
+        live_join(session=session, guest_name="Three")
+
+
 def test_finished_sessions_take_no_one(session):
     session = go(session, "finish")
     with pytest.raises(LiveError, match="finished"):
