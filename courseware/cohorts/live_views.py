@@ -369,9 +369,11 @@ def _learner_context(request: HttpRequest, session: LiveSession, participant: Li
     if question is not None:
         from courseware.quizzes.grading import describe_key, describe_response, display_order
 
-        order = display_order(question, participant.pk)
+        # Choices in the same order (and letters) as on the projector, so "most of you picked B" makes sense.
+        order = display_order(question, session.pk, shuffle=False)
         if question.kind in ("single", "multiple"):
-            context["choices"] = [c for c in map(question.choice, order) if c is not None]
+            found = [c for c in map(question.choice, order) if c is not None]
+            context["choices"] = list(zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ", found, strict=False))
         elif question.kind == "ordering":
             context["items"] = [i for i in map(question.item, order) if i is not None]
             context["positions"] = range(1, len(question.items) + 1)
