@@ -55,7 +55,9 @@ def test_keyboard_only_check_the_starter_fix_it_and_pass(page, django_user_model
     page.keyboard.press("Escape")
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
-    page.get_by_text("Passed.").wait_for()
+    page.locator("#feedback").get_by_text("Passed.", exact=True).wait_for()
+    assert page.locator("#check-announcer").inner_text() == "Check passed."  # a live region announces it
+    assert page.locator("#exercise-status").inner_text() == "Passed"
     assert page.get_by_text("What you fixed").is_visible()
     assert page.get_by_role("link", name="Show the reference solution").is_visible()
     assert page.url.endswith(URL)  # swapped in by htmx
