@@ -113,6 +113,13 @@ def workspace_for(*, user, exercise: Exercise) -> Workspace:
     )
 
 
+def status_of(workspace: Workspace) -> str:
+    """The same answer as exercise_status_for, from a workspace already loaded."""
+    if workspace.passed:
+        return PASSED
+    return IN_PROGRESS if workspace.from_draft or workspace.latest is not None else NOT_STARTED
+
+
 def submission_of(*, user, pk: int) -> Submission:
     """A learner sees only their own submissions: anyone else's is a 404, not a 403."""
     return get_object_or_404(Submission.objects.for_user(user), pk=pk)

@@ -56,7 +56,7 @@ def _context(request: HttpRequest, topic: Topic, exercise: Exercise, **overrides
     workspace = selectors.workspace_for(user=request.user, exercise=exercise)
     files = overrides.pop("files", None) or workspace.files
     latest = overrides.pop("submission", workspace.latest)
-    status = selectors.exercise_status_for(user=request.user, topic=topic).get(exercise.slug)
+    status = selectors.status_of(workspace) if request.user.is_authenticated else selectors.NOT_STARTED
     n = exercise.solution_after_failed_checks
     context = {
         "topic": topic,
@@ -65,7 +65,7 @@ def _context(request: HttpRequest, topic: Topic, exercise: Exercise, **overrides
         "editors": _editors(exercise, files),
         "feedback": _feedback(latest, exercise),
         "status": status,
-        "status_label": selectors.STATUS_LABELS.get(status or "", ""),
+        "status_label": selectors.STATUS_LABELS[status],
         "hints": exercise.hints[: workspace.hints_revealed],
         "next_hint": exercise.hint(workspace.hints_revealed + 1),
         "failed_until_solution": max(0, n - workspace.failed_checks) if n else None,

@@ -254,3 +254,14 @@ def _exercise():
     from courseware.exercises.content import exercise_of
 
     return exercise_of(_exercise_topic(), "set-a-timeout")
+
+
+def test_the_page_shows_the_learners_status_in_few_queries(learner_client, fake_runner):
+    assert "Not started" in learner_client.get(URL).content.decode()
+    check(learner_client, STARTER)
+    assert "In progress" in learner_client.get(URL).content.decode()
+    check(learner_client, SOLUTION)
+    with CaptureQueriesContext(connection) as queries:
+        body = learner_client.get(URL).content.decode()
+    assert 'id="exercise-status" class="exercise-status status-passed">Passed' in body
+    assert len(queries) <= 10, [q["sql"][:80] for q in queries]
