@@ -212,40 +212,53 @@ class QuizStats:
     questions: list[tuple[object, stats.QuestionStats]]
 
 
-def _wrong_choices(question, response: dict) -> tuple[str, ...]:
-    if not isinstance(response, dict):
-        return ()
-    if question.kind == "single":
-        choice = response.get("choice")
-        return (choice,) if isinstance(choice, str) and (c := question.choice(choice)) and not c.correct else ()
-    if question.kind == "multiple":
-        picked = response.get("choices") or []
-        return tuple(sorted(p for p in picked if isinstance(p, str) and (c := question.choice(p)) and not c.correct))
-    if question.kind == "true_false":
-        value = response.get("value")
-        return (str(value).lower(),) if value is not None else ()
-    return ()
-
-
 def question_statistics(*, cohort: Cohort) -> list[QuizStats]:
     topics = cohort_topics(cohort)
     slugs = [t.slug for t in topics]
-    ids = list(cohort_learners(cohort).values_list("pk", flat=True))
+    learners = cohort_learners(cohort).values("pk")
     # Each learner's first finished attempt per quiz is the one that measures the question, not the retries.
     first: dict[tuple[int, str, str], tuple[int, float]] = {}
     for attempt_id, user_id, topic, quiz, score in (
-        Attempt.objects.filter(user_id__in=ids, topic__in=slugs, finished_at__isnull=False)
+        Attempt.objects.filter(user_id__in=learners, topic__in=slugs, finished_at__isnull=False)
         .order_by("started_at", "id")
         .values_list("id", "user_id", "topic", "quiz", "score")
     ):
         first.setdefault((user_id, topic, quiz), (attempt_id, score or 0.0))
     attempt_owner = {attempt_id: (user_id, topic, quiz) for (user_id, topic, quiz), (attempt_id, _) in first.items()}
-    answers: dict[tuple[str, str, str], list] = defaultdict(list)
-    for attempt_id, question_id, correct, response in Answer.objects.filter(
-        attempt_id__in=list(attempt_owner)
-    ).values_list("attempt_id", "question_id", "correct", "response"):
+    answers = Answer.objects.filter(attempt_id__in=list(attempt_owner))
+    correct: dict[tuple[str, str, str], list[tuple[int, bool]]] = defaultdict(list)
+    for attempt_id, question_id, right in answers.values_list("attempt_id", "question_id", "correct"):
         user_id, topic, quiz = attempt_owner[attempt_id]
-        answers[(topic, quiz, question_id)].append((user_id, correct, response))
+        correct[(topic, quiz, question_id)].append((user_id, right))
+    # Wrong picks are counted in the database from the stored response's keys (no JSON decoding here), except
+    # multiple-select answers, whose response is a list.
+    wrong = answers.filter(correct=False)
+    picks: dict[tuple[str, str, str], dict[str, int]] = defaultdict(dict)
+    for key in ("choice", "value"):
+        for topic, quiz, question_id, pick, count in (
+            wrong.filter(**{f"response__{key}__isnull": False})
+            .values("topic", "quiz", "question_id", f"response__{key}")
+            .annotate(n=Count("id"))
+            .values_list("topic", "quiz", "question_id", f"response__{key}", "n")
+        ):
+            picks[(topic, quiz, question_id)][str(pick).lower()] = count
+    multiple = {
+        (t.slug, q.slug, question.id): question
+        for t in topics
+        for q in quizzes_of(t).values()
+        for question in q.questions
+        if question.kind == "multiple"
+    }
+    if multiple:
+        for topic, quiz, question_id, response in wrong.filter(
+            question_id__in={key[2] for key in multiple}
+        ).values_list("topic", "quiz", "question_id", "response"):
+            question = multiple.get((topic, quiz, question_id))
+            if question is None or not isinstance(response, dict):
+                continue
+            for pick in response.get("choices") or []:
+                if isinstance(pick, str) and (choice := question.choice(pick)) and not choice.correct:
+                    picks[(topic, quiz, question_id)][pick] = picks[(topic, quiz, question_id)].get(pick, 0) + 1
     result = []
     for topic in topics:
         for quiz in quizzes_of(topic).values():
@@ -254,11 +267,10 @@ def question_statistics(*, cohort: Cohort) -> list[QuizStats]:
             }
             rows = []
             for question in quiz.questions:
-                first_answers = [
-                    stats.FirstAnswer(user_id, correct, _wrong_choices(question, response))
-                    for user_id, correct, response in answers[(topic.slug, quiz.slug, question.id)]
-                ]
-                rows.append((question, stats.question_stats(question.id, first_answers, totals)))
+                key = (topic.slug, quiz.slug, question.id)
+                first_answers = [stats.FirstAnswer(user_id, right) for user_id, right in correct[key]]
+                counted = picks.get(key, {}) if question.kind in ("single", "multiple", "true_false") else {}
+                rows.append((question, stats.question_stats(question.id, first_answers, totals, wrong_picks=counted)))
             result.append(QuizStats(topic=topic, quiz=quiz, learners=len(totals), questions=rows))
     return result
 

@@ -72,8 +72,19 @@ def discrimination(answers: Sequence[FirstAnswer], totals: Mapping[int, float]) 
     return facility(up) - facility(low)
 
 
-def question_stats(question_id: str, answers: Sequence[FirstAnswer], totals: Mapping[int, float]) -> QuestionStats:
-    wrong = Counter(choice for a in answers if not a.correct for choice in a.wrong_choices)
+def question_stats(
+    question_id: str,
+    answers: Sequence[FirstAnswer],
+    totals: Mapping[int, float],
+    *,
+    wrong_picks: Mapping[str, int] | None = None,
+) -> QuestionStats:
+    """wrong_picks, when given, are wrong choices already counted (e.g. by the database)."""
+    wrong = (
+        Counter(wrong_picks)
+        if wrong_picks is not None
+        else Counter(choice for a in answers if not a.correct for choice in a.wrong_choices)
+    )
     top_wrong, top_count = wrong.most_common(1)[0] if wrong else (None, 0)
     fac = facility(answers)
     disc = discrimination(answers, totals)

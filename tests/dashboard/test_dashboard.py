@@ -256,3 +256,18 @@ def test_dashboard_query_count_does_not_grow_with_learners(client, teacher, coho
 def test_instructor_sees_dashboard_in_navigation(client, teacher):
     client.force_login(teacher)
     assert b'href="/dashboard/"' in client.get("/").content
+
+
+def test_most_chosen_wrong_choice_of_a_multiple_select_question(client, teacher, cohort, topic):
+    quiz, question = next(
+        (q, question) for q in quizzes_of(topic).values() for question in q.questions if question.kind == "multiple"
+    )
+    wrong = [c.id for c in question.choices if not c.correct]
+    for name in ("a", "b"):
+        user = make_learner(cohort, name)
+        attempt = finish_attempt(user, quiz, set())
+        Answer.objects.filter(attempt=attempt, question_id=question.id).update(response={"choices": wrong[:1]})
+    client.force_login(teacher)
+    stats = client.get(f"/dashboard/cohorts/{cohort.pk}/questions/").context["quizzes"]
+    st = dict((q.id, s) for q, s in next(s for s in stats if s.quiz.slug == quiz.slug).questions)[question.id]
+    assert (st.top_wrong_choice, st.top_wrong_count) == (wrong[0], 2)
