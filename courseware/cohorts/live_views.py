@@ -159,11 +159,17 @@ def _not_modified(request: HttpRequest, etag: str) -> HttpResponse | None:
     return None
 
 
-def _host_etag(session: LiveSession, now) -> str:
+def _host_counts(session: LiveSession) -> tuple[int, int, int]:
+    return (
+        selectors.participant_count(session=session),
+        selectors.answer_count(session=session, index=session.current_index),
+        selectors.check_count(session=session) if session.exercise else 0,
+    )
+
+
+def _host_etag(session: LiveSession, now, counts: tuple[int, int, int]) -> str:
     expired = int(_expired(session.state, session.deadline, now))
-    joined = selectors.participant_count(session=session)
-    answered = selectors.answer_count(session=session, index=session.current_index)
-    checked = selectors.check_count(session=session) if session.exercise else 0
+    joined, answered, checked = counts
     return f'"H{session.pk}.{session.version}.{expired}.{joined}.{answered}.{checked}"'
 
 
@@ -185,8 +191,9 @@ def _join_url(request: HttpRequest, session: LiveSession) -> str:
     return request.build_absolute_uri(reverse("live:learner", args=[session.code]))
 
 
-def _host_context(request: HttpRequest, session: LiveSession) -> dict:
+def _host_context(request: HttpRequest, session: LiveSession, counts: tuple[int, int, int] | None = None) -> dict:
     now = timezone.now()
+    counts = counts or _host_counts(session)
     machine = session.machine()
     settled = machine.settle(now)
     question = selectors.question_for(session.current_ref) if session.current_ref else None
@@ -201,9 +208,9 @@ def _host_context(request: HttpRequest, session: LiveSession) -> dict:
         "question_total": len(session.questions),
         "actions": [(a, ACTION_LABELS[a]) for a in settled.allowed(now)],
         "join_url": _join_url(request, session),
-        "participant_count": selectors.participant_count(session=session),
-        "answer_count": selectors.answer_count(session=session, index=session.current_index),
-        "etag": _host_etag(session, now),
+        "participant_count": counts[0],
+        "answer_count": counts[1],
+        "etag": _host_etag(session, now, counts),
         "poll_seconds": HOST_POLL_SECONDS,
     }
     if settled.state == live_state.LOBBY:
@@ -228,7 +235,7 @@ def _host_context(request: HttpRequest, session: LiveSession) -> dict:
         context["results"] = selectors.question_results(session=session)
         if session.show_leaderboard:
             context["leaderboard"] = selectors.leaderboard(session=session)
-        if session.exercise and selectors.check_count(session=session):
+        if session.exercise and counts[2]:
             context["room"] = selectors.exercise_room(session=session, with_config=True)
             context["exercise"] = selectors.exercise_for(session.exercise)
     return context
@@ -245,10 +252,12 @@ def host(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def host_stage(request: HttpRequest, pk: int) -> HttpResponse:
     session = _hosted_session(request, pk)
-    etag = _host_etag(session, timezone.now())
+    counts = _host_counts(session)
+    etag = _host_etag(session, timezone.now(), counts)
     if (not_modified := _not_modified(request, etag)) is not None:
         return not_modified
-    return _poll_response(render(request, "live/host.html#stage", _host_context(request, session)), etag)
+    context = _host_context(request, session, counts)
+    return _poll_response(render(request, "live/host.html#stage", context), context["etag"])
 
 
 @require_POST
