@@ -167,3 +167,36 @@ def test_the_learner_screen_fits_a_360_pixel_phone(chromium_browser, live_server
         assert _serious(page) == []
     finally:
         context.close()
+
+
+def test_a_late_answer_is_refused_on_screen_with_the_reason(chromium_browser, live_server):
+    from courseware.accounts.services import user_create
+    from courseware.cohorts.live_services import live_session_create, live_session_transition
+    from courseware.cohorts.services import cohort_create
+
+    teacher = user_create(username="teacher", password=PASSWORD, instructor=True)
+    cohort = cohort_create(instructor=teacher, name="Platform team", topics=[("demo-topic", None)])
+    session = live_session_create(
+        cohort=cohort, instructor=teacher, title="Late", questions=QUESTIONS, allow_guests=True
+    )
+    context, page = _context(chromium_browser, live_server)
+    try:
+        page.goto(f"/live/{session.code}/")
+        page.get_by_label("Display name").fill("Slowpoke")
+        page.get_by_role("button", name="Join").click()
+        page.get_by_text("Waiting for the host to start").wait_for()
+        live_session_transition(session_id=session.pk, action="start")
+        page.get_by_text("Question 1 of 3").wait_for()
+        # Polls see nothing new from here on, so the form stays up after the host reveals.
+        page.route("**/stage/", lambda route: route.fulfill(status=304))
+        live_session_transition(session_id=session.pk, action="reveal")
+        page.get_by_label("The short default limit").check()
+        page.get_by_role("button", name="Send answer").click()
+        page.get_by_text("The answer has been revealed: answers are closed.").wait_for()
+        assert page.get_by_text("You did not answer this one.").is_visible()
+        # The refusal is a real 409 (the browser logs the status); nothing else may show up.
+        assert any("status of 409" in e for e in page.problems.errors)
+        page.problems.errors = [e for e in page.problems.errors if "status of 409" not in e]
+        page.problems.assert_clean()
+    finally:
+        context.close()
