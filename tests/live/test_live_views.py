@@ -247,3 +247,47 @@ def test_exercise_round_check_and_host_heatmap(client, teacher, make_session, mo
     live_session_transition(session_id=session.pk, action="close_exercise")
     host = client.get(f"/live/host/{session.pk}/").content.decode()
     assert "Most common failing config" in host and "&lt;b&gt;mine&lt;/b&gt;" in host and "Gus" not in host
+
+
+@pytest.mark.parametrize(
+    ("ref", "rendered", "fields", "correct"),
+    [
+        ("demo-topic/demo#q-numeric", 'name="value"', {"value": "1,769 MB"}, True),
+        (
+            "demo-topic/demo#q-ordering",
+            'name="pos-read"',
+            {"pos-read": "1", "pos-compare": "2", "pos-raise": "4", "pos-verify": "3"},
+            False,
+        ),
+        ("demo-topic/demo#q-spot", 'name="line" value="3"', {"line": ["3"]}, True),
+    ],
+)
+def test_every_question_kind_can_be_answered_on_the_phone(client, make_session, ref, rendered, fields, correct):
+    session = make_session(questions=[ref], allow_guests=True)
+    join_as_guest(client, session)
+    live_session_transition(session_id=session.pk, action="start")
+    assert rendered in client.get(f"/live/{session.code}/").content.decode()
+    response = client.post(f"/live/{session.code}/answer/", {"index": "0", **fields}, **HTMX)
+    assert b"Answer sent and locked." in response.content
+    assert LiveAnswer.objects.get().correct is correct
+    live_session_transition(session_id=session.pk, action="reveal")
+    assert b"Right answer" in client.get(f"/live/{session.code}/").content
+
+
+def test_reveal_bars_for_kinds_without_choices(client, teacher, make_session):
+    from courseware.cohorts import live_selectors as selectors
+    from courseware.cohorts.live_services import live_answer_submit
+
+    session = make_session(questions=["demo-topic/demo#q-spot"], allow_guests=True)
+    people = [live_join(session=session, guest_name=f"P{n}") for n in range(3)]
+    session = live_session_transition(session_id=session.pk, action="start")
+    for person, lines in zip(people, (["3"], ["3", "4"], ["1"]), strict=True):
+        live_answer_submit(session_id=session.pk, participant=person, index=0, form={"line": lines})
+    question = selectors.question_for(session.questions[0])
+    bars, total = selectors.answer_distribution(session=session, index=0, question=question)
+    assert total == 3
+    assert [(b.label_html, b.count) for b in bars] == [("Right", 1), ("Partly right", 0), ("Wrong", 2)]
+    live_session_transition(session_id=session.pk, action="reveal")
+    client.force_login(teacher)
+    html = client.get(f"/live/host/{session.pk}/").content.decode()
+    assert "Line 3" in html and "EXPLAIN-SPOT" in html
