@@ -102,7 +102,10 @@ def test_host_poll_is_304_until_something_changes(client, teacher, session):
     first = client.get(f"/live/host/{session.pk}/stage/")
     etag = first.headers["ETag"]
     assert first.headers["Cache-Control"] == "no-store" and etag == etag_of(first.content.decode())
-    assert client.get(f"/live/host/{session.pk}/stage/", headers={"If-None-Match": etag}).status_code == 304
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(f"/live/host/{session.pk}/stage/", headers={"If-None-Match": etag}).status_code == 304
+    assert len(queries) <= 6
+    assert not any(q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")) for q in queries)
     live_join(session=session, guest_name="Gus")  # a join changes the lobby
     changed = client.get(f"/live/host/{session.pk}/stage/", headers={"If-None-Match": etag})
     assert changed.status_code == 200 and b"Gus" in changed.content
