@@ -75,7 +75,7 @@ def test_one_host_and_three_learners_play_a_three_question_session(chromium_brow
                 page.get_by_role("button", name="Join").click()
             else:
                 page.get_by_role("button", name=f"Join as {user.username}").click()
-            page.get_by_text("Waiting for the host to start").wait_for()
+            page.locator("#live-stage").get_by_text("Waiting for the host to start").wait_for()
             learners.append(page)
         assert _serious(learners[2]) == []
         host.get_by_text("3 joined").first.wait_for()
@@ -87,18 +87,18 @@ def test_one_host_and_three_learners_play_a_three_question_session(chromium_brow
         for page, choice in zip(
             learners, ("The short default limit", "The short default limit", "There is no limit at all"), strict=True
         ):
-            page.get_by_text("Question 1 of 3").wait_for()
+            page.locator("#live-stage").get_by_text("Question 1 of 3").wait_for()
             page.get_by_label(choice).check()
             page.get_by_role("button", name="Send answer").click()
-            page.get_by_text("Answer sent and locked.").wait_for()
+            page.locator("#live-stage").get_by_text("Answer sent and locked.").wait_for()
         host.get_by_text("3 of 3 answered").wait_for()
         host.reload()  # a reload (or a new laptop) resumes from the server's state
         host.get_by_text("3 of 3 answered").wait_for()
         host.get_by_role("button", name="Reveal").click()
         host.get_by_role("table", name="Answers (3)").wait_for()
         assert host.get_by_text("EXPLAIN-SINGLE").is_visible()
-        learners[0].get_by_text("✓ Right").wait_for()
-        learners[2].get_by_text("✗ Wrong").wait_for()
+        learners[0].locator("#live-stage").get_by_text("✓ Right").wait_for()
+        learners[2].locator("#live-stage").get_by_text("✗ Wrong").wait_for()
         assert _serious(host) == []
         assert _serious(learners[0]) == []
 
@@ -106,24 +106,24 @@ def test_one_host_and_three_learners_play_a_three_question_session(chromium_brow
         host.get_by_role("button", name="Next").click()
         host.get_by_text("Question 2 of 3").wait_for()
         for page in learners[:2]:
-            page.get_by_text("Question 2 of 3").wait_for()
+            page.locator("#live-stage").get_by_text("Question 2 of 3").wait_for()
             page.get_by_label("True").check()
             page.get_by_role("button", name="Send answer").click()
-            page.get_by_text("Answer sent and locked.").wait_for()
+            page.locator("#live-stage").get_by_text("Answer sent and locked.").wait_for()
         host.get_by_text("2 of 3 answered").wait_for()
         host.get_by_role("button", name="Close answers").click()
-        learners[2].get_by_text("Time is up").wait_for()
+        learners[2].locator("#live-stage").get_by_text("Time is up").wait_for()
         host.get_by_role("button", name="Reveal").click()
-        learners[2].get_by_text("You did not answer this one.").wait_for()
+        learners[2].locator("#live-stage").get_by_text("You did not answer this one.").wait_for()
 
         # Question 3 (multiple choice), then the end: results, leaderboard, personal summaries.
         host.get_by_role("button", name="Next").click()
         for page in learners:
-            page.get_by_text("Question 3 of 3").wait_for()
+            page.locator("#live-stage").get_by_text("Question 3 of 3").wait_for()
             page.get_by_label("Retrying without backoff").check()
             page.get_by_label("A hundred retries").check()
             page.get_by_role("button", name="Send answer").click()
-            page.get_by_text("Answer sent and locked.").wait_for()
+            page.locator("#live-stage").get_by_text("Answer sent and locked.").wait_for()
         host.get_by_text("3 of 3 answered").wait_for()
         host.get_by_role("button", name="Reveal").click()
         host.get_by_role("button", name="Next").click()
@@ -132,7 +132,7 @@ def test_one_host_and_three_learners_play_a_three_question_session(chromium_brow
         assert host.get_by_role("table", name="Right answers per question").is_visible()
         for page, right in zip(learners, (3, 3, 1), strict=True):
             page.get_by_role("heading", name="Your results").wait_for()
-            assert page.get_by_text(f"{right} of 3 right").is_visible()
+            assert page.locator("#live-stage").get_by_text(f"{right} of 3 right").is_visible()
         assert _serious(host) == []
         assert _serious(learners[1]) == []
         for page in (host, *learners):
@@ -159,9 +159,9 @@ def test_the_learner_screen_fits_a_360_pixel_phone(chromium_browser, live_server
         page.get_by_role("button", name="Join").click()
         page.get_by_label("Display name").fill("A very long display name that goes on and on")
         page.get_by_role("button", name="Join").click()
-        page.get_by_text("Waiting for the host to start").wait_for()
+        page.locator("#live-stage").get_by_text("Waiting for the host to start").wait_for()
         live_session_transition(session_id=session.pk, action="start")
-        page.get_by_text("Question 1 of 2").wait_for()
+        page.locator("#live-stage").get_by_text("Question 1 of 2").wait_for()
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, f"the learner screen scrolls sideways by {overflow}px at 360px"
         assert _serious(page) == []
@@ -184,16 +184,18 @@ def test_a_late_answer_is_refused_on_screen_with_the_reason(chromium_browser, li
         page.goto(f"/live/{session.code}/")
         page.get_by_label("Display name").fill("Slowpoke")
         page.get_by_role("button", name="Join").click()
-        page.get_by_text("Waiting for the host to start").wait_for()
+        page.locator("#live-stage").get_by_text("Waiting for the host to start").wait_for()
         live_session_transition(session_id=session.pk, action="start")
-        page.get_by_text("Question 1 of 3").wait_for()
+        page.locator("#live-stage").get_by_text("Question 1 of 3").wait_for()
         # Polls see nothing new from here on, so the form stays up after the host reveals.
         page.route("**/stage/", lambda route: route.fulfill(status=304))
         live_session_transition(session_id=session.pk, action="reveal")
         page.get_by_label("The short default limit").check()
         page.get_by_role("button", name="Send answer").click()
-        page.get_by_text("The answer has been revealed: answers are closed.").wait_for()
-        assert page.get_by_text("You did not answer this one.").is_visible()
+        page.locator("#live-stage").get_by_text("The answer has been revealed: answers are closed.").wait_for()
+        # Screen readers hear it from a live region that stays in the page across swaps.
+        assert page.locator("#live-announce").inner_text() == "The answer has been revealed: answers are closed."
+        assert page.locator("#live-stage").get_by_text("You did not answer this one.").is_visible()
         # The refusal is a real 409 (the browser logs the status); nothing else may show up.
         assert any("status of 409" in e for e in page.problems.errors)
         page.problems.errors = [e for e in page.problems.errors if "status of 409" not in e]
