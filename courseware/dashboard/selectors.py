@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import User
 from django.db.models import Count, F, Max, Min, Q, QuerySet
 
+from courseware.cohorts.live_models import LiveAnswer
 from courseware.cohorts.models import Cohort
 from courseware.exercises.content import exercises_of
 from courseware.exercises.models import FiredRule, HintReveal, Submission
@@ -196,6 +197,24 @@ def footgun_heatmap(*, cohort: Cohort) -> tuple[list[FootgunHeat], int]:
     ):
         if (key := f"{topic}/{footgun}") in heat:
             heat[key].quiz_fixed.add(user_id)
+    # Live-session answers count as quiz answers (same columns).
+    live = (
+        LiveAnswer.objects.for_cohort(cohort)
+        .filter(user_id__in=learners, topic__in=slugs)
+        .exclude(footgun="")
+        .values("user_id", "topic", "footgun")
+        .annotate(
+            last_wrong=Max("created_at", filter=Q(correct=False)),
+            last_right=Max("created_at", filter=Q(correct=True)),
+        )
+    )
+    for rows, target in (
+        (live.filter(last_wrong__isnull=False), "quiz_wrong"),
+        (live.filter(last_right__gt=F("last_wrong")), "quiz_fixed"),
+    ):
+        for user_id, topic, footgun in rows.values_list("user_id", "topic", "footgun"):
+            if (key := f"{topic}/{footgun}") in heat:
+                getattr(heat[key], target).add(user_id)
 
     ordered = sorted(heat.values(), key=lambda h: (-h.still_stuck, -h.tripped, h.footgun.number))
     return ordered, cohort_learners(cohort).count()
@@ -230,6 +249,16 @@ def question_statistics(*, cohort: Cohort) -> list[QuizStats]:
     for attempt_id, question_id, right in answers.values_list("attempt_id", "question_id", "correct"):
         user_id, topic, quiz = attempt_owner[attempt_id]
         correct[(topic, quiz, question_id)].append((user_id, right))
+    # A learner who met a question only in a live session counts with their first live answer.
+    for user_id, topic, quiz, question_id, right in (
+        LiveAnswer.objects.for_cohort(cohort)
+        .filter(user_id__in=learners, topic__in=slugs)
+        .order_by("created_at", "id")
+        .values_list("user_id", "topic", "quiz", "question_id", "correct")
+    ):
+        seen = correct[(topic, quiz, question_id)]
+        if all(user != user_id for user, _ in seen):
+            seen.append((user_id, right))
     # Wrong picks are counted in the database from the stored response's keys (no JSON decoding here), except
     # multiple-select answers, whose response is a list.
     wrong = answers.filter(correct=False)
