@@ -5,8 +5,10 @@ Pure functions: no database, no Django. Raw HTML in content is escaped, never pa
 
 from __future__ import annotations
 
+import functools
 import html
 import re
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -136,7 +138,19 @@ def _replace_xrefs(text: str, resolve: Resolver) -> str:
     return "".join(out)
 
 
+_local = threading.local()
+
+
 def _markdown() -> markdown.Markdown:
+    """One configured converter per thread, reset between documents (building one costs more than a page)."""
+    md = getattr(_local, "md", None)
+    if md is None:
+        md = _local.md = _new_markdown()
+    md.reset()
+    return md
+
+
+def _new_markdown() -> markdown.Markdown:
     md = markdown.Markdown(
         extensions=[
             "fenced_code",
@@ -182,16 +196,24 @@ def render_inline(text: str, resolve: Resolver | None = None) -> str:
     return rendered
 
 
-def highlight(code: str, language: str) -> str:
-    from pygments import highlight as pygments_highlight
+@functools.cache
+def _lexer(language: str):
     from pygments.lexers import get_lexer_by_name
     from pygments.util import ClassNotFound
 
     try:
-        lexer = get_lexer_by_name(LANGUAGE_ALIASES.get(language, language))
+        return get_lexer_by_name(LANGUAGE_ALIASES.get(language, language))
     except ClassNotFound:
-        lexer = get_lexer_by_name("text")
-    return pygments_highlight(code, lexer, HtmlFormatter(cssclass="codehilite"))
+        return get_lexer_by_name("text")
+
+
+_FORMATTER = HtmlFormatter(cssclass="codehilite")
+
+
+def highlight(code: str, language: str) -> str:
+    from pygments import highlight as pygments_highlight
+
+    return pygments_highlight(code, _lexer(language), _FORMATTER)
 
 
 LANGUAGE_ALIASES = {

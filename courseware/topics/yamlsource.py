@@ -35,7 +35,11 @@ class YamlError(Exception):
     message: str
 
 
-class _ContentLoader(yaml.SafeLoader):
+# libyaml's parser (CSafeLoader) when available: about ten times faster than the pure-Python one.
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _ContentLoader(_Base):  # type: ignore[misc,valid-type]
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:  # type: ignore[override]
         self.flatten_mapping(node)
         result = LineDict()
