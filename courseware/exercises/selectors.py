@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, IntegerField, Q, Value
 from django.shortcuts import get_object_or_404
 
 from courseware.topics.content import Topic
@@ -17,23 +17,27 @@ STATUS_LABELS = {NOT_STARTED: "Not started", IN_PROGRESS: "In progress", PASSED:
 
 
 def exercise_status_for(*, user, topic: Topic) -> dict[str, str]:
-    """Each exercise slug of the topic → not_started | in_progress | passed, in two queries."""
+    """Each exercise slug of the topic → not_started | in_progress | passed, in one query."""
     statuses = {exercise.slug: NOT_STARTED for exercise in exercises_of(topic)}
     if not user.is_authenticated or not statuses:
         return statuses
-    rows = (
+    checked = (
         Submission.objects.for_user(user)
         .filter(topic=topic.slug)
+        .order_by()
         .values("exercise")
         .annotate(passes=Count("id", filter=Q(passed=True)))
     )
-    for row in rows:
-        if row["exercise"] in statuses:
-            statuses[row["exercise"]] = PASSED if row["passes"] else IN_PROGRESS
-    drafts = Draft.objects.filter(user=user, topic=topic.slug).values_list("exercise", flat=True)
-    for slug in drafts:
-        if statuses.get(slug) == NOT_STARTED:
-            statuses[slug] = IN_PROGRESS
+    drafted = (
+        Draft.objects.filter(user=user, topic=topic.slug)
+        .order_by()
+        .annotate(passes=Value(0, output_field=IntegerField()))
+        .values("exercise", "passes")
+    )
+    for row in checked.union(drafted, all=True).order_by():
+        slug = row["exercise"]
+        if slug in statuses and statuses[slug] != PASSED:
+            statuses[slug] = PASSED if row["passes"] else IN_PROGRESS
     return statuses
 
 

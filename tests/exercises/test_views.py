@@ -224,13 +224,13 @@ def test_unknown_topic_or_exercise_is_404(client):
     assert client.get("/topics/nope/exercises/").status_code == 404
 
 
-def test_exercise_status_for_uses_two_queries(learner, fake_runner, learner_client):
+def test_exercise_status_for_uses_one_query(learner, fake_runner, learner_client):
     check(learner_client, SOLUTION)
     topic = _exercise_topic()
     with CaptureQueriesContext(connection) as queries:
         statuses = selectors.exercise_status_for(user=learner, topic=topic)
     assert statuses == {"keep-logs-bounded": "not_started", "set-a-timeout": "passed"}
-    assert len(queries) == 2
+    assert len(queries) == 1
 
 
 def test_check_numbers_count_only_counted_checks(learner_client, fake_runner):
