@@ -188,5 +188,6 @@ def home(request: HttpRequest) -> HttpResponse:
         "cohorts": selectors.cohorts_for_learner(user=request.user),
         "taught": selectors.cohorts_for_instructor(user=request.user) if is_instructor(request.user) else [],
         "join_form": JoinForm(),
+        "all_topics": list(get_library().topics.values()),
     }
     return render(request, "cohorts/home.html", context)

@@ -78,10 +78,10 @@ def test_cohort_to_dashboard_journey_with_hostile_learner_text(
     hostile = "".join(f"# {p}\n" for p in PAYLOADS) + starter
     editor.fill(hostile)
     learner.get_by_role("button", name="Check").click()
-    learner.get_by_text("Not yet.").wait_for()
+    learner.locator(".verdict .status-bad").wait_for()
     editor.fill(hostile.replace("MemorySize: 1024", "MemorySize: 1024\n      Timeout: 60"))
     learner.get_by_role("button", name="Check").click()
-    learner.get_by_text("Passed.").wait_for()
+    learner.locator(".verdict .status-ok").wait_for()
 
     # The instructor sees it all on the dashboard.
     host.goto("/dashboard/")

@@ -47,13 +47,13 @@ def test_primer_then_quiz_then_exercise_on_the_real_course(page, django_user_mod
     page.goto("/topics/aws-lambda/exercises/importer-timeout/")
     editor = page.locator("textarea.code-editor").first
     page.get_by_role("button", name="Check").click()
-    page.get_by_text("Not yet.").wait_for()
+    page.locator(".verdict .status-bad").wait_for()
     assert "aws-lambda/default-timeout" in page.locator("#feedback").inner_text()
     editor.fill(
         editor.input_value().replace("      MemorySize: 1024\n", "      MemorySize: 1024\n      Timeout: 300\n", 1)
     )
     page.get_by_role("button", name="Check").click()
-    page.get_by_text("Passed.").wait_for()
+    page.locator(".verdict .status-ok").wait_for()
     page.problems.assert_clean()
 
 

@@ -12,7 +12,8 @@ def test_sign_up_read_a_topic_mark_read_and_log_out(page):
     page.get_by_label("Password", exact=True).fill("a long journey passphrase")
     page.get_by_label("Password confirmation").fill("a long journey passphrase")
     page.get_by_role("button", name="Create account").click()
-    page.get_by_role("link", name="Demo Topic", exact=True).click()
+    page.get_by_role("heading", name="Your learning").wait_for()  # a signed-in learner lands on their home
+    page.get_by_role("link", name="Demo Topic", exact=True).first.click()
     page.get_by_role("link", name="Primer", exact=True).click()
     assert page.locator("h1").inner_text() == "Demo Topic: Primer"
     url_before = page.url
