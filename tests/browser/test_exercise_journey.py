@@ -111,3 +111,23 @@ def test_axe_on_the_workspace_with_feedback(axe_check, django_user_model, scheme
 
 def _dump(violations):
     return [(v["id"], [n["target"] for n in v["nodes"]][:5], v["nodes"][0].get("failureSummary")) for v in violations]
+
+
+def test_a_refused_check_is_shown_and_the_text_stays(page, django_user_model, settings):
+    settings.EXERCISE_CHECKS_PER_MINUTE = 1
+    django_user_model.objects.create_user(username="rl", password=PASSWORD)
+    log_in(page, "rl")
+    page.goto(URL)
+    page.get_by_role("button", name="Check").click()
+    page.get_by_text("Not yet.").wait_for()
+    page.locator("#file-0").fill("# my own text\n")
+    page.get_by_role("button", name="Check").click()
+    page.get_by_text("which is the limit").wait_for()  # the 429 answer is swapped in
+    assert page.locator("#file-0").input_value() == "# my own text\n"
+    page.locator("#file-0").fill("x: " + "y" * 1_600_000)  # over what the server reads at all
+    page.get_by_role("button", name="Check").click()
+    page.get_by_text("could not read your files").wait_for()
+    # The browser and htmx log the 429 and 400 answers to the console; they are expected here.
+    expected = ("status of 4", "Response Status Error Code 4")
+    page.problems.errors = [e for e in page.problems.errors if not any(x in e for x in expected)]
+    page.problems.assert_clean()
