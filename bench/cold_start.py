@@ -1,6 +1,6 @@
 """Cold start: from process start to the first topic page served, with gunicorn (production settings).
 
-    .venv/bin/python bench/cold_start.py [--runs 5] [--path /topics/aws-lambda/]
+.venv/bin/python bench/cold_start.py [--runs 5] [--path /topics/aws-lambda/]
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ import os
 import socket
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.error
@@ -49,7 +48,14 @@ def main() -> None:
         port = free_port()
         start = time.perf_counter()
         proc = subprocess.Popen(
-            [str(ROOT / ".venv" / "bin" / "gunicorn"), "courseware.wsgi:application", "-b", f"127.0.0.1:{port}", "-w", "1"],
+            [
+                str(ROOT / ".venv" / "bin" / "gunicorn"),
+                "courseware.wsgi:application",
+                "-b",
+                f"127.0.0.1:{port}",
+                "-w",
+                "1",
+            ],
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,
@@ -70,8 +76,10 @@ def main() -> None:
         finally:
             proc.terminate()
             proc.wait(timeout=10)
-    print(f"cold start to first {args.path}: runs={len(results)} median={statistics.median(results):.3f} s "
-          f"max={max(results):.3f} s")
+    print(
+        f"cold start to first {args.path}: runs={len(results)} median={statistics.median(results):.3f} s "
+        f"max={max(results):.3f} s"
+    )
 
 
 if __name__ == "__main__":

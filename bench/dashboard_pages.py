@@ -58,9 +58,13 @@ def main() -> None:
     call_command("createcachetable", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     started = time.perf_counter()
-    call_command("generate_cohort_history", learners=args.learners, topics=",".join(slugs), stdout=open(os.devnull, "w"))
-    print(f"generated {args.learners} learners x {len(slugs)} topics in {time.perf_counter() - started:.1f} s "
-          f"on {connection.vendor}")
+    call_command(
+        "generate_cohort_history", learners=args.learners, topics=",".join(slugs), stdout=open(os.devnull, "w")
+    )
+    print(
+        f"generated {args.learners} learners x {len(slugs)} topics in {time.perf_counter() - started:.1f} s "
+        f"on {connection.vendor}"
+    )
     from courseware.cohorts.models import Cohort
 
     cohort = Cohort.objects.latest("pk")
@@ -81,8 +85,10 @@ def main() -> None:
             client.get(path)
         timings.sort()
         p95 = timings[max(0, int(len(timings) * 0.95) - 1)]
-        print(f"{page or 'matrix':22} median={statistics.median(timings):8.1f} ms p95={p95:8.1f} ms "
-              f"queries={len(queries):3d} bytes={len(response.content)}")
+        print(
+            f"{page or 'matrix':22} median={statistics.median(timings):8.1f} ms p95={p95:8.1f} ms "
+            f"queries={len(queries):3d} bytes={len(response.content)}"
+        )
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Topic page server time and query count, in process (Django test client, real middleware stack).
 
-    .venv/bin/python bench/topic_page.py [--requests 200] [--topic aws-lambda]
+.venv/bin/python bench/topic_page.py [--requests 200] [--topic aws-lambda]
 """
 
 from __future__ import annotations
