@@ -38,3 +38,14 @@ def require_or_skip(available: bool, what: str) -> None:
     if IN_CI:
         pytest.fail(f"{what} is required in CI but is not available")
     pytest.skip(f"{what} is not available")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked postgres_only are deselected (not skipped) on the SQLite pass; CI runs both passes."""
+    if os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+        return
+    keep = [item for item in items if item.get_closest_marker("postgres_only") is None]
+    dropped = [item for item in items if item.get_closest_marker("postgres_only") is not None]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = keep
