@@ -18,6 +18,7 @@ from .forms import field_name, files_from_post, size_problem
 from .models import Status, Submission
 
 BUSY_STATUS = 429
+HISTORY = 8
 
 
 def _exercise_or_404(topic: str, exercise: str) -> tuple[Topic, Exercise]:
@@ -69,6 +70,9 @@ def _context(request: HttpRequest, topic: Topic, exercise: Exercise, **overrides
         "hints": exercise.hints[: workspace.hints_revealed],
         "next_hint": exercise.hint(workspace.hints_revealed + 1),
         "failed_until_solution": max(0, n - workspace.failed_checks) if n else None,
+        "history": selectors.submissions_of(user=request.user, exercise=exercise, limit=HISTORY)
+        if request.user.is_authenticated
+        else [],
         "error": None,
     }
     context.update(overrides)
@@ -88,6 +92,7 @@ def _check_result(topic: Topic, exercise: Exercise, submission: Submission) -> d
         "hints": exercise.hints[:hints],
         "next_hint": exercise.hint(hints + 1),
         "failed_until_solution": max(0, n - progress.failed_checks) if n else None,
+        "history": selectors.submissions_of(user=submission.user_id, exercise=exercise, limit=HISTORY),
         "error": None,
     }
 

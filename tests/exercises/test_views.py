@@ -239,6 +239,8 @@ def test_check_numbers_count_only_counted_checks(learner_client, fake_runner):
     check(learner_client, STARTER)
     fake_runner.status = "ok"
     check(learner_client, SOLUTION)
+    body = learner_client.get(URL).content.decode()
+    assert "Your recent checks" in body and "checker failed" in body and "passed</span>" in body
     rows = list(Submission.objects.order_by("id").values_list("status", "check_number", "passed"))
     assert rows == [("ok", 1, False), ("crashed", None, False), ("ok", 2, True)]
     assert list(Submission.objects.first_checks().values_list("check_number", flat=True)) == [1]
