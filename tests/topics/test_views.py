@@ -129,10 +129,11 @@ def test_mark_read_rejects_get_and_unknown_kind(learner_client):
     assert learner_client.post("/topics/demo-topic/nope/read/").status_code == 404
 
 
-def test_topic_page_query_budget(learner_client):
-    learner_client.get("/topics/demo-topic/primer/")  # warm the content cache
+@pytest.mark.parametrize("path", ["/topics/demo-topic/", "/topics/demo-topic/primer/", "/topics/demo-topic/footguns/"])
+def test_topic_page_query_budget(learner_client, path):
+    learner_client.get(path)  # warm the content cache and the remembered role
     with CaptureQueriesContext(connection) as queries:
-        response = learner_client.get("/topics/demo-topic/primer/")
+        response = learner_client.get(path)
     assert response.status_code == 200
     assert len(queries) <= 6, [q["sql"] for q in queries]
 
