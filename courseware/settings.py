@@ -161,6 +161,8 @@ LOGOUT_REDIRECT_URL = "home"
 # Login throttling: per username + client address, so one NAT address never locks out a classroom.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_COOLOFF_SECONDS = int(os.environ.get("LOGIN_COOLOFF_SECONDS", "900"))
+# Exercise checks per learner per minute (over it: HTTP 429 with Retry-After).
+EXERCISE_CHECKS_PER_MINUTE = int(os.environ.get("EXERCISE_CHECKS_PER_MINUTE", "20"))
 # Number of reverse proxies in front of the app whose X-Forwarded-For entries are trusted.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
