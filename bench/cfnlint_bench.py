@@ -20,6 +20,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "bench" / "corpus" / "sam"
+
+
+def ensure_corpus() -> None:
+    """The corpus is generated (deterministically) by make_corpus.py, never committed."""
+    if not (ROOT / "bench" / "corpus").exists():
+        subprocess.run([sys.executable, str(ROOT / "bench" / "make_corpus.py")], check=True)
+
+
 CFN_LINT = ROOT / "bench" / ".venv-cfnlint" / "bin" / "cfn-lint"
 SHARED = {
     "ES1006": "aws-lambda/default-timeout",
@@ -70,6 +78,7 @@ def their_flags(output: str) -> set[tuple[str, str, str]]:
 
 
 def main() -> None:
+    ensure_corpus()
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 3
     templates = len(list(CORPUS.glob("*.yaml")))
     ours = [timed(ours_command()) for _ in range(runs)]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import platform
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -19,6 +20,14 @@ sys.path.insert(0, str(ROOT))
 from courseware.footguns.engine import check_files  # noqa: E402
 
 ENGINE = ROOT / "bench" / "corpus" / "engine"
+
+
+def ensure_corpus() -> None:
+    """The corpus is generated (deterministically) by make_corpus.py, never committed."""
+    if not (ROOT / "bench" / "corpus").exists():
+        subprocess.run([sys.executable, str(ROOT / "bench" / "make_corpus.py")], check=True)
+
+
 RUNS = {"sam.yaml": 300, "cloudformation.json": 300, "main.tf": 60, "serverless.yml": 300}
 
 
@@ -37,6 +46,7 @@ def measure(path: Path, runs: int) -> tuple[list[float], list[float]]:
 
 
 def main() -> None:
+    ensure_corpus()
     print(f"python {platform.python_version()}, {platform.machine()}, {platform.processor() or '?'}")
     print(os.getloadavg() and f"load average {os.getloadavg()[0]:.2f}")
     print(f"{'file':<22}{'lines':>6}{'runs':>6}{'median ms':>11}{'p95 ms':>9}{'cpu median ms':>15}")
@@ -47,8 +57,7 @@ def main() -> None:
         p95 = wall[int(len(wall) * 0.95) - 1]
         lines = len(path.read_text().splitlines())
         print(
-            f"{name:<22}{lines:>6}{runs:>6}{statistics.median(wall):>11.2f}{p95:>9.2f}"
-            f"{statistics.median(cpu):>15.2f}"
+            f"{name:<22}{lines:>6}{runs:>6}{statistics.median(wall):>11.2f}{p95:>9.2f}{statistics.median(cpu):>15.2f}"
         )
 
 
