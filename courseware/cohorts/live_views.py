@@ -481,10 +481,17 @@ def _learner_reply(
     error: str = "",
     notice: str = "",
     status: int = 200,
+    files: dict[str, str] | None = None,
 ) -> HttpResponse:
     if request.htmx:
         context = _learner_context(request, session, participant) | {"error": error, "notice": notice}
         return render(request, "live/learner.html#stage", context, status=status)
+    if error and files is not None:
+        # Without JavaScript a refused check re-renders the page with what the learner typed: nothing is lost.
+        context = _learner_context(request, session, participant) | {"error": error}
+        if context.get("files"):
+            context["files"] = [(path, files.get(path, text), name) for path, text, name in context["files"]]
+        return render(request, "live/learner.html", context, status=status)
     if error:
         messages.error(request, error)
     elif notice:
@@ -531,7 +538,7 @@ def learner_check(request: HttpRequest, code: str) -> HttpResponse:
     try:
         check, message = services.live_check_submit(session_id=session.pk, participant=participant, files=files)
     except services.LiveError as exc:
-        return _learner_reply(request, session, participant, error=exc.message, status=409)
+        return _learner_reply(request, session, participant, error=exc.message, status=409, files=files)
     if check is None:
-        return _learner_reply(request, session, participant, error=message, status=503)
+        return _learner_reply(request, session, participant, error=message, status=503, files=files)
     return _learner_reply(request, session, participant, notice=message)

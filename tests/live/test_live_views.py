@@ -294,3 +294,17 @@ def test_reveal_bars_for_kinds_without_choices(client, teacher, make_session):
     client.force_login(teacher)
     html = client.get(f"/live/host/{session.pk}/").content.decode()
     assert "Line 3" in html and "EXPLAIN-SPOT" in html
+
+
+def test_a_busy_checker_without_javascript_keeps_what_the_learner_typed(client, make_session, monkeypatch):
+    from tests.live.test_live_services import FakeRunner
+
+    monkeypatch.setattr("courseware.sandbox.get_runner", lambda: FakeRunner({}, status="busy"))
+    session = make_session(allow_guests=True, exercise="demo-topic/set-a-timeout", exercise_seconds=120)
+    join_as_guest(client, session)
+    live_session_transition(session_id=session.pk, action="open_exercise")
+    typed = "Resources: {}  # my unsaved <edit>"
+    response = client.post(f"/live/{session.code}/check/", {"file-0": typed})
+    assert response.status_code == 503
+    html = response.content.decode()
+    assert "busy" in html and "my unsaved &lt;edit&gt;" in html
