@@ -59,8 +59,10 @@ def check(app: Application, context: Context) -> Iterator[Hit]:
                     ),
                     fix=(
                         f"Write results to a different {noun}. If that is impossible, separate "
-                        "input and output by prefix and filter the trigger on the input prefix "
-                        "only, and keep recursive-loop detection set to Terminate."
+                        "input and output by prefix, filter the trigger on the input prefix only, keep "
+                        "recursive-loop detection set to Terminate, and record that decision with "
+                        "`footgun:ignore aws-lambda/recursive-trigger reason: ...` (this check cannot "
+                        "prove a prefix split safe)."
                     ),
                 )
                 break
