@@ -109,6 +109,14 @@ def _bars(rows: list[tuple[str, int, bool]], total: int) -> list[Bar]:
     return [Bar(label, count, correct, round(100 * count / total) if total else 0) for label, count, correct in rows]
 
 
+def choices_in_order(*, session: LiveSession, question) -> list:
+    """The question's choices as the room sees them: shuffled once per session (so the right one is not always
+    where the author wrote it), the same on the projector, the phones and the reveal bars."""
+    from courseware.quizzes.grading import display_order
+
+    return [c for c in map(question.choice, display_order(question, session.pk)) if c is not None]
+
+
 def answer_distribution(*, session: LiveSession, index: int, question) -> tuple[list[Bar], int]:
     """Bars for the host's reveal: one per choice where the question has choices, else right/partly/wrong."""
     answers = list(LiveAnswer.objects.filter(session=session, question_index=index).values("response", "score"))
@@ -122,7 +130,7 @@ def answer_distribution(*, session: LiveSession, index: int, question) -> tuple[
             response = answer["response"] or {}
             ids = [response.get("choice")] if kind == "single" else list(response.get("choices") or [])
             picked.update(i for i in ids if isinstance(i, str))
-        rows = [(c.html, picked[c.id], c.correct) for c in question.choices]
+        rows = [(c.html, picked[c.id], c.correct) for c in choices_in_order(session=session, question=question)]
         return _bars(rows, total), total
     if kind == "true_false":
         values = Counter((a["response"] or {}).get("value") for a in answers)

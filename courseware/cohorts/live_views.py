@@ -216,6 +216,13 @@ def _host_context(request: HttpRequest, session: LiveSession, counts: tuple[int,
     if settled.state == live_state.LOBBY:
         context["names"] = list(session.participants.values_list("display_name", flat=True)[:300])
         context["qr"] = qr_svg(context["join_url"])
+    if question is not None and question.kind in ("single", "multiple"):
+        context["choices_in_order"] = selectors.choices_in_order(session=session, question=question)
+    if question is not None and question.kind == "ordering":
+        from courseware.quizzes.grading import display_order
+
+        # The projector shows the items in the same shuffled order as the phones, never in the answer's order.
+        context["ordering_items"] = [i for i in map(question.item, display_order(question, session.pk)) if i]
     if settled.state == live_state.REVEALED and question is not None:
         from courseware.quizzes.grading import describe_key
 
@@ -379,9 +386,9 @@ def _learner_context(request: HttpRequest, session: LiveSession, participant: Li
         from courseware.quizzes.grading import describe_key, describe_response, display_order
 
         # Choices in the same order (and letters) as on the projector, so "most of you picked B" makes sense.
-        order = display_order(question, session.pk, shuffle=False)
+        order = display_order(question, session.pk)
         if question.kind in ("single", "multiple"):
-            found = [c for c in map(question.choice, order) if c is not None]
+            found = selectors.choices_in_order(session=session, question=question)
             context["choices"] = list(zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ", found, strict=False))
         elif question.kind == "ordering":
             context["items"] = [i for i in map(question.item, order) if i is not None]

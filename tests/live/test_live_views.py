@@ -308,3 +308,17 @@ def test_a_busy_checker_without_javascript_keeps_what_the_learner_typed(client, 
     assert response.status_code == 503
     html = response.content.decode()
     assert "busy" in html and "my unsaved &lt;edit&gt;" in html
+
+
+def test_the_projector_never_shows_ordering_items_in_the_answers_order(client, teacher, make_session):
+    session = make_session(questions=["demo-topic/demo#q-ordering"])
+    live_session_transition(session_id=session.pk, action="start")
+    client.force_login(teacher)
+    html = client.get(f"/live/host/{session.pk}/").content.decode()
+    listed = html[html.index("Put these in order:") :]
+    listed = listed[: listed.index("</ul>")]
+    from courseware.cohorts.live_selectors import question_for
+
+    question = question_for("demo-topic/demo#q-ordering")
+    positions = [listed.index(item.html) for item in question.items]
+    assert positions != sorted(positions), "the host screen lists the items in the right order"
