@@ -12,6 +12,9 @@ class ScanLimits:
     max_alias_nodes: int = 100_000
     max_keys: int = 5_000
     max_scalar_bytes: int = 64 * 1024
+    # Terraform: arithmetic and logical operators per file. Real configurations use a handful; a long chain
+    # (`1 + 1 + ...`) costs the parser superlinear time (15,000 terms: over a second of CPU).
+    max_operators: int = 2_000
     # Output bounds (reference/security.md §5): a flood of findings must not flood the caller.
     max_findings: int = 500
     max_message_chars: int = 1_000

@@ -33,7 +33,7 @@ def prescan(path: str, data: bytes, limits: ScanLimits = ScanLimits()) -> str | 
     if name.endswith(".json"):
         return _scan_brackets(data, limits, count_keys=True)
     if name.endswith((".tf", ".hcl")):
-        return _scan_brackets(data, limits, count_keys=False)
+        return _scan_brackets(data, limits, count_keys=False) or _scan_hcl_operators(data, limits)
     return _scan_yaml(data, limits)
 
 
@@ -50,8 +50,7 @@ def _too_many_keys(limits: ScanLimits) -> str:
 
 def _too_long_scalar(limits: ScanLimits) -> str:
     return (
-        f"A single value is longer than {limits.max_scalar_bytes // _KIB} KiB; "
-        "move large content out of the template."
+        f"A single value is longer than {limits.max_scalar_bytes // _KIB} KiB; move large content out of the template."
     )
 
 
@@ -75,6 +74,39 @@ def _scan_brackets(data: bytes, limits: ScanLimits, *, count_keys: bool) -> str 
             keys += 1
             if keys > limits.max_keys:
                 return _too_many_keys(limits)
+    return None
+
+
+# Strings, comments and heredoc openings are skipped whole; what is left that matches is an operator.
+_HCL_TOKEN = re.compile(
+    r'"(?:[^"\\\n]|\\.)*"?|#[^\n]*|//[^\n]*|/\*|<<-?([A-Za-z_][A-Za-z0-9_]{0,63})[ \t]*\n|&&|\|\||[=!<>]=|[-+*/%]'
+)
+
+
+def _scan_hcl_operators(data: bytes, limits: ScanLimits) -> str | None:
+    text = data.decode("utf-8", errors="replace")
+    operators = 0
+    position = 0
+    while match := _HCL_TOKEN.search(text, position):
+        lexeme = match.group()
+        position = match.end()
+        if lexeme[0] in '"#' or lexeme.startswith("//"):
+            continue
+        if lexeme == "/*":
+            end = text.find("*/", position)
+            position = len(text) if end < 0 else end + 2
+            continue
+        if match.group(1):  # a heredoc: skip to its closing marker line
+            closing = re.compile(rf"^[ \t]*{re.escape(match.group(1))}[ \t]*$", re.M).search(text, position)
+            position = len(text) if closing is None else closing.end()
+            continue
+        operators += 1
+        if operators > limits.max_operators:
+            return (
+                f"The file has more than {limits.max_operators:,} operators (+, -, &&, ==, ...). Real "
+                "Terraform is far simpler; a chain that long only makes the parser slow. Simplify the "
+                "expressions."
+            )
     return None
 
 

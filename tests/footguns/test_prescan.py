@@ -61,3 +61,22 @@ def test_bomb_is_rejected_in_milliseconds():
     started = time.perf_counter()
     assert prescan("t.yaml", bomb) is not None
     assert time.perf_counter() - started < 0.05
+
+
+def test_a_long_terraform_operator_chain_is_rejected_fast():
+    chain = "locals {\n  a = " + " + ".join(["1"] * 15_000) + "\n}\n"
+    started = time.perf_counter()
+    message = prescan("main.tf", chain.encode())
+    assert message is not None and "operators" in message
+    assert time.perf_counter() - started < 0.5
+
+
+def test_operators_in_strings_comments_and_heredocs_do_not_count():
+    text = (
+        'x = "' + "+" * 3000 + '"\n'
+        "# " + "-" * 3000 + "\n"
+        "/* " + "*" * 3000 + " */\n"
+        "policy = <<EOT\n" + "a - b + c\n" * 1500 + "EOT\n"
+        "y = 1 + 2\n"
+    )
+    assert prescan("main.tf", text.encode()) is None
