@@ -67,8 +67,7 @@ def rules_markdown() -> str:
             f"| {', '.join(rule.formats)} | {rule.summary} |"
         )
     builtins = "\n".join(
-        f"| `{rule_id}` | {severity} | {summary} |"
-        for rule_id, (severity, summary) in BUILTIN_RULES.items()
+        f"| `{rule_id}` | {severity} | {summary} |" for rule_id, (severity, summary) in BUILTIN_RULES.items()
     )
     extensions = ", ".join(f"`.{ext}` = {fmt}" for fmt, ext in FORMAT_EXTENSIONS.items())
     return HEADER + "\n".join(rows) + "\n" + FOOTER.format(builtins=builtins, extensions=extensions)

@@ -158,9 +158,7 @@ def _build_units(loaded: list[Loaded]) -> list[Unit]:
     for folder, unit in terraform_units.items():
         documents = [(item.path, item.document) for item in loaded if item.path in unit.paths]
         terraform.read_module(documents, folder, unit.app)
-    facts = {
-        item.path: python_handler.analyse(item.document, item.path) for item in python_files
-    }
+    facts = {item.path: python_handler.analyse(item.document, item.path) for item in python_files}
     matched = set()
     for unit in units:
         matched |= python_handler.attach(unit.app, facts, unit.paths)

@@ -54,9 +54,7 @@ def decode(data: bytes) -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        raise ParseError(
-            f"The file is not valid UTF-8 text (byte {error.start}); save it as UTF-8.", line
-        ) from error
+        raise ParseError(f"The file is not valid UTF-8 text (byte {error.start}); save it as UTF-8.", line) from error
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         raise ParseError("The file contains a NUL byte; it looks like binary data, not text.", line)

@@ -37,8 +37,7 @@ def render_text(report: Report) -> str:
         for item in result.suppressed:
             line = item.finding.line
             lines.append(
-                f"{_printable(result.path)}:{line}: suppressed {item.finding.rule} "
-                f"(reason: {_printable(item.reason)})"
+                f"{_printable(result.path)}:{line}: suppressed {item.finding.rule} (reason: {_printable(item.reason)})"
             )
     findings = report.findings
     counts = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
@@ -82,9 +81,7 @@ def _rule_descriptors() -> list[dict[str, Any]]:
     return descriptors
 
 
-def _sarif_result(
-    finding: Finding, path: str, index: dict[str, int], reason: str | None = None
-) -> dict[str, Any]:
+def _sarif_result(finding: Finding, path: str, index: dict[str, int], reason: str | None = None) -> dict[str, Any]:
     location: dict[str, Any] = {"artifactLocation": {"uri": path}}
     if finding.line:
         location["region"] = {"startLine": finding.line}

@@ -103,7 +103,7 @@ def test_sarif_marks_suppressed_findings(tmp_path, capsys):
 
 def test_text_output_escapes_control_characters(tmp_path, capsys):
     (tmp_path / "template.yaml").write_text(CLEAN.replace("Resources:\n  Api:", "Resources:\n  Api:", 1))
-    bad = "Resources:\n  \"Evil\\e[31m\":\n    Type: AWS::Serverless::Function\n"
+    bad = 'Resources:\n  "Evil\\e[31m":\n    Type: AWS::Serverless::Function\n'
     (tmp_path / "evil.yaml").write_text("Transform: AWS::Serverless-2016-10-31\n" + bad)
     code, out = run(capsys, tmp_path / "evil.yaml")
     assert "\x1b" not in out

@@ -98,8 +98,10 @@ resource "aws_lambda_function" "checkout" {
 
 def test_database_connection_in_handler_counts_as_reaching_the_database():
     code = "import psycopg2\n\ndef handler(event, context):\n    conn = psycopg2.connect('')\n"
-    template = SAM.split("  Payment:")[0].replace("CodeUri: checkout/", "CodeUri: .").replace(
-        "Handler: app.lambda_handler", "Handler: app.handler"
+    template = (
+        SAM.split("  Payment:")[0]
+        .replace("CodeUri: checkout/", "CodeUri: .")
+        .replace("Handler: app.lambda_handler", "Handler: app.handler")
     )
     report = check_files({"template.yaml": template, "app.py": code})
     rules = {f.rule for f in report.findings}

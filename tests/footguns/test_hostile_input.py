@@ -89,8 +89,11 @@ def test_merge_keys_explicit_value_wins_in_both_orders(explicit_first):
     merge, override = "      <<: *defaults\n", "      Timeout: 120\n"
     body = override + merge if explicit_first else merge + override
     text = (
-        anchor + SAM_HEAD + "  Report:\n    Type: AWS::Serverless::Function\n    Properties:\n"
-        + body + "      Events:\n        Get:\n          Type: Api\n"
+        anchor
+        + SAM_HEAD
+        + "  Report:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+        + body
+        + "      Events:\n        Get:\n          Type: Api\n"
     )
     result, _ = check_one("template.yaml", text)
     assert result.status == "ok"
@@ -138,8 +141,7 @@ def test_rule_regexes_are_safe_against_backtracking():
 
 def test_finding_flood_is_truncated():
     functions = "".join(
-        f"  F{i}:\n    Type: AWS::Serverless::Function\n    Properties: {{Runtime: python3.8}}\n"
-        for i in range(800)
+        f"  F{i}:\n    Type: AWS::Serverless::Function\n    Properties: {{Runtime: python3.8}}\n" for i in range(800)
     )
     limits = replace(ScanLimits(), max_file_bytes=10**6, max_keys=50_000)
     report = check_files({"t.yaml": SAM_HEAD + functions}, limits=limits)

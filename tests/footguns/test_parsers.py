@@ -59,9 +59,7 @@ def test_json_lines_and_values():
     assert line_of(document, "c") == 6
 
 
-@pytest.mark.parametrize(
-    "text", ['{"a": 1,}', "[01]", '{"a" 1}', "{'a': 1}", '{"a": Infinity}', "", "   "]
-)
+@pytest.mark.parametrize("text", ['{"a": 1,}', "[01]", '{"a" 1}', "{'a': 1}", '{"a": Infinity}', "", "   "])
 def test_json_rejects_what_json_rejects(text):
     with pytest.raises(ParseError):
         load_json(text)
@@ -70,7 +68,7 @@ def test_json_rejects_what_json_rejects(text):
 def test_hcl_lines_for_blocks_attributes_nested_blocks_and_object_keys():
     (block,) = load_hcl(
         'resource "aws_lambda_function" "f" {\n'
-        '  timeout = 10\n'
+        "  timeout = 10\n"
         "  environment {\n"
         "    variables = {\n"
         '      A = "1"\n'

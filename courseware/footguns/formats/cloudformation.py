@@ -113,9 +113,7 @@ class TemplateReader:
                 self.role_statements.setdefault(name, []).extend(self.role_policies(props))
         for _name, _resource, kind, props in typed:
             if kind in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"):
-                statements = statements_from_document(
-                    props.get("PolicyDocument"), self.file, self.find_refs
-                )
+                statements = statements_from_document(props.get("PolicyDocument"), self.file, self.find_refs)
                 for role in self.find_refs(props.get("Roles")):
                     self.role_statements.setdefault(role, []).extend(statements)
         for name, resource, kind, props in typed:
@@ -145,9 +143,7 @@ class TemplateReader:
     def role_policies(self, props: dict) -> list[Statement]:
         statements = managed_policy_statements(props.get("ManagedPolicyArns"), self.file)
         for policy, _line in items_with_lines(props.get("Policies")):
-            statements.extend(
-                statements_from_document(get(policy, "PolicyDocument"), self.file, self.find_refs)
-            )
+            statements.extend(statements_from_document(get(policy, "PolicyDocument"), self.file, self.find_refs))
         return statements
 
     def prop(self, props: dict, key: str, sam: bool) -> tuple[Setting | None, str]:
@@ -215,13 +211,9 @@ class TemplateReader:
             on_failure = get(invoke_config.value, "DestinationConfig", "OnFailure")
             if on_failure is not None:
                 function.on_failure = Setting(on_failure, self.file, line_of(on_failure))
-        function.statements.extend(
-            statements_from_sam_policies(props.get("Policies"), self.file, self.find_refs)
-        )
+        function.statements.extend(statements_from_sam_policies(props.get("Policies"), self.file, self.find_refs))
         if isinstance(props.get("FunctionUrlConfig"), dict):
-            function.triggers.append(
-                Trigger("function_url", self.file, line_of(props, "FunctionUrlConfig"))
-            )
+            function.triggers.append(Trigger("function_url", self.file, line_of(props, "FunctionUrlConfig")))
         events = props.get("Events")
         if not isinstance(events, dict):
             return
@@ -236,9 +228,7 @@ class TemplateReader:
                 sources = self.find_refs(event_props.get(source_key))
                 trigger.source = next(iter(sorted(sources)), None)
             if kind in ("sqs", "stream"):
-                trigger.partial_batch = "ReportBatchItemFailures" in as_list(
-                    event_props.get("FunctionResponseTypes")
-                )
+                trigger.partial_batch = "ReportBatchItemFailures" in as_list(event_props.get("FunctionResponseTypes"))
                 trigger.batch_size = as_int(event_props.get("BatchSize"))
                 trigger.max_concurrency = self.scaling_cap(event_props)
             if kind == "api":
@@ -293,9 +283,7 @@ class TemplateReader:
                 if store is None and "StartingPosition" not in props:
                     trigger_kind = "sqs" if "sqs" in str(props.get("EventSourceArn")) else "stream"
                 trigger = Trigger(trigger_kind, self.file, line, source=source)
-                trigger.partial_batch = "ReportBatchItemFailures" in as_list(
-                    props.get("FunctionResponseTypes")
-                )
+                trigger.partial_batch = "ReportBatchItemFailures" in as_list(props.get("FunctionResponseTypes"))
                 trigger.batch_size = as_int(props.get("BatchSize"))
                 trigger.max_concurrency = self.scaling_cap(props)
                 function.triggers.append(trigger)
@@ -344,9 +332,7 @@ class TemplateReader:
         elif kind == "AWS::SNS::Subscription" and str(props.get("Protocol")).lower() == "lambda":
             topics = sorted(self.find_refs(props.get("TopicArn")))
             for function in self.functions_in(props.get("Endpoint")):
-                function.triggers.append(
-                    Trigger("sns", self.file, line, source=next(iter(topics), None))
-                )
+                function.triggers.append(Trigger("sns", self.file, line, source=next(iter(topics), None)))
         elif kind == "AWS::SNS::Topic":
             for subscription, sub_line in items_with_lines(props.get("Subscription")):
                 if str(get(subscription, "Protocol")).lower() == "lambda":

@@ -28,9 +28,7 @@ ADMIN_POLICIES = ("AdministratorAccess", "PowerUserAccess")
 RefFinder = Callable[[Any], set[str]]
 
 
-def statements_from_document(
-    document: Any, file: str, find_refs: RefFinder, line_offset: int = 0
-) -> list[Statement]:
+def statements_from_document(document: Any, file: str, find_refs: RefFinder, line_offset: int = 0) -> list[Statement]:
     statements = []
     raw = get(document, "Statement")
     for statement, line in items_with_lines(raw):

@@ -88,9 +88,7 @@ def logical_id(name: str) -> str:
     return normalised.replace("-", "Dash").replace("_", "Underscore") + "LambdaFunction"
 
 
-def _read_function(
-    function: Function, config: dict, provider: dict, file: str, find_refs: Any
-) -> None:
+def _read_function(function: Function, config: dict, provider: dict, file: str, find_refs: Any) -> None:
     function.runtime, _ = _either(config, provider, "runtime", file)
     function.handler = setting(config, "handler", file)
     function.timeout, function.timeout_note = _either(config, provider, "timeout", file)

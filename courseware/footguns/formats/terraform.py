@@ -259,33 +259,25 @@ class ModuleReader:
 
     def managed(self, arn: Any, path: str, line: int | None) -> list[Statement]:
         if isinstance(arn, str) and arn.rsplit("/", 1)[-1] in ADMIN_POLICIES:
-            return [
-                Statement(path, line, "Allow", ["*"], ["*"], set(), actions_line=line, template=arn)
-            ]
+            return [Statement(path, line, "Allow", ["*"], ["*"], set(), actions_line=line, template=arn)]
         for address in refs(arn):
             entry = self.blocks.get(address)
             if entry is not None and entry[1].labels[0] == "aws_iam_policy":
                 policy_path, policy = entry
-                return self.policy_statements(
-                    policy.body.get("policy"), policy_path, line_of(policy.body, "policy")
-                )
+                return self.policy_statements(policy.body.get("policy"), policy_path, line_of(policy.body, "policy"))
         return []
 
     def read_roles(self) -> None:
         for address, path, block in self.of_type("aws_iam_role"):
             statements = self.role_statements.setdefault(address, [])
             for inline, _ in items_with_lines(block.body.get("inline_policy")):
-                statements.extend(
-                    self.policy_statements(get(inline, "policy"), path, line_of(inline, "policy"))
-                )
+                statements.extend(self.policy_statements(get(inline, "policy"), path, line_of(inline, "policy")))
             for arn, line in items_with_lines(block.body.get("managed_policy_arns")):
                 statements.extend(self.managed(arn, path, line))
         for _address, path, block in self.of_type("aws_iam_role_policy"):
             for role in self.role_addresses(block.body.get("role")):
                 self.role_statements.setdefault(role, []).extend(
-                    self.policy_statements(
-                        block.body.get("policy"), path, line_of(block.body, "policy")
-                    )
+                    self.policy_statements(block.body.get("policy"), path, line_of(block.body, "policy"))
                 )
         for kind in ("aws_iam_role_policy_attachment", "aws_iam_policy_attachment"):
             for _address, path, block in self.of_type(kind):
@@ -394,9 +386,7 @@ class ModuleReader:
             is_queue = store.kind == "sqs" if store else "starting_position" not in body
             for function in self.functions_in(body.get("function_name")):
                 trigger = Trigger("sqs" if is_queue else "stream", path, line, source=source)
-                trigger.partial_batch = "ReportBatchItemFailures" in as_list(
-                    body.get("function_response_types")
-                )
+                trigger.partial_batch = "ReportBatchItemFailures" in as_list(body.get("function_response_types"))
                 trigger.batch_size = as_int(body.get("batch_size"))
                 scaling = first_block(body.get("scaling_config"))
                 cap = get(scaling, "maximum_concurrency")
@@ -448,9 +438,7 @@ class ModuleReader:
             buckets = sorted(refs(body.get("bucket")))
             for item, item_line in items_with_lines(body.get("lambda_function")):
                 for function in self.functions_in(get(item, "lambda_function_arn")):
-                    function.triggers.append(
-                        Trigger("s3", path, item_line, source=next(iter(buckets), None))
-                    )
+                    function.triggers.append(Trigger("s3", path, item_line, source=next(iter(buckets), None)))
         elif kind == "aws_sns_topic_subscription" and body.get("protocol") == "lambda":
             topics = sorted(refs(body.get("topic_arn")))
             for function in self.functions_in(body.get("endpoint")):

@@ -11,10 +11,7 @@ def check(app: Application, context: Context) -> Iterator[Hit]:
         if function.timeout is not None:
             continue
         if function.format == "serverless":
-            default = (
-                f"the Serverless Framework default of {function.default_timeout} seconds "
-                "(not even AWS's 3)"
-            )
+            default = f"the Serverless Framework default of {function.default_timeout} seconds (not even AWS's 3)"
         else:
             default = f"the AWS default of {function.default_timeout} seconds"
         yield Hit(
