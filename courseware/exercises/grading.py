@@ -27,6 +27,8 @@ class Verdict:
     remaining: tuple[str, ...]
     regressions: tuple[str, ...]
     parse_errors: tuple[ParseError, ...]
+    # Functions a target fired on in the starter that are gone now: deleting a function is not fixing it.
+    removed: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -35,6 +37,7 @@ class Verdict:
             "remaining": list(self.remaining),
             "regressions": list(self.regressions),
             "parse_errors": [{"path": p.path, "line": p.line, "message": p.message} for p in self.parse_errors],
+            "removed": list(self.removed),
         }
 
     @classmethod
@@ -47,6 +50,7 @@ class Verdict:
             parse_errors=tuple(
                 ParseError(p["path"], p.get("line"), p["message"]) for p in data.get("parse_errors", ())
             ),
+            removed=tuple(data.get("removed", ())),
         )
 
 
@@ -78,5 +82,28 @@ def grade(*, targets: Iterable[str], starter_report: Mapping[str, Any], report: 
     # Until every file parses, nothing can be called fixed: the rules did not see the file.
     fixed = () if errors else tuple(t for t in targets if t in on_starter and t not in now)
     regressions = tuple(sorted(now - on_starter - set(targets)))
-    passed = not errors and not remaining and not regressions and not report.get("truncated")
-    return Verdict(passed, fixed, remaining, regressions, errors)
+    removed = removed_functions(targets=targets, starter_report=starter_report, report=report)
+    passed = not errors and not remaining and not regressions and not removed and not report.get("truncated")
+    return Verdict(passed, fixed, remaining, regressions, errors, removed)
+
+
+def removed_functions(
+    *, targets: Iterable[str], starter_report: Mapping[str, Any], report: Mapping[str, Any]
+) -> tuple[str, ...]:
+    """Functions that a target fired on in the starter but that the learner's files no longer define."""
+    if "functions" not in report or errors_in(report):
+        return ()
+    targets = set(targets)
+    targeted = {
+        finding.get("resource")
+        for result in starter_report.get("files", ())
+        for finding in (*result.get("findings", ()), *result.get("suppressed", ()))
+        if finding.get("rule") in targets and finding.get("resource")
+    }
+    # Some rules report the queue or bucket, not the function: only functions of the starter are followed.
+    targeted &= set(starter_report.get("functions", ()))
+    return tuple(sorted(targeted - set(report.get("functions", ()))))
+
+
+def errors_in(report: Mapping[str, Any]) -> bool:
+    return any(result.get("status", "ok") != "ok" for result in report.get("files", ()))

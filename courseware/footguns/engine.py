@@ -66,7 +66,10 @@ def check_files(
     # Two routes to one fact (an S3 notification and an S3 permission) give one finding.
     findings = list(dict.fromkeys(findings))
     _place(findings, results, texts)
-    report = Report(files=[results[path] for path in sorted(results)])
+    report = Report(
+        files=[results[path] for path in sorted(results)],
+        functions=sorted({name for unit in units for name in unit.app.functions}),
+    )
     _truncate(report, limits)
     return report
 

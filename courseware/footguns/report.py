@@ -68,6 +68,9 @@ class FileResult:
 class Report:
     files: list[FileResult]
     truncated: bool = False
+    # The functions the model found (names as written: logical ids, resource labels, function keys). An
+    # addition to version 1: graders use it to notice a function deleted instead of fixed.
+    functions: list[str] = field(default_factory=list)
 
     @property
     def findings(self) -> list[Finding]:
@@ -82,7 +85,11 @@ class Report:
         return SEVERITIES[max(ranks)] if ranks else None
 
     def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"version": 1, "files": [result.to_dict() for result in self.files]}
+        data: dict[str, Any] = {
+            "version": 1,
+            "files": [result.to_dict() for result in self.files],
+            "functions": list(self.functions),
+        }
         if self.truncated:
             data["truncated"] = True
         return data

@@ -77,3 +77,14 @@ resource "aws_iam_role_policy" "p" {
     report = check_files({"main.tf": module})
     recursive = [f for f in report.findings if f.rule == "aws-lambda/recursive-trigger"]
     assert len(recursive) == 1
+
+
+def test_the_report_lists_the_functions_it_found():
+    template = (
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n"
+        "  Worker:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: python3.13\n"
+        "      Handler: app.handler\n      Timeout: 10\n"
+    )
+    report = check_files({"template.yaml": template}).to_dict()
+    assert report["functions"] == ["Worker"]
+    assert check_files({"template.yaml": "Resources: {}\n"}).to_dict()["functions"] == []
