@@ -6,13 +6,12 @@ Pure: reads files, never the database. Registered with the topic loader from App
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from courseware.footguns.limits import ScanLimits
-from courseware.topics.content import SLUG, Problems, Resolver, Topic
+from courseware.topics.content import SLUG, Problems, Resolver, Topic, hash_folder
 from courseware.topics.rendering import render_inline, render_markdown
 from courseware.topics.yamlsource import LineDict, LineList, YamlError, load_yaml
 
@@ -115,16 +114,6 @@ def _known_rule_ids() -> frozenset[str]:
     from courseware.footguns.rules import RULES
 
     return frozenset(rule.id for rule in RULES)
-
-
-def _hash_folder(root: Path) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
-        digest.update(str(path.relative_to(root)).encode())
-        digest.update(b"\0")
-        digest.update(path.read_bytes())
-        digest.update(b"\0")
-    return digest.hexdigest()[:16]
 
 
 def _read_files(folder: Path, problems: Problems) -> tuple[ExerciseFile, ...] | None:
@@ -233,7 +222,7 @@ class _ExerciseReader:
             solution_after_failed_checks=self.solution_after(data),
             starter=starter or (),
             solution=solution or (),
-            content_hash=_hash_folder(self.root),
+            content_hash=hash_folder(self.root),
             source=self.problems.rel(self.path),
         )
 

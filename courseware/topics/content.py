@@ -282,7 +282,8 @@ class _Draft:
     hash: str = ""
 
 
-def _hash_folder(root: Path) -> str:
+def hash_folder(root: Path) -> str:
+    """A short content hash of every file under root (names and bytes), stored with what people do."""
     digest = hashlib.sha256()
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
         digest.update(str(path.relative_to(root)).encode())
@@ -315,7 +316,7 @@ def _read_draft(root: Path, problems: Problems) -> _Draft | None:
     meta = _mapping(meta, meta_path, 1, "topic.yaml", problems)
     if meta is None:
         return None
-    draft = _Draft(slug=slug, root=root, meta=meta, hash=_hash_folder(root))
+    draft = _Draft(slug=slug, root=root, meta=meta, hash=hash_folder(root))
     for kind in MARKDOWN_PAGES:
         path = root / PAGE_FILES[kind]
         if not path.is_file():
