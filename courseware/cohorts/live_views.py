@@ -506,14 +506,23 @@ def _learner_reply(
     return redirect("live:learner", code=session.code)
 
 
-@require_POST
-def learner_answer(request: HttpRequest, code: str) -> HttpResponse:
+def _joined(request: HttpRequest, code: str) -> tuple[LiveSession, LiveParticipant] | HttpResponse:
+    """The session and this browser's participant in it, or the refusal to send."""
     session = _session_by_code(request, code)
     if session is None:
         return HttpResponse("No live session has that code.", status=404)
     participant = _participant(request, session)
     if participant is None:
         return HttpResponse("Join the session first.", status=403)
+    return session, participant
+
+
+@require_POST
+def learner_answer(request: HttpRequest, code: str) -> HttpResponse:
+    joined = _joined(request, code)
+    if isinstance(joined, HttpResponse):
+        return joined
+    session, participant = joined
     raw_index = request.POST.get("index", "")
     if not raw_index.isdigit() or int(raw_index) >= len(session.questions):
         return _learner_reply(
@@ -532,12 +541,10 @@ def learner_answer(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_POST
 def learner_check(request: HttpRequest, code: str) -> HttpResponse:
-    session = _session_by_code(request, code)
-    if session is None:
-        return HttpResponse("No live session has that code.", status=404)
-    participant = _participant(request, session)
-    if participant is None:
-        return HttpResponse("Join the session first.", status=403)
+    joined = _joined(request, code)
+    if isinstance(joined, HttpResponse):
+        return joined
+    session, participant = joined
     exercise = selectors.exercise_for(session.exercise) if session.exercise else None
     if exercise is None:
         return _learner_reply(request, session, participant, error="This session has no exercise round.", status=400)

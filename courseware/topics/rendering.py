@@ -9,7 +9,7 @@ import functools
 import html
 import re
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import markdown
@@ -50,9 +50,10 @@ class Rendered:
 Resolver = Callable[[XRef], tuple[str, str] | None]
 
 
-def _lines_outside_fences(text: str) -> Iterator[tuple[int, str]]:
+def _fenced(lines: Iterable[str]) -> Iterator[tuple[str, bool]]:
+    """Each line with whether it is code: a fence line or inside a fenced block."""
     fence: str | None = None
-    for number, line in enumerate(text.splitlines(), start=1):
+    for line in lines:
         match = FENCE.match(line)
         if match:
             marker = match.group(1)
@@ -60,8 +61,14 @@ def _lines_outside_fences(text: str) -> Iterator[tuple[int, str]]:
                 fence = marker[0] * 3
             elif marker.startswith(fence):
                 fence = None
-            continue
-        if fence is None:
+            yield line, True
+        else:
+            yield line, fence is not None
+
+
+def _lines_outside_fences(text: str) -> Iterator[tuple[int, str]]:
+    for number, (line, code) in enumerate(_fenced(text.splitlines()), start=1):
+        if not code:
             yield number, line
 
 
@@ -111,29 +118,21 @@ def _escape_link_text(text: str) -> str:
 
 
 def _replace_xrefs(text: str, resolve: Resolver) -> str:
+    def link(m: re.Match[str]) -> str:
+        ref = XRef(kind=m.group(1), target=m.group(2), label=m.group(3), line=0)
+        resolved = resolve(ref)
+        if resolved is None:
+            return _escape_link_text(m.group(0))
+        url, title = resolved
+        return f"[{_escape_link_text(ref.label or title)}]({url})"
+
     out = []
-    fence: str | None = None
-    for line in text.splitlines(keepends=True):
-        match = FENCE.match(line)
-        if match:
-            marker = match.group(1)
-            if fence is None:
-                fence = marker[0] * 3
-            elif marker.startswith(fence):
-                fence = None
-        elif fence is None and line.startswith("Source"):
-            line = _link_sources(line)
-        if fence is None and not match and "[[" in line:
-
-            def link(m: re.Match[str]) -> str:
-                ref = XRef(kind=m.group(1), target=m.group(2), label=m.group(3), line=0)
-                resolved = resolve(ref)
-                if resolved is None:
-                    return _escape_link_text(m.group(0))
-                url, title = resolved
-                return f"[{_escape_link_text(ref.label or title)}]({url})"
-
-            line = XREF.sub(link, line)
+    for line, code in _fenced(text.splitlines(keepends=True)):
+        if not code:
+            if line.startswith("Source"):
+                line = _link_sources(line)
+            if "[[" in line:
+                line = XREF.sub(link, line)
         out.append(line)
     return "".join(out)
 
