@@ -33,6 +33,9 @@ class Trigger:
     integration_timeout_ms: Setting | None = None
     limit_s: int | None = None  # the caller's wait limit, when the trigger has one
 
+    # What the caller invokes: "latest" ($LATEST), "alias:<name>", "version", or None when unknown.
+    qualifier: str | None = None
+
     @property
     def synchronous(self) -> bool:
         return self.kind in SYNC_TRIGGERS
@@ -58,6 +61,9 @@ class Statement:
     refs: set[str]
     actions_line: int | None = None
     template: str | None = None  # SAM policy template name, e.g. "LambdaInvokePolicy"
+    # Each resource as "<model name>[/rest]" (Table/index/byStatus), "named:<physical name>[/rest]",
+    # "*", or "?" when it cannot be read statically.
+    targets: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -68,6 +74,17 @@ class Invocation:
     line: int
     mode: str  # RequestResponse | Event | DryRun | unknown
     target: str | None = None  # literal function name or environment variable, when visible
+    payload_read_line: int | None = None  # where the code reads the response's Payload
+
+
+@dataclass(frozen=True)
+class BatchResponse:
+    """How a handler answers an SQS or stream batch, read from its syntax tree."""
+
+    every_path_returns_failures: bool  # every return reports batchItemFailures, none falls off the end
+    per_record_errors: bool  # each record's failure is caught inside the loop over the records
+    line: int | None  # the handler's def line
+    detail: str  # what is missing, in words, when either is False
 
 
 @dataclass
@@ -80,6 +97,10 @@ class HandlerFacts:
     db_connects_in_handler: list[int] = field(default_factory=list)
     db_connects_outside: list[int] = field(default_factory=list)
     clients_in_handler: list[int] = field(default_factory=list)
+    # AWS API calls on boto3 clients, as IAM-style action names ("sqs:SendMessage") with their lines.
+    calls: dict[str, list[int]] = field(default_factory=dict)
+    strings: frozenset[str] = frozenset()  # string constants and dict keys in the module
+    batch_responses: dict[str, BatchResponse] = field(default_factory=dict)  # per top-level function
 
 
 @dataclass
@@ -96,6 +117,12 @@ class Function:
     reserved_concurrency: Setting | None = None
     provisioned_concurrency: Setting | None = None
     snap_start: Setting | None = None  # the ApplyOn value, or True
+    publishes: Setting | None = None  # versions are published (AutoPublishAlias, publish = true, a Version)
+    aliases: dict[str, int | None] = field(default_factory=dict)  # alias name -> line
+    # Qualifiers ("alias:live", "version") that carry the provisioned concurrency.
+    provisioned_on: set[str] = field(default_factory=set)
+    retries: Setting | None = None  # asynchronous MaximumRetryAttempts
+    event_age: Setting | None = None  # asynchronous MaximumEventAgeInSeconds
     environment: dict[str, Setting] = field(default_factory=dict)
     vpc: Setting | None = None
     dead_letter: Setting | None = None
@@ -146,5 +173,4 @@ class Application:
     stores: dict[str, DataStore] = field(default_factory=dict)
     handlers: dict[str, HandlerFacts] = field(default_factory=dict)
 
-    def function_named(self, name: str) -> Function | None:
-        return self.functions.get(name)
+    parameters: dict[str, Setting] = field(default_factory=dict)  # template parameters without a usable default

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from courseware.footguns.model import Setting
-from courseware.footguns.parsers.nodes import LineDict, LineList, line_of
+from courseware.footguns.parsers.nodes import LineList, line_of
 
 # ${Name} or ${Name.Attr}; bounded character classes, no nested quantifiers.
 _SUB_REF = re.compile(r"\$\{([A-Za-z0-9_]{1,255})(?:\.[A-Za-z0-9_.]{1,255})?\}")
@@ -115,9 +115,67 @@ def items_with_lines(value: Any) -> list[tuple[Any, int | None]]:
     return [(item, line_of(value)) for item in as_list(value)]
 
 
-def is_literal(value: Any) -> bool:
-    return isinstance(value, (str, int, float)) and not isinstance(value, bool)
+_SUB_PLACEHOLDER = re.compile(r"\$\{([A-Za-z0-9_:]{1,255})((?:\.[A-Za-z0-9_]{1,255}){0,3})\}")
+_ARN = re.compile(r"^arn:aws[a-z-]{0,20}:([a-z0-9-]{1,40}):[a-z0-9-]{0,40}:[0-9*]{0,12}:(.{1,1024})$")
 
 
-def new_line_dict(line: int | None) -> LineDict:
-    return LineDict(line or 0)
+def named_arn(text: str) -> str:
+    """A literal ARN or name as "named:<resource>", the same wherever it was written.
+
+    arn:aws:s3:::bucket/* -> named:bucket/*, arn:aws:sqs:eu-west-1:123:queue -> named:queue,
+    arn:aws:dynamodb:...:table/invoices/index/x -> named:invoices/index/x; "*" stays "*".
+    """
+    if text == "*":
+        return "*"
+    match = _ARN.match(text)
+    if match is None:
+        return "?" if "${" in text or "{{" in text else f"named:{text}"
+    service, resource = match.groups()
+    for prefix in ("table/", "secret:", "function:", "stream/", "key/", "parameter/"):
+        if resource.startswith(prefix):
+            resource = resource.removeprefix(prefix)
+            break
+    if service == "secretsmanager":
+        resource = re.sub(r"-[A-Za-z0-9]{6}$", "", resource)  # the random suffix Secrets Manager adds
+    return f"named:{resource}"
+
+
+def describe_resource(value: Any, names: Any) -> str:
+    """A policy Resource (or a template argument) as "<name>[/rest]", "named:...", "*" or "?"."""
+    if isinstance(value, str):
+        return named_arn(value)
+    if isinstance(value, dict) and len(value) == 1:
+        ((key, inner),) = value.items()
+        if key == "Ref" and isinstance(inner, str):
+            base = inner.split(".", 1)[0]
+            return base if base in names else "?"
+        if key == "Fn::GetAtt":
+            target = inner[0] if isinstance(inner, list) and inner else str(inner).split(".", 1)[0]
+            return target if isinstance(target, str) and target in names else "?"
+        if key == "Fn::Sub":
+            template = inner[0] if isinstance(inner, list) and inner else inner
+            return _describe_sub(template, names) if isinstance(template, str) else "?"
+        if key == "Fn::Join" and isinstance(inner, list) and len(inner) == 2 and isinstance(inner[1], list):
+            parts = []
+            for part in inner[1]:
+                if isinstance(part, str):
+                    parts.append(part)
+                else:
+                    described = describe_resource(part, names)
+                    if described in ("?", "*") or described.startswith("named:"):
+                        return "?"
+                    parts.append("${" + described + "}")
+            return _describe_sub(str(inner[0]).join(parts), names)
+    return "?"
+
+
+def _describe_sub(template: str, names: Any) -> str:
+    """`arn:aws:s3:::${Bucket}/*` -> Bucket/*; `${Table.Arn}/index/x` -> Table/index/x."""
+    for match in _SUB_PLACEHOLDER.finditer(template):
+        name = match.group(1)
+        if name in names:
+            rest = template[match.end() :]
+            return name + rest if "${" not in rest else "?"
+    if "${" in template:
+        return "?"
+    return named_arn(template)

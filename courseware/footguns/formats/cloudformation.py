@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from courseware.footguns.formats.cfn_values import (
     as_int,
     as_list,
+    describe_resource,
     endpoint_refs,
     get,
     items_with_lines,
@@ -14,12 +16,12 @@ from courseware.footguns.formats.cfn_values import (
     setting,
 )
 from courseware.footguns.formats.iam import (
-    managed_policy_statements,
+    managed_statement,
     statements_from_document,
     statements_from_sam_policies,
 )
 from courseware.footguns.model import Application, DataStore, Function, Setting, Statement, Trigger
-from courseware.footguns.parsers.nodes import LineDict, line_of
+from courseware.footguns.parsers.nodes import LineDict, LineList, line_of
 
 SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
 
@@ -39,6 +41,7 @@ _STORE_KINDS = {
     "AWS::Serverless::HttpApi": "http_api",
     "AWS::ApiGateway::RestApi": "api",
     "AWS::ApiGatewayV2::Api": "http_api",
+    "AWS::CloudWatch::Alarm": "alarm",
 }
 _FUNCTION_TYPES = ("AWS::Serverless::Function", "AWS::Lambda::Function")
 _SAM_EVENT_KINDS = {
@@ -66,6 +69,66 @@ _PRINCIPAL_KINDS = {
 }
 REST_API_LIMIT_S = 29
 HTTP_API_LIMIT_S = 30
+_STORE_SETTINGS = (
+    "VisibilityTimeout",
+    "DBInstanceClass",
+    "Engine",
+    "RetentionInDays",
+    "LogGroupName",
+    "DBParameterGroupName",
+    "BucketName",
+    "QueueName",
+    "TopicName",
+    "TableName",
+    "MessageRetentionPeriod",
+    "RedrivePolicy",
+    "MetricName",
+    "Namespace",
+    "Threshold",
+    "ComparisonOperator",
+    "AlarmActions",
+    "Dimensions",
+    "Name",
+)
+# After a function's ARN in a Sub or Join: ":live", ":3" or ":$LATEST" names what is invoked.
+_QUALIFIER = re.compile(r"^:([A-Za-z0-9$_-]{1,128})")
+_PLACEHOLDER = re.compile(r"\$\{([A-Za-z0-9_]{1,255})((?:\.[A-Za-z0-9_]{1,255}){0,3})\}")
+
+
+def qualifier_from_suffix(rest: str) -> str:
+    match = _QUALIFIER.match(rest)
+    if match is None:
+        return "latest"
+    name = match.group(1)
+    if name == "$LATEST":
+        return "latest"
+    return "version" if name.isdigit() else f"alias:{name}"
+
+
+def _apply_defaults(container: Any, defaults: dict[str, tuple[Any, int | None]]) -> None:
+    """Replace each `Ref` to a parameter that has a usable Default by the Default, with its line."""
+    stack = [container]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            keys: Any = list(item.keys())
+        elif isinstance(item, list):
+            keys = range(len(item))
+        else:
+            continue
+        for key in keys:
+            value = item[key]
+            if isinstance(value, dict) and len(value) == 1 and isinstance(value.get("Ref"), str):
+                default = defaults.get(value["Ref"])
+                if default is not None:
+                    item[key] = default[0]
+                    if isinstance(item, LineDict) and default[1] is not None:
+                        item.key_lines[key] = default[1]
+                    elif isinstance(item, LineList) and default[1] is not None:
+                        item.item_lines[key] = default[1]
+                    continue
+            if isinstance(value, (dict, list)):
+                stack.append(value)
 
 
 def classify(document: Any) -> str | None:
@@ -91,6 +154,29 @@ class TemplateReader:
         if not isinstance(self.globals, dict):
             self.globals = {}
         self.role_statements: dict[str, list[Statement]] = {}
+        self.parameter_names: set[str] = set()
+        self.read_parameters(document.get("Parameters"))
+
+    def read_parameters(self, parameters: Any) -> None:
+        """A Ref to a parameter is its Default for every rule; without one its value is unknown."""
+        if not isinstance(parameters, dict):
+            return
+        defaults: dict[str, tuple[Any, int | None]] = {}
+        for name, definition in parameters.items():
+            if not isinstance(name, str):
+                continue
+            self.parameter_names.add(name)
+            kind = str(get(definition, "Type") or "")
+            # An SSM-typed parameter's Default is the name of the SSM parameter, not its value.
+            if isinstance(definition, dict) and "Default" in definition and not kind.startswith("AWS::SSM::"):
+                defaults[name] = (definition["Default"], line_of(definition, "Default"))
+            else:
+                self.app.parameters[name] = Setting(None, self.file, line_of(parameters, name))
+        _apply_defaults(self.resources, defaults)
+        _apply_defaults(self.globals, defaults)
+
+    def describe(self, value: Any) -> str:
+        return describe_resource(value, self.names | self.parameter_names)
 
     def find_refs(self, value: Any) -> set[str]:
         return set(refs(value, self.names))
@@ -113,7 +199,7 @@ class TemplateReader:
                 self.role_statements.setdefault(name, []).extend(self.role_policies(props))
         for _name, _resource, kind, props in typed:
             if kind in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"):
-                statements = statements_from_document(props.get("PolicyDocument"), self.file, self.find_refs)
+                statements = self.document_statements(props.get("PolicyDocument"))
                 for role in self.find_refs(props.get("Roles")):
                     self.role_statements.setdefault(role, []).extend(statements)
         for name, resource, kind, props in typed:
@@ -126,10 +212,7 @@ class TemplateReader:
 
     def add_store(self, name: str, resource: Any, kind: str, props: dict) -> None:
         store = DataStore(name, _STORE_KINDS[kind], self.file, line_of(self.resources, name))
-        for key in (
-            "VisibilityTimeout", "DBInstanceClass", "Engine", "RetentionInDays", "LogGroupName",
-            "DBParameterGroupName", "BucketName", "QueueName", "TopicName",
-        ):  # fmt: skip
+        for key in _STORE_SETTINGS:
             value = setting(props, key, self.file)
             if value is not None:
                 store.settings[key] = value
@@ -141,10 +224,24 @@ class TemplateReader:
         self.app.stores[name] = store
 
     def role_policies(self, props: dict) -> list[Statement]:
-        statements = managed_policy_statements(props.get("ManagedPolicyArns"), self.file)
+        statements = []
+        for arn, line in items_with_lines(props.get("ManagedPolicyArns")):
+            statements.extend(self.managed(arn, line))
         for policy, _line in items_with_lines(props.get("Policies")):
-            statements.extend(statements_from_document(get(policy, "PolicyDocument"), self.file, self.find_refs))
+            statements.extend(self.document_statements(get(policy, "PolicyDocument")))
         return statements
+
+    def document_statements(self, document: Any) -> list[Statement]:
+        return statements_from_document(document, self.file, self.find_refs, describe=self.describe)
+
+    def managed(self, arn: Any, line: int | None) -> list[Statement]:
+        """An attached managed policy: AWS's by name, or one defined in this template."""
+        if isinstance(arn, str):
+            return [managed_statement(self.file, line, arn)]
+        for name in self.find_refs(arn):
+            if self.type_of(name) == "AWS::IAM::ManagedPolicy":
+                return self.document_statements(get(self.resources[name], "Properties", "PolicyDocument"))
+        return [managed_statement(self.file, line, "unknown/policy")]
 
     def prop(self, props: dict, key: str, sam: bool) -> tuple[Setting | None, str]:
         value = setting(props, key, self.file)
@@ -199,21 +296,31 @@ class TemplateReader:
         self.app.functions[name] = function
 
     def read_sam_extras(self, function: Function, props: dict) -> None:
+        alias, _ = self.prop(props, "AutoPublishAlias", True)
+        qualifier = "latest"
+        if alias is not None and isinstance(alias.value, str) and alias.value:
+            function.publishes = alias
+            function.aliases[alias.value] = alias.line
+            qualifier = f"alias:{alias.value}"
         provisioned, _ = self.prop(props, "ProvisionedConcurrencyConfig", True)
         if provisioned is not None:
             count = get(provisioned.value, "ProvisionedConcurrentExecutions")
             function.provisioned_concurrency = Setting(count, provisioned.file, provisioned.line)
+            if qualifier != "latest":  # SAM puts it on the AutoPublishAlias (it refuses it without one)
+                function.provisioned_on.add(qualifier)
         dead_letter, _ = self.prop(props, "DeadLetterQueue", True)
         if dead_letter is not None and get(dead_letter.value, "TargetArn") is not None:
             function.dead_letter = dead_letter
         invoke_config, _ = self.prop(props, "EventInvokeConfig", True)
         if invoke_config is not None:
-            on_failure = get(invoke_config.value, "DestinationConfig", "OnFailure")
-            if on_failure is not None:
-                function.on_failure = Setting(on_failure, self.file, line_of(on_failure))
-        function.statements.extend(statements_from_sam_policies(props.get("Policies"), self.file, self.find_refs))
+            self.read_invoke_config(function, invoke_config.value)
+        function.statements.extend(
+            statements_from_sam_policies(props.get("Policies"), self.file, self.find_refs, describe=self.describe)
+        )
         if isinstance(props.get("FunctionUrlConfig"), dict):
-            function.triggers.append(Trigger("function_url", self.file, line_of(props, "FunctionUrlConfig")))
+            function.triggers.append(
+                Trigger("function_url", self.file, line_of(props, "FunctionUrlConfig"), qualifier=qualifier)
+            )
         events = props.get("Events")
         if not isinstance(events, dict):
             return
@@ -222,7 +329,8 @@ class TemplateReader:
                 continue
             kind = _SAM_EVENT_KINDS.get(str(event.get("Type")), "unknown")
             event_props = event.get("Properties") if isinstance(event.get("Properties"), dict) else {}
-            trigger = Trigger(kind, self.file, line_of(events, event_name))
+            # With AutoPublishAlias, SAM connects every event source to the alias.
+            trigger = Trigger(kind, self.file, line_of(events, event_name), qualifier=qualifier)
             source_key = {"sqs": "Queue", "stream": "Stream", "s3": "Bucket", "sns": "Topic"}.get(kind)
             if source_key is not None:
                 sources = self.find_refs(event_props.get(source_key))
@@ -242,6 +350,17 @@ class TemplateReader:
                 trigger.integration_timeout_ms = setting(event_props, "TimeoutInMillis", self.file)
             function.triggers.append(trigger)
 
+    def read_invoke_config(self, function: Function, config: Any) -> None:
+        on_failure = get(config, "DestinationConfig", "OnFailure")
+        if on_failure is not None:
+            function.on_failure = Setting(on_failure, self.file, line_of(on_failure))
+        retries = setting(config, "MaximumRetryAttempts", self.file)
+        if retries is not None:
+            function.retries = retries
+        age = setting(config, "MaximumEventAgeInSeconds", self.file)
+        if age is not None:
+            function.event_age = age
+
     def scaling_cap(self, props: Any) -> Setting | None:
         scaling = get(props, "ScalingConfig")
         cap = setting(scaling, "MaximumConcurrency", self.file)
@@ -257,67 +376,144 @@ class TemplateReader:
     # -- resources that point at functions --------------------------------------------------
 
     def functions_in(self, value: Any) -> list[Function]:
-        found = []
-        for name in sorted(self.find_refs(value)):
+        return [function for function, _ in self.targets_in(value)]
+
+    def targets_in(self, value: Any, depth: int = 0) -> list[tuple[Function, str | None]]:
+        """The functions `value` names, each with what is invoked: "latest", "alias:<name>" or "version"."""
+        found: list[tuple[Function, str | None]] = []
+        for name, suffix in self.mentions(value):
             if name in self.app.functions:
-                found.append(self.app.functions[name])
-            elif self.type_of(name) in ("AWS::Lambda::Alias", "AWS::Lambda::Version"):
+                function = self.app.functions[name]
+                if suffix.startswith(".Alias"):
+                    alias = function.publishes.value if function.publishes is not None else None
+                    found.append((function, f"alias:{alias}" if alias else None))
+                elif suffix.startswith(".Version"):
+                    found.append((function, "version"))
+                else:
+                    found.append((function, qualifier_from_suffix(suffix)))
+            elif self.type_of(name) in ("AWS::Lambda::Alias", "AWS::Lambda::Version") and depth < 3:
                 target = self.resources[name].get("Properties", {})
-                found.extend(self.functions_in(get(target, "FunctionName")))
+                alias = get(target, "Name")
+                qualifier = (
+                    "version"
+                    if self.type_of(name) == "AWS::Lambda::Version"
+                    else (f"alias:{alias}" if isinstance(alias, str) else None)
+                )
+                found.extend(
+                    (function, qualifier) for function, _ in self.targets_in(get(target, "FunctionName"), depth + 1)
+                )
         if not found and isinstance(value, str):
-            # a literal function name
+            # a literal function name or ARN, possibly qualified
             for function in self.app.functions.values():
                 literal = get(self.resources.get(function.name), "Properties", "FunctionName")
-                if literal == value:
-                    found.append(function)
+                if not isinstance(literal, str) or not literal:
+                    continue
+                text = value.rsplit(":function:", 1)[-1]
+                if text == literal or text.startswith(literal + ":"):
+                    found.append((function, qualifier_from_suffix(text[len(literal) :])))
+        return found
+
+    def mentions(self, value: Any) -> list[tuple[str, str]]:
+        """Resource names that `value` refers to, each with the text that follows the reference."""
+        found: list[tuple[str, str]] = []
+        stack = [value]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, dict):
+                if len(item) == 1:
+                    ((key, inner),) = item.items()
+                    if key == "Ref" and isinstance(inner, str):
+                        base, _, attribute = inner.partition(".")
+                        if base in self.names:
+                            found.append((base, "." + attribute if attribute else ""))
+                        continue
+                    if key == "Fn::GetAtt":
+                        target = inner[0] if isinstance(inner, list) and inner else str(inner).split(".", 1)[0]
+                        if isinstance(target, str) and target in self.names:
+                            found.append((target, ""))
+                        continue
+                    if key == "Fn::Sub":
+                        template = inner[0] if isinstance(inner, list) and inner else inner
+                        if isinstance(template, str):
+                            found.extend(self.sub_mentions(template))
+                            continue
+                    if key == "Fn::Join" and isinstance(inner, list) and len(inner) == 2:
+                        parts = inner[1] if isinstance(inner[1], list) else []
+                        text = []
+                        for part in parts:
+                            if isinstance(part, str):
+                                text.append(part)
+                            else:
+                                named = self.mentions(part)
+                                text.append("${" + named[0][0] + named[0][1] + "}" if named else "?")
+                        found.extend(self.sub_mentions(str(inner[0]).join(text)))
+                        continue
+                stack.extend(item.values())
+            elif isinstance(item, list):
+                stack.extend(item)
+        return found
+
+    def sub_mentions(self, template: str) -> list[tuple[str, str]]:
+        found = []
+        for match in _PLACEHOLDER.finditer(template):
+            if match.group(1) in self.names:
+                attribute = match.group(2)
+                suffix = attribute if attribute.startswith((".Alias", ".Version")) else ""
+                found.append((match.group(1), suffix + template[match.end() :]))
         return found
 
     def link(self, name: str, resource: Any, kind: str, props: dict) -> None:
         line = line_of(self.resources, name)
         if kind == "AWS::Lambda::EventSourceMapping":
-            for function in self.functions_in(props.get("FunctionName")):
+            for function, qualifier in self.targets_in(props.get("FunctionName")):
                 sources = sorted(self.find_refs(props.get("EventSourceArn")))
                 source = sources[0] if sources else None
                 store = self.app.stores.get(source) if source else None
                 trigger_kind = "sqs" if store is not None and store.kind == "sqs" else "stream"
                 if store is None and "StartingPosition" not in props:
                     trigger_kind = "sqs" if "sqs" in str(props.get("EventSourceArn")) else "stream"
-                trigger = Trigger(trigger_kind, self.file, line, source=source)
+                trigger = Trigger(trigger_kind, self.file, line, source=source, qualifier=qualifier)
                 trigger.partial_batch = "ReportBatchItemFailures" in as_list(props.get("FunctionResponseTypes"))
                 trigger.batch_size = as_int(props.get("BatchSize"))
                 trigger.max_concurrency = self.scaling_cap(props)
                 function.triggers.append(trigger)
         elif kind == "AWS::Lambda::EventInvokeConfig":
-            on_failure = get(props, "DestinationConfig", "OnFailure")
-            if on_failure is not None:
-                for function in self.functions_in(props.get("FunctionName")):
-                    function.on_failure = Setting(on_failure, self.file, line_of(on_failure))
+            for function in self.functions_in(props.get("FunctionName")):
+                self.read_invoke_config(function, props)
         elif kind in ("AWS::Lambda::Alias", "AWS::Lambda::Version"):
             count = get(props, "ProvisionedConcurrencyConfig", "ProvisionedConcurrentExecutions")
-            if count is not None:
-                for function in self.functions_in(props.get("FunctionName")):
+            alias = props.get("Name")
+            qualifier = "version" if kind == "AWS::Lambda::Version" else f"alias:{alias}"
+            for function, _ in self.targets_in(props.get("FunctionName")):
+                if kind == "AWS::Lambda::Version":
+                    function.publishes = function.publishes or Setting(True, self.file, line)
+                elif isinstance(alias, str):
+                    function.aliases.setdefault(alias, line)
+                if count is not None:
                     function.provisioned_concurrency = Setting(count, self.file, line)
+                    function.provisioned_on.add(qualifier)
         elif kind == "AWS::Lambda::Url":
-            for function in self.functions_in(props.get("TargetFunctionArn")):
-                function.triggers.append(Trigger("function_url", self.file, line))
+            for function, qualifier in self.targets_in(props.get("TargetFunctionArn")):
+                function.triggers.append(Trigger("function_url", self.file, line, qualifier=qualifier))
         elif kind == "AWS::Lambda::Permission":
             trigger_kind = _PRINCIPAL_KINDS.get(str(props.get("Principal")))
             if trigger_kind is not None:
                 sources = sorted(self.find_refs(props.get("SourceArn")))
-                for function in self.functions_in(props.get("FunctionName")):
+                for function, qualifier in self.targets_in(props.get("FunctionName")):
                     trigger = Trigger(trigger_kind, self.file, line, source=next(iter(sources), None))
+                    trigger.qualifier = qualifier
                     if trigger_kind == "api":
                         trigger.limit_s = self.api_limit(sources)
                     function.triggers.append(trigger)
         elif kind == "AWS::ApiGateway::Method":
             integration = props.get("Integration")
-            for function in self.functions_in(get(integration, "Uri")):
-                trigger = Trigger("api", self.file, line, limit_s=REST_API_LIMIT_S)
+            for function, qualifier in self.targets_in(get(integration, "Uri")):
+                trigger = Trigger("api", self.file, line, limit_s=REST_API_LIMIT_S, qualifier=qualifier)
                 trigger.integration_timeout_ms = setting(integration, "TimeoutInMillis", self.file)
                 function.triggers.append(trigger)
         elif kind == "AWS::ApiGatewayV2::Integration":
-            for function in self.functions_in(props.get("IntegrationUri")):
-                trigger = Trigger("http_api", self.file, line, limit_s=HTTP_API_LIMIT_S)
+            for function, qualifier in self.targets_in(props.get("IntegrationUri")):
+                trigger = Trigger("http_api", self.file, line, limit_s=HTTP_API_LIMIT_S, qualifier=qualifier)
                 trigger.integration_timeout_ms = setting(props, "TimeoutInMillis", self.file)
                 function.triggers.append(trigger)
         elif kind == "AWS::ElasticLoadBalancingV2::TargetGroup" and props.get("TargetType") == "lambda":

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import posixpath
 
-from courseware.footguns.model import Application, Function, HandlerFacts, Invocation
+from courseware.footguns.model import Application, BatchResponse, Function, HandlerFacts, Invocation
 
 _DB_CONNECTS = {
     ("psycopg2", "connect"),
@@ -30,11 +30,38 @@ def _dotted(node: ast.AST) -> str | None:
     return None
 
 
+def _action(method: str) -> str:
+    """boto3's snake_case method as the API action: send_message -> SendMessage."""
+    return "".join(part[:1].upper() + part[1:] for part in method.split("_"))
+
+
 class _Visitor(ast.NodeVisitor):
     def __init__(self, facts: HandlerFacts) -> None:
         self.facts = facts
         self.function_stack: list[str] = []
         self.lambda_clients: set[str] = set()
+        self.clients: dict[str, str] = {}  # variable -> AWS service
+        self.invoke_results: dict[str, Invocation] = {}  # variable holding an invoke's response
+        self.strings: set[str] = set()
+
+    def visit_Constant(self, node: ast.Constant) -> None:  # noqa: N802
+        if isinstance(node.value, str) and len(node.value) <= 200 and len(self.strings) < 2000:
+            self.strings.add(node.value)
+
+    def visit_Subscript(self, node: ast.Subscript) -> None:  # noqa: N802
+        key = node.slice
+        if isinstance(key, ast.Constant) and key.value == "Payload":
+            self._payload_read(node.value, node.lineno)
+        self.generic_visit(node)
+
+    def _payload_read(self, receiver: ast.AST, line: int) -> None:
+        invocation = None
+        if isinstance(receiver, ast.Name):
+            invocation = self.invoke_results.get(receiver.id)
+        elif isinstance(receiver, ast.Call):
+            invocation = next((i for i in self.facts.invocations if i.line == receiver.lineno), None)
+        if invocation is not None and invocation.payload_read_line is None:
+            invocation.payload_read_line = line
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:  # noqa: N802
         if not self.function_stack:
@@ -46,12 +73,20 @@ class _Visitor(ast.NodeVisitor):
     visit_AsyncFunctionDef = visit_FunctionDef  # noqa: N815
 
     def visit_Assign(self, node: ast.Assign) -> None:  # noqa: N802
-        if isinstance(node.value, ast.Call) and _is_lambda_client(node.value):
-            for target in node.targets:
-                name = _dotted(target)
-                if name:
+        value = node.value
+        service = _client_service(value) if isinstance(value, ast.Call) else None
+        for target in node.targets:
+            name = _dotted(target)
+            if name and service:
+                self.clients[name] = service
+                if service == "lambda":
                     self.lambda_clients.add(name)
         self.generic_visit(node)
+        if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "invoke":
+            invocation = next((i for i in self.facts.invocations if i.line == value.lineno), None)
+            for target in node.targets:
+                if isinstance(target, ast.Name) and invocation is not None:
+                    self.invoke_results[target.id] = invocation
 
     def visit_Call(self, node: ast.Call) -> None:  # noqa: N802
         name = _dotted(node.func) or ""
@@ -63,6 +98,16 @@ class _Visitor(ast.NodeVisitor):
         if (module, function) in _DB_CONNECTS:
             target = self.facts.db_connects_in_handler if inside else self.facts.db_connects_outside
             target.append(node.lineno)
+        if isinstance(node.func, ast.Attribute):
+            receiver = node.func.value
+            service = self.clients.get(_dotted(receiver) or "")
+            if service is None and isinstance(receiver, ast.Call):
+                service = _client_service(receiver)
+            if service is not None:
+                self.facts.calls.setdefault(f"{service}:{_action(node.func.attr)}", []).append(node.lineno)
+            if node.func.attr == "get" and node.args and isinstance(node.args[0], ast.Constant):
+                if node.args[0].value == "Payload":
+                    self._payload_read(receiver, node.lineno)
         if isinstance(node.func, ast.Attribute) and node.func.attr in ("invoke", "invoke_async"):
             receiver = node.func.value
             receiver_name = _dotted(receiver)
@@ -76,16 +121,22 @@ class _Visitor(ast.NodeVisitor):
         self.generic_visit(node)
 
 
-def _is_lambda_client(call: ast.Call) -> bool:
+def _client_service(call: ast.Call) -> str | None:
+    """The service of `boto3.client("sqs")` (or a session's client), else None."""
     name = _dotted(call.func) or ""
-    if not (name.endswith("client") or name.endswith("Session.client")):
-        return False
-    if call.args and isinstance(call.args[0], ast.Constant):
-        return call.args[0].value == "lambda"
+    if not name.endswith("client"):
+        return None
+    argument = call.args[0] if call.args else None
     for keyword in call.keywords:
-        if keyword.arg == "service_name" and isinstance(keyword.value, ast.Constant):
-            return keyword.value.value == "lambda"
-    return False
+        if keyword.arg == "service_name":
+            argument = keyword.value
+    if isinstance(argument, ast.Constant) and isinstance(argument.value, str) and len(argument.value) < 64:
+        return argument.value
+    return None
+
+
+def _is_lambda_client(call: ast.Call) -> bool:
+    return _client_service(call) == "lambda"
 
 
 def _invocation(node: ast.Call, path: str) -> Invocation:
@@ -109,11 +160,158 @@ def _invocation(node: ast.Call, path: str) -> Invocation:
 
 def analyse(module: ast.Module, path: str) -> HandlerFacts:
     facts = HandlerFacts(path=path)
+    visitor = _Visitor(facts)
     try:
-        _Visitor(facts).visit(module)
+        visitor.visit(module)
+        facts.batch_responses = _batch_responses(module)
     except RecursionError:
         pass  # a pathological tree: keep what was found
+    facts.strings = frozenset(visitor.strings)
     return facts
+
+
+# -- how a handler answers a batch (SQS/stream partial batch responses) -------------------------
+
+_BATCH_KEY = "batchItemFailures"
+_HELPER_DEPTH = 3
+# AWS Lambda Powertools builds the partial batch response itself and catches each record's failure.
+_POWERTOOLS_RESPONSES = ("process_partial_response", "async_process_partial_response")
+
+
+def _own_nodes(function: ast.AST) -> list[ast.AST]:
+    """Nodes of a function body, not descending into nested functions or classes."""
+    found: list[ast.AST] = []
+    stack = list(ast.iter_child_nodes(function))
+    while stack:
+        node = stack.pop()
+        found.append(node)
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            stack.extend(ast.iter_child_nodes(node))
+    return found
+
+
+def _always_exits(body: list[ast.stmt]) -> bool:
+    """Whether control can never fall off the end of `body`."""
+    for statement in body:
+        if isinstance(statement, (ast.Return, ast.Raise)):
+            return True
+        if isinstance(statement, ast.If) and _always_exits(statement.body) and _always_exits(statement.orelse):
+            return True
+        if isinstance(statement, (ast.With, ast.AsyncWith)) and _always_exits(statement.body):
+            return True
+        if isinstance(statement, ast.Try):
+            if statement.finalbody and _always_exits(statement.finalbody):
+                return True
+            main = statement.body + statement.orelse
+            if _always_exits(main) and all(_always_exits(h.body) for h in statement.handlers):
+                return True
+        if isinstance(statement, ast.Match) and statement.cases:
+            wildcard = any(isinstance(c.pattern, ast.MatchAs) and c.pattern.pattern is None for c in statement.cases)
+            if wildcard and all(_always_exits(c.body) for c in statement.cases):
+                return True
+    return False
+
+
+def _is_batch_dict(node: ast.AST | None) -> bool:
+    return isinstance(node, ast.Dict) and any(
+        isinstance(key, ast.Constant) and key.value == _BATCH_KEY for key in node.keys
+    )
+
+
+class _BatchReader:
+    def __init__(self, module: ast.Module) -> None:
+        self.functions = {
+            node.name: node for node in module.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        }
+
+    def returns_failures(self, function: ast.AST, depth: int = 0) -> bool:
+        nodes = _own_nodes(function)
+        assigned: dict[str, list[ast.AST]] = {}
+        for node in nodes:
+            if isinstance(node, ast.Assign):
+                for target in node.targets:
+                    if isinstance(target, ast.Name):
+                        assigned.setdefault(target.id, []).append(node.value)
+            elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
+                assigned.setdefault(node.target.id, []).append(node.value)
+        returns = [node for node in nodes if isinstance(node, ast.Return)]
+        if not returns or not _always_exits(function.body):  # type: ignore[attr-defined]
+            return False
+        return all(self.is_batch_value(r.value, assigned, depth) for r in returns)
+
+    def is_batch_value(self, value: ast.AST | None, assigned: dict[str, list[ast.AST]], depth: int) -> bool:
+        if _is_batch_dict(value):
+            return True
+        if isinstance(value, ast.Name):
+            values = assigned.get(value.id, [])
+            return bool(values) and all(_is_batch_dict(v) for v in values)
+        if isinstance(value, (ast.Await,)):
+            return self.is_batch_value(value.value, assigned, depth)
+        if isinstance(value, ast.Call):
+            name = _dotted(value.func) or ""
+            if name.rsplit(".", 1)[-1] in _POWERTOOLS_RESPONSES:
+                return True
+            helper = self.functions.get(name)
+            if helper is not None and depth < _HELPER_DEPTH:
+                return self.returns_failures(helper, depth + 1)
+        return False
+
+    def per_record_errors(self, function: ast.AST, depth: int = 0) -> bool:
+        nodes = _own_nodes(function)
+        for node in nodes:
+            if isinstance(node, ast.Return) and isinstance(node.value, ast.Call):
+                name = _dotted(node.value.func) or ""
+                if name.rsplit(".", 1)[-1] in _POWERTOOLS_RESPONSES:
+                    return True
+            if isinstance(node, (ast.For, ast.AsyncFor)) and self.loop_catches(node, depth):
+                return True
+        for node in nodes:
+            if isinstance(node, ast.Call) and depth < _HELPER_DEPTH:
+                helper = self.functions.get(_dotted(node.func) or "")
+                if helper is not None and helper is not function and self.per_record_errors(helper, depth + 1):
+                    return True
+        return False
+
+    def loop_catches(self, loop: ast.For | ast.AsyncFor, depth: int) -> bool:
+        """A try inside the loop whose handler catches every Exception, and the loop body that can fail."""
+        for node in _own_nodes(loop):
+            if isinstance(node, ast.Try) and any(_catches_everything(h) for h in node.handlers):
+                return True
+            if isinstance(node, ast.Call) and depth < _HELPER_DEPTH:
+                helper = self.functions.get(_dotted(node.func) or "")
+                if helper is not None and any(
+                    isinstance(n, ast.Try) and any(_catches_everything(h) for h in n.handlers)
+                    for n in _own_nodes(helper)
+                ):
+                    return True
+        return False
+
+
+def _catches_everything(handler: ast.ExceptHandler) -> bool:
+    kind = handler.type
+    names = [kind] if not isinstance(kind, ast.Tuple) else list(kind.elts)
+    if kind is None:
+        return True
+    reraises = any(isinstance(n, ast.Raise) for n in _own_nodes(handler))
+    return not reraises and any((_dotted(n) or "") in ("Exception", "BaseException") for n in names)
+
+
+def _batch_responses(module: ast.Module) -> dict[str, BatchResponse]:
+    reader = _BatchReader(module)
+    responses = {}
+    for name, function in reader.functions.items():
+        returns = reader.returns_failures(function)
+        per_record = reader.per_record_errors(function)
+        missing = []
+        if not returns:
+            missing.append(
+                "not every path returns a {'batchItemFailures': [...]} response (a path that returns "
+                "nothing or something else reports the whole batch as successful)"
+            )
+        if not per_record:
+            missing.append("no per-record try/except inside the loop over the records catches a failure")
+        responses[name] = BatchResponse(returns, per_record, function.lineno, "; ".join(missing))
+    return responses
 
 
 def handler_candidates(function: Function, template_path: str) -> list[str]:

@@ -95,6 +95,11 @@ def _read_function(function: Function, config: dict, provider: dict, file: str, 
     function.memory, _ = _either(config, provider, "memorySize", file)
     function.reserved_concurrency = setting(config, "reservedConcurrency", file)
     function.provisioned_concurrency = setting(config, "provisionedConcurrency", file)
+    if function.provisioned_concurrency is not None:
+        # The framework publishes a version, puts it behind a "provisioned" alias and points the events there.
+        function.publishes = function.provisioned_concurrency
+        function.aliases["provisioned"] = function.provisioned_concurrency.line
+        function.provisioned_on.add("alias:provisioned")
     snap = setting(config, "snapStart", file)
     if snap is not None and snap.value is True:
         function.snap_start = Setting("PublishedVersions", file, snap.line)
@@ -105,6 +110,8 @@ def _read_function(function: Function, config: dict, provider: dict, file: str, 
                 function.environment[key] = Setting(value, file, line_of(variables, key))
     function.vpc, _ = _either(config, provider, "vpc", file)
     function.dead_letter = setting(config, "onError", file)
+    function.retries = setting(config, "maximumRetryAttempts", file)
+    function.event_age = setting(config, "maximumEventAge", file)
     on_failure = get(config, "destinations", "onFailure")
     if on_failure is not None:
         function.on_failure = Setting(on_failure, file, line_of(config.get("destinations"), "onFailure"))
@@ -124,7 +131,7 @@ def _read_function(function: Function, config: dict, provider: dict, file: str, 
         ((kind_name, options),) = event.items()
         kind = _EVENT_KINDS.get(str(kind_name), "unknown")
         line = line_of(events, index)
-        trigger = Trigger(kind, file, line)
+        trigger = Trigger(kind, file, line, qualifier="alias:provisioned" if function.provisioned_on else None)
         if kind == "api":
             trigger.limit_s = REST_API_LIMIT_S
         elif kind == "http_api":

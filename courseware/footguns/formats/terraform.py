@@ -7,8 +7,8 @@ import re
 from typing import Any
 
 from courseware.footguns.errors import ParseError
-from courseware.footguns.formats.cfn_values import as_int, as_list, get, items_with_lines
-from courseware.footguns.formats.iam import ADMIN_POLICIES
+from courseware.footguns.formats.cfn_values import as_int, as_list, get, items_with_lines, named_arn
+from courseware.footguns.formats.iam import managed_statement
 from courseware.footguns.model import Application, DataStore, Function, Setting, Statement, Trigger
 from courseware.footguns.parsers.hcl import TfBlock, load_hcl_expression
 from courseware.footguns.parsers.json_lines import load_json
@@ -19,6 +19,14 @@ _ADDRESS = re.compile(r"\b((?:data\.)?aws_[a-z0-9_]{1,100}\.[A-Za-z0-9_-]{1,200}
 _ENDPOINT = re.compile(
     r"\b((?:aws_db_instance|aws_rds_cluster|aws_rds_cluster_instance)\.[A-Za-z0-9_-]{1,200})"
     r"\.(?:address|endpoint|reader_endpoint|port)\b"
+)
+# "${aws_x.name.arn}/rest" as a whole string: the resource a policy names
+_RESOURCE_EXPRESSION = re.compile(
+    r"^\$\{((?:data\.)?aws_[a-z0-9_]{1,100}\.[A-Za-z0-9_-]{1,200})(\.[A-Za-z0-9_]{1,100}){0,2}\}([^$]{0,500})$"
+)
+# What a caller invokes: an alias, a function's qualified ARN (a version) or the function itself.
+_INVOKED = re.compile(
+    r"\$\{(aws_lambda_alias|aws_lambda_function)\.([A-Za-z0-9_-]{1,200})\.([a-z_]{1,40})\}([^$]{0,200})"
 )
 _JSONENCODE = re.compile(r"^\$\{jsonencode\((.*)\)\}$", re.S)
 _VARIABLE = re.compile(r"^\$\{(var|local)\.([A-Za-z0-9_-]{1,200})\}$")
@@ -38,6 +46,7 @@ _STORE_KINDS = {
     "aws_cloudwatch_log_group": "log_group",
     "aws_api_gateway_rest_api": "api",
     "aws_apigatewayv2_api": "http_api",
+    "aws_cloudwatch_metric_alarm": "alarm",
 }
 _STORE_SETTINGS = {
     "visibility_timeout_seconds": "VisibilityTimeout",
@@ -48,6 +57,14 @@ _STORE_SETTINGS = {
     "parameter_group_name": "DBParameterGroupName",
     "bucket": "BucketName",
     "protocol_type": "ProtocolType",
+    "message_retention_seconds": "MessageRetentionPeriod",
+    "redrive_policy": "RedrivePolicy",
+    "metric_name": "MetricName",
+    "namespace": "Namespace",
+    "threshold": "Threshold",
+    "comparison_operator": "ComparisonOperator",
+    "alarm_actions": "AlarmActions",
+    "dimensions": "Dimensions",
 }
 _PRINCIPAL_KINDS = {
     "apigateway.amazonaws.com": "api",
@@ -92,6 +109,16 @@ def first_block(value: Any) -> Any:
     if isinstance(value, list):
         return value[0] if value else None
     return value
+
+
+def describe_resource(value: Any) -> str:
+    """A policy resource as "<address>[/rest]", "named:...", "*" or "?" (see Statement.targets)."""
+    if not isinstance(value, str):
+        return "?"
+    match = _RESOURCE_EXPRESSION.match(value)
+    if match is not None:
+        return match.group(1) + match.group(3)
+    return named_arn(value)
 
 
 def _strip_module_path(value: str) -> str:
@@ -181,6 +208,15 @@ class ModuleReader:
         for key, name in _STORE_SETTINGS.items():
             if key in block.body:
                 store.settings[name] = Setting(block.body[key], path, line_of(block.body, key))
+        if store.kind == "sqs" and isinstance(block.body.get("redrive_policy"), str):
+            policy = block.body["redrive_policy"]
+            encoded = _JSONENCODE.match(policy)
+            try:
+                document = load_hcl_expression(encoded.group(1), block.line or 1) if encoded else load_json(policy)
+            except ParseError:
+                document = None
+            if isinstance(document, dict):
+                store.settings["RedrivePolicy"] = Setting(document, path, line_of(block.body, "redrive_policy"))
         if store.kind == "rds_parameter_group":
             for parameter, _ in items_with_lines(block.body.get("parameter")):
                 if get(parameter, "name") == "max_connections":
@@ -230,6 +266,7 @@ class ModuleReader:
                     resources=resources,
                     refs=set(refs(resources)),
                     actions_line=(line_of(statement, key) or 0) + offset,
+                    targets=self.targets(statement, "Resource", "NotResource"),
                 )
             )
         return statements
@@ -253,19 +290,26 @@ class ModuleReader:
                     resources=resources,
                     refs=set(refs(resources)),
                     actions_line=line_of(statement, key),
+                    targets=self.targets(statement, "resources", "not_resources"),
                 )
             )
         return statements
 
+    @staticmethod
+    def targets(statement: dict, key: str, negated: str) -> list[str]:
+        if negated in statement and key not in statement:
+            return ["*"]
+        return [describe_resource(r) for r in as_list(statement.get(key))]
+
     def managed(self, arn: Any, path: str, line: int | None) -> list[Statement]:
-        if isinstance(arn, str) and arn.rsplit("/", 1)[-1] in ADMIN_POLICIES:
-            return [Statement(path, line, "Allow", ["*"], ["*"], set(), actions_line=line, template=arn)]
         for address in refs(arn):
             entry = self.blocks.get(address)
             if entry is not None and entry[1].labels[0] == "aws_iam_policy":
                 policy_path, policy = entry
                 return self.policy_statements(policy.body.get("policy"), policy_path, line_of(policy.body, "policy"))
-        return []
+        if isinstance(arn, str) and "${" not in arn:
+            return [managed_statement(path, line, arn)]
+        return [managed_statement(path, line, "unknown/policy")]
 
     def read_roles(self) -> None:
         for address, path, block in self.of_type("aws_iam_role"):
@@ -308,6 +352,9 @@ class ModuleReader:
 
         function.runtime = setting("runtime")
         function.handler = setting("handler")
+        publish = setting("publish")
+        if publish is not None and publish.value in (True, "true"):
+            function.publishes = publish
         function.timeout = setting("timeout")
         function.memory = setting("memory_size")
         reserved = setting("reserved_concurrent_executions")
@@ -337,7 +384,7 @@ class ModuleReader:
         for role in self.role_addresses(body.get("role")):
             function.statements.extend(self.role_statements.get(role, []))
         if body.get("function_url"):
-            function.triggers.append(Trigger("function_url", path, line_of(body, "function_url")))
+            function.triggers.append(Trigger("function_url", path, line_of(body, "function_url"), qualifier="latest"))
         self.app.functions[address] = function
 
     def code_path(self, body: LineDict, path: str) -> Setting | None:
@@ -361,19 +408,77 @@ class ModuleReader:
         return None
 
     def functions_in(self, value: Any) -> list[Function]:
-        found = []
+        return [function for function, _ in self.targets_in(value)]
+
+    def alias_name(self, address: str) -> str | None:
+        entry = self.blocks.get(address)
+        name = entry[1].body.get("name") if entry is not None else None
+        return name if isinstance(name, str) and "${" not in name else None
+
+    def targets_in(self, value: Any, qualifier_value: Any = None) -> list[tuple[Function, str | None]]:
+        """The functions `value` names, each with what is invoked: "latest", "alias:<name>" or "version".
+
+        `qualifier_value` is a separate qualifier argument (aws_lambda_permission's `qualifier`).
+        """
+        found: list[tuple[Function, str | None]] = []
+        explicit = self.qualifier_of(qualifier_value)
         for address in refs(value):
             if address in self.app.functions:
-                found.append(self.app.functions[address])
+                function = self.app.functions[address]
+                found.append((function, explicit or self.function_qualifier(value, address, function)))
             elif address.startswith(("aws_lambda_alias.", "aws_lambda_function_url.")):
                 entry = self.blocks.get(address)
-                if entry is not None:
-                    found.extend(self.functions_in(entry[1].body.get("function_name")))
+                if entry is None:
+                    continue
+                qualifier = explicit
+                if address.startswith("aws_lambda_alias."):
+                    name = self.alias_name(address)
+                    qualifier = f"alias:{name}" if name else None
+                elif qualifier is None:
+                    qualifier = self.qualifier_of(entry[1].body.get("qualifier")) or "latest"
+                found.extend((f, qualifier) for f in self.functions_in(entry[1].body.get("function_name")))
         if not found and isinstance(value, str) and "${" not in value:
+            name, _, suffix = value.rsplit(":function:", 1)[-1].partition(":")
             for function_address, (_path, block) in self.blocks.items():
-                if function_address in self.app.functions and block.body.get("function_name") == value:
-                    found.append(self.app.functions[function_address])
+                if function_address in self.app.functions and block.body.get("function_name") == name:
+                    qualifier = explicit or (self.qualifier_of(suffix) if suffix else "latest")
+                    found.append((self.app.functions[function_address], qualifier))
         return found
+
+    def function_qualifier(self, value: Any, address: str, function: Function) -> str | None:
+        """`.invoke_arn`/`.arn` invoke $LATEST; `.qualified_arn`/`.qualified_invoke_arn` the published version."""
+        if not isinstance(value, str):
+            return "latest"
+        for match in _INVOKED.finditer(value):
+            if f"{match.group(1)}.{match.group(2)}" != address:
+                continue
+            if match.group(3).startswith("qualified") and function.publishes is not None:
+                return "version"
+            suffix = match.group(4)
+            if suffix.startswith(":") and not suffix.startswith(":*"):
+                return self.qualifier_of(suffix[1:].split("/", 1)[0])
+            return "latest"
+        return "latest"
+
+    def qualifier_of(self, value: Any) -> str | None:
+        """A qualifier argument: an alias's name (literal or aws_lambda_alias.x.name), a version, $LATEST."""
+        if value is None or value == "":
+            return None
+        if isinstance(value, int) and not isinstance(value, bool):
+            return "version"
+        if not isinstance(value, str):
+            return None
+        for address in refs(value):
+            if address.startswith("aws_lambda_alias."):
+                name = self.alias_name(address)
+                return f"alias:{name}" if name else None
+            if address.startswith("aws_lambda_function.") and value.endswith(".version}"):
+                return "version"
+        if "${" in value:
+            return None
+        if value == "$LATEST":
+            return "latest"
+        return "version" if value.isdigit() else f"alias:{value}"
 
     def link(self, address: str, path: str, block: TfBlock) -> None:
         kind = block.labels[0]
@@ -384,8 +489,8 @@ class ModuleReader:
             source = next((s for s in sources if s in self.app.stores), None)
             store = self.app.stores.get(source) if source else None
             is_queue = store.kind == "sqs" if store else "starting_position" not in body
-            for function in self.functions_in(body.get("function_name")):
-                trigger = Trigger("sqs" if is_queue else "stream", path, line, source=source)
+            for function, qualifier in self.targets_in(body.get("function_name")):
+                trigger = Trigger("sqs" if is_queue else "stream", path, line, source=source, qualifier=qualifier)
                 trigger.partial_batch = "ReportBatchItemFailures" in as_list(body.get("function_response_types"))
                 trigger.batch_size = as_int(body.get("batch_size"))
                 scaling = first_block(body.get("scaling_config"))
@@ -395,37 +500,51 @@ class ModuleReader:
                 function.triggers.append(trigger)
         elif kind == "aws_lambda_provisioned_concurrency_config":
             count = body.get("provisioned_concurrent_executions")
+            qualifier = self.qualifier_of(body.get("qualifier"))
             for function in self.functions_in(body.get("function_name")):
                 function.provisioned_concurrency = Setting(count, path, line)
+                if qualifier is not None and qualifier != "latest":
+                    function.provisioned_on.add(qualifier)
+        elif kind == "aws_lambda_alias":
+            name = self.alias_name(address)
+            for function in self.functions_in(body.get("function_name")):
+                if name:
+                    function.aliases.setdefault(name, line)
         elif kind == "aws_lambda_function_event_invoke_config":
             config = first_block(body.get("destination_config"))
             on_failure = first_block(get(config, "on_failure"))
-            if isinstance(on_failure, dict) and on_failure.get("destination"):
-                for function in self.functions_in(body.get("function_name")):
+            for function in self.functions_in(body.get("function_name")):
+                if isinstance(on_failure, dict) and on_failure.get("destination"):
                     function.on_failure = Setting(on_failure, path, line_of(on_failure))
+                for key, attribute in (
+                    ("maximum_retry_attempts", "retries"),
+                    ("maximum_event_age_in_seconds", "event_age"),
+                ):
+                    if key in body:
+                        setattr(function, attribute, Setting(body[key], path, line_of(body, key)))
         elif kind == "aws_lambda_permission":
             trigger_kind = _PRINCIPAL_KINDS.get(str(body.get("principal")))
             if trigger_kind is not None:
                 sources = sorted(refs(body.get("source_arn")))
-                for function in self.functions_in(body.get("function_name")):
-                    trigger = Trigger(trigger_kind, path, line, source=next(iter(sources), None))
+                for function, qualifier in self.targets_in(body.get("function_name"), body.get("qualifier")):
+                    trigger = Trigger(trigger_kind, path, line, source=next(iter(sources), None), qualifier=qualifier)
                     if trigger_kind == "api":
                         trigger.limit_s = self.api_limit(sources)
                     function.triggers.append(trigger)
         elif kind == "aws_lambda_function_url":
-            for function in self.functions_in(body.get("function_name")):
-                function.triggers.append(Trigger("function_url", path, line))
+            for function, qualifier in self.targets_in(body.get("function_name"), body.get("qualifier")):
+                function.triggers.append(Trigger("function_url", path, line, qualifier=qualifier or "latest"))
         elif kind == "aws_api_gateway_integration":
-            for function in self.functions_in(body.get("uri")):
-                trigger = Trigger("api", path, line, limit_s=29)
+            for function, qualifier in self.targets_in(body.get("uri")):
+                trigger = Trigger("api", path, line, limit_s=29, qualifier=qualifier)
                 if "timeout_milliseconds" in body:
                     trigger.integration_timeout_ms = Setting(
                         body["timeout_milliseconds"], path, line_of(body, "timeout_milliseconds")
                     )
                 function.triggers.append(trigger)
         elif kind == "aws_apigatewayv2_integration":
-            for function in self.functions_in(body.get("integration_uri")):
-                trigger = Trigger("http_api", path, line, limit_s=30)
+            for function, qualifier in self.targets_in(body.get("integration_uri")):
+                trigger = Trigger("http_api", path, line, limit_s=30, qualifier=qualifier)
                 if "timeout_milliseconds" in body:
                     trigger.integration_timeout_ms = Setting(
                         body["timeout_milliseconds"], path, line_of(body, "timeout_milliseconds")
