@@ -10,6 +10,7 @@ from courseware.footguns.rules.aws_lambda import (
     deprecated_runtime,
     log_retention_unset,
     recursive_trigger,
+    reserved_concurrency_zero,
     secret_in_environment,
     sqs_no_partial_batch_response,
     sqs_visibility_timeout_too_short,
@@ -34,4 +35,5 @@ RULES = (
     wildcard_permissions.RULE,
     log_retention_unset.RULE,
     deprecated_runtime.RULE,
+    reserved_concurrency_zero.RULE,
 )

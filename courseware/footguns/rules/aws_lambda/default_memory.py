@@ -2,15 +2,41 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from courseware.footguns.model import Application
+from courseware.footguns.model import Application, Function
+from courseware.footguns.rules.aws_lambda._facts import as_int
 from courseware.footguns.rules.base import Context, Hit, Rule
 
 AWS_DEFAULT_MEMORY_MB = 128
+# 128 to 10,240 MB in 1-MB steps (https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html).
+MAX_MEMORY_MB = 10_240
+
+
+def _out_of_range(function: Function) -> Hit | None:
+    memory = function.memory
+    value = as_int(memory.value) if memory is not None else None
+    if memory is None or value is None or AWS_DEFAULT_MEMORY_MB <= value <= MAX_MEMORY_MB:
+        return None
+    return Hit(
+        file=memory.file,
+        line=memory.line,
+        resource=function.name,
+        severity="error",
+        message=(
+            f"Function {function.name} sets {value} MB of memory, outside the {AWS_DEFAULT_MEMORY_MB} to "
+            f"{MAX_MEMORY_MB:,} MB Lambda accepts, so the deployment is refused."
+        ),
+        fix=f"Choose a memory size between {AWS_DEFAULT_MEMORY_MB} and {MAX_MEMORY_MB:,} MB, ideally from a measurement.",
+    )
 
 
 def check(app: Application, context: Context) -> Iterator[Hit]:
     for function in app.functions.values():
-        if function.memory is not None or function.default_memory != AWS_DEFAULT_MEMORY_MB:
+        if function.memory is not None:
+            hit = _out_of_range(function)
+            if hit is not None:
+                yield hit
+            continue
+        if function.default_memory != AWS_DEFAULT_MEMORY_MB:
             continue
         yield Hit(
             file=function.file,
