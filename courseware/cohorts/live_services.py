@@ -254,11 +254,13 @@ def live_check_submit(
         from courseware.sandbox import get_runner
 
         runner = get_runner()
-    outcome = runner.check(files, learner_key=f"live-{participant.pk}")
+    outcome = runner.check(files, learner_key=f"live-{participant.pk}", accept=exercise.accept, topic=exercise.topic)
     if outcome.status != "ok" or outcome.report is None:
         return None, outcome.message
     starter = _starter_report(exercise, runner) or {"files": []}
-    verdict = grading.grade(targets=exercise.targets, starter_report=starter, report=outcome.report)
+    verdict = grading.grade(
+        targets=exercise.targets, starter_report=starter, report=outcome.report, requirements=len(exercise.accept)
+    )
     check = LiveCheck.objects.create(
         session_id=session.pk,
         participant=participant,

@@ -58,3 +58,24 @@ def _cannot_start(exc: Exception) -> checks.CheckMessage:
     if settings.DEBUG:
         return checks.Warning(text, id="sandbox.W002")
     return checks.Error(text, id="sandbox.E001")
+
+
+@checks.register("content")
+def exercise_suites_check(app_configs, **kwargs) -> list[checks.CheckMessage]:
+    """Every exercise as a test suite: starter fails, solution passes, wrong/ refused, right/ accepted."""
+    from courseware.topics.library import get_library
+
+    from .content import exercises_of
+    from .suite import suite_problems
+
+    library = get_library()
+    if library.errors:
+        return []  # the content check reports those first; a half-loaded exercise proves nothing
+    messages: list[checks.CheckMessage] = []
+    for topic in library.topics.values():
+        for exercise in exercises_of(topic):
+            for problem in suite_problems(exercise):
+                messages.append(
+                    checks.Error(f"{problem.source}:{problem.line}: {problem.message}", id="exercises.E001")
+                )
+    return messages

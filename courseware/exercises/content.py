@@ -6,6 +6,7 @@ Pure: reads files, never the database. Registered with the topic loader from App
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -35,7 +36,10 @@ KNOWN_KEYS = {
     "anti_primer_hour",
     "hints",
     "solution_after_failed_checks",
+    "accept",
 }
+CASE_KINDS = ("wrong", "right")
+WHY_FILE = "why.txt"
 DIFFICULTY_LABELS = {1: "warm-up", 2: "realistic", 3: "hard"}
 LIMITS = ScanLimits()
 
@@ -63,6 +67,20 @@ class ExerciseFile:
 
 
 @dataclass(frozen=True)
+class Case:
+    """A learner's file set that the exercise must refuse (wrong/) or accept (right/)."""
+
+    kind: str  # wrong | right
+    slug: str
+    why: str
+    files: tuple[ExerciseFile, ...]
+    source: str  # the case folder, relative to the content root
+
+    def file_map(self) -> dict[str, str]:
+        return {f.path: f.text for f in self.files}
+
+
+@dataclass(frozen=True)
 class Exercise:
     topic: str
     slug: str
@@ -79,6 +97,10 @@ class Exercise:
     solution: tuple[ExerciseFile, ...]
     content_hash: str
     source: str
+    # The `accept:` requirements as plain JSON values (they travel to the sandbox child), with their lines.
+    accept: tuple[dict[str, Any], ...] = ()
+    accept_lines: tuple[int, ...] = ()
+    cases: tuple[Case, ...] = ()
 
     @property
     def url(self) -> str:
@@ -97,6 +119,9 @@ class Exercise:
 
     def solution_files(self) -> dict[str, str]:
         return {f.path: f.text for f in self.solution}
+
+    def cases_of(self, kind: str) -> tuple[Case, ...]:
+        return tuple(case for case in self.cases if case.kind == kind)
 
     def hint(self, level: int) -> Hint | None:
         return self.hints[level - 1] if 1 <= level <= len(self.hints) else None
@@ -200,6 +225,7 @@ class _ExerciseReader:
         if fmt not in FORMATS:
             self.error(data.line_of("format"), f"'format' must be one of {', '.join(FORMATS)}")
             fmt = "sam"
+        accept, accept_lines = self.accept(data)
         starter = _read_files(self.root / "starter", self.problems)
         solution = _read_files(self.root / "solution", self.problems)
         if starter is not None and solution is not None:
@@ -224,6 +250,9 @@ class _ExerciseReader:
             solution=solution or (),
             content_hash=hash_folder(self.root),
             source=self.problems.rel(self.path),
+            accept=accept,
+            accept_lines=accept_lines,
+            cases=self.cases(starter),
         )
 
     def targets(self, data: LineDict) -> tuple[str, ...]:
@@ -241,6 +270,80 @@ class _ExerciseReader:
             else:
                 targets.append(item)
         return tuple(targets)
+
+    def accept(self, data: LineDict) -> tuple[tuple[dict[str, Any], ...], tuple[int, ...]]:
+        from courseware.footguns.acceptance import vocabulary
+
+        raw = data.get("accept")
+        if raw is None:
+            return (), ()
+        if not isinstance(raw, LineList):
+            self.error(data.line_of("accept"), "'accept' must be a list of requirements")
+            return (), ()
+        words = vocabulary(self.topic.slug)
+        if words is None:
+            self.error(
+                data.line_of("accept"), f"the footgun engine has no requirement vocabulary for '{self.topic.slug}'"
+            )
+            return (), ()
+        specs, lines = [], []
+        for index, item in enumerate(raw):
+            line = raw.line_of(index)
+            if not isinstance(item, LineDict):
+                self.error(line, "each requirement is a mapping (see docs/authoring.md, 'Acceptance checks')")
+                continue
+            problems = words.validate(item)
+            for key, message in problems:
+                self.error(item.line_of(key) if key in item else line, message)
+            learn = item.get("learn")
+            if isinstance(learn, str):
+                self.resolver.check(
+                    self.topic.slug,
+                    f"[[primer:{learn}]]",
+                    self.path,
+                    self.problems,
+                    base_line=item.line_of("learn") - 1,
+                )
+            if not problems:
+                specs.append(json.loads(json.dumps(item)))  # plain values: they go to the sandbox as JSON
+                lines.append(line)
+        return tuple(specs), tuple(lines)
+
+    def cases(self, starter: tuple[ExerciseFile, ...] | None) -> tuple[Case, ...]:
+        cases: list[Case] = []
+        names = {f.path for f in starter or ()}
+        for kind in CASE_KINDS:
+            folder = self.root / kind
+            if not folder.is_dir():
+                continue
+            for entry in sorted(folder.iterdir()):
+                if entry.name.startswith("."):
+                    continue
+                if not entry.is_dir() or not SLUG.match(entry.name):
+                    self.problems.error(entry, 1, f"a {kind}/ case is a folder named as a slug ([a-z0-9-])")
+                    continue
+                case = self.case(kind, entry, names)
+                if case is not None:
+                    cases.append(case)
+        return tuple(cases)
+
+    def case(self, kind: str, folder: Path, starter_names: set[str]) -> Case | None:
+        why_path = folder / WHY_FILE
+        why = why_path.read_text(encoding="utf-8").strip() if why_path.is_file() else ""
+        if not why or "\n" in why:
+            self.problems.error(
+                why_path if why_path.exists() else folder, 1, f"{WHY_FILE} must hold one line: why this case is {kind}"
+            )
+        files = _read_files(folder, self.problems)
+        if files is None:
+            return None
+        files = tuple(f for f in files if f.path != WHY_FILE)
+        names = {f.path for f in files}
+        if starter_names and names != starter_names:
+            differ = ", ".join(sorted(names ^ starter_names))
+            self.problems.error(folder, 1, f"a case holds exactly the starter's files; differs in: {differ}")
+            return None
+        return Case(kind, folder.name, why, files, self.problems.rel(folder))
 
     def anti_primer_hour(self, data: LineDict) -> int | None:
         if "anti_primer_hour" not in data:

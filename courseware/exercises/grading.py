@@ -1,7 +1,8 @@
 """The verdict on one check: pure, no database, no Django (docs/authoring.md "Exercises").
 
-A check passes when every file parses, no target fires and no rule fires that did not fire on the
-starter. Suppressed findings still count as firing: a suppression comment never makes a target pass.
+A check passes when every file parses, no target fires, no rule fires that did not fire on the starter,
+no function a target fired on was deleted, and every `accept:` requirement holds. Suppressed findings still
+count as firing: a suppression comment never makes a target pass.
 """
 
 from __future__ import annotations
@@ -21,6 +22,18 @@ class ParseError:
 
 
 @dataclass(frozen=True)
+class Unmet:
+    """An `accept:` requirement that does not hold: the author's message and what the checker saw."""
+
+    index: int
+    message: str
+    detail: str
+    path: str | None
+    line: int | None
+    learn: str | None
+
+
+@dataclass(frozen=True)
 class Verdict:
     passed: bool
     fixed: tuple[str, ...]
@@ -29,6 +42,8 @@ class Verdict:
     parse_errors: tuple[ParseError, ...]
     # Functions a target fired on in the starter that are gone now: deleting a function is not fixing it.
     removed: tuple[str, ...] = ()
+    unmet: tuple[Unmet, ...] = ()
+    requirements_total: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -38,6 +53,18 @@ class Verdict:
             "regressions": list(self.regressions),
             "parse_errors": [{"path": p.path, "line": p.line, "message": p.message} for p in self.parse_errors],
             "removed": list(self.removed),
+            "unmet": [
+                {
+                    "index": u.index,
+                    "message": u.message,
+                    "detail": u.detail,
+                    "path": u.path,
+                    "line": u.line,
+                    "learn": u.learn,
+                }
+                for u in self.unmet
+            ],
+            "requirements_total": self.requirements_total,
         }
 
     @classmethod
@@ -51,6 +78,11 @@ class Verdict:
                 ParseError(p["path"], p.get("line"), p["message"]) for p in data.get("parse_errors", ())
             ),
             removed=tuple(data.get("removed", ())),
+            unmet=tuple(
+                Unmet(u["index"], u["message"], u.get("detail", ""), u.get("path"), u.get("line"), u.get("learn"))
+                for u in data.get("unmet", ())
+            ),
+            requirements_total=int(data.get("requirements_total", 0)),
         )
 
 
@@ -73,7 +105,29 @@ def parse_errors(report: Mapping[str, Any]) -> tuple[ParseError, ...]:
     return tuple(errors)
 
 
-def grade(*, targets: Iterable[str], starter_report: Mapping[str, Any], report: Mapping[str, Any]) -> Verdict:
+NOT_EVALUATED = "The checker did not evaluate this exercise's requirements, so it cannot pass yet."
+
+
+def unmet_requirements(report: Mapping[str, Any], expected: int) -> tuple[Unmet, ...]:
+    """Requirements that do not hold; all of them when the report carries none (fail closed)."""
+    results = report.get("requirements")
+    if expected and (not isinstance(results, list) or len(results) != expected):
+        return (Unmet(0, NOT_EVALUATED, "", None, None, None),)
+    return tuple(
+        Unmet(r["index"], r["message"], r.get("detail", ""), r.get("file"), r.get("line"), r.get("learn"))
+        for r in results or ()
+        if not r.get("ok")
+    )
+
+
+def grade(
+    *,
+    targets: Iterable[str],
+    starter_report: Mapping[str, Any],
+    report: Mapping[str, Any],
+    requirements: int = 0,
+) -> Verdict:
+    """`requirements` is how many `accept:` checks the exercise has; the report must carry a result for each."""
     targets = tuple(targets)
     on_starter = fired_rules(starter_report)
     now = fired_rules(report)
@@ -83,8 +137,19 @@ def grade(*, targets: Iterable[str], starter_report: Mapping[str, Any], report: 
     fixed = () if errors else tuple(t for t in targets if t in on_starter and t not in now)
     regressions = tuple(sorted(now - on_starter - set(targets)))
     removed = removed_functions(targets=targets, starter_report=starter_report, report=report)
-    passed = not errors and not remaining and not regressions and not removed and not report.get("truncated")
-    return Verdict(passed, fixed, remaining, regressions, errors, removed)
+    if removed:
+        fixed = ()  # a target that stopped firing because its function is gone was not fixed
+    unmet = unmet_requirements(report, requirements) if not errors else ()
+    passed = (
+        not errors
+        and not remaining
+        and not regressions
+        and not removed
+        and not unmet
+        and not report.get("truncated")
+        and not (requirements and not report.get("requirements"))
+    )
+    return Verdict(passed, fixed, remaining, regressions, errors, removed, unmet, requirements)
 
 
 def removed_functions(

@@ -85,7 +85,10 @@ def submission_finish(
     verdict = None
     if outcome.status == Status.OK and outcome.report is not None:
         verdict = grading.grade(
-            targets=exercise.targets, starter_report=checker.starter_report(exercise), report=outcome.report
+            targets=exercise.targets,
+            starter_report=checker.starter_report(exercise),
+            report=outcome.report,
+            requirements=len(exercise.accept),
         )
     counts = outcome.counts_as_attempt
     submission.status = outcome.status
@@ -121,7 +124,7 @@ def submission_check(*, user, exercise: Exercise, files: dict[str, str], runner:
     started = time.monotonic()
     try:
         active = runner or checker.checker()
-        outcome = active.check(files, learner_key=str(user.pk))
+        outcome = active.check(files, learner_key=str(user.pk), accept=exercise.accept, topic=exercise.topic)
     except RunnerUnavailable as exc:
         logger.error("exercise check without a runner: %s", exc)
         outcome = Outcome("crashed", UNAVAILABLE_MESSAGE, None, 0.0, detail=str(exc))

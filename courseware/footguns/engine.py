@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime
 import posixpath
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
+from courseware.footguns import acceptance
 from courseware.footguns.formats import cloudformation, python_handler, serverless, terraform
 from courseware.footguns.limits import ScanLimits
 from courseware.footguns.loading import Loaded, load_file
@@ -35,7 +37,10 @@ def check_files(
     limits: ScanLimits = ScanLimits(),  # noqa: B008
     today: datetime.date | None = None,
     rules: tuple[Rule, ...] = RULES,
+    requirements: Sequence[Mapping[str, Any]] = (),
+    topic: str | None = None,
 ) -> Report:
+    """Run every rule; with `requirements` (an exercise's `accept:` list, of `topic`) evaluate those too."""
     context = Context(today=today or datetime.date.today())
     loaded = _load_all(files, limits)
     results = {item.path: _file_result(item) for item in loaded}
@@ -70,8 +75,16 @@ def check_files(
         files=[results[path] for path in sorted(results)],
         functions=sorted({name for unit in units for name in unit.app.functions}),
     )
+    if topic is not None:
+        report.requirements = acceptance.evaluate(topic, requirements, [unit.app for unit in units])
     _truncate(report, limits)
     return report
+
+
+def build_apps(files: Mapping[str, str | bytes], *, limits: ScanLimits = ScanLimits()) -> list[Application]:  # noqa: B008
+    """The model of each unit in `files`, without running rules (content checks use it on author files)."""
+    loaded = [item for item in _load_all(files, limits) if item.status == "ok"]
+    return [unit.app for unit in _build_units(loaded)]
 
 
 def _rule_error(rule: Rule, unit: Unit, error: Exception) -> Finding:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from courseware.footguns.acceptance import RequirementResult
 
 SEVERITIES = ("info", "warning", "error")
 SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
@@ -71,6 +74,8 @@ class Report:
     # The functions the model found (names as written: logical ids, resource labels, function keys). An
     # addition to version 1: graders use it to notice a function deleted instead of fixed.
     functions: list[str] = field(default_factory=list)
+    # An exercise's acceptance checks, when the engine was given them (an addition to version 1).
+    requirements: list[RequirementResult] | None = None
 
     @property
     def findings(self) -> list[Finding]:
@@ -80,16 +85,14 @@ class Report:
     def has_unreadable_files(self) -> bool:
         return any(result.status != "ok" for result in self.files)
 
-    def worst_severity(self) -> str | None:
-        ranks = [SEVERITY_RANK[finding.severity] for finding in self.findings]
-        return SEVERITIES[max(ranks)] if ranks else None
-
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
             "version": 1,
             "files": [result.to_dict() for result in self.files],
             "functions": list(self.functions),
         }
+        if self.requirements is not None:
+            data["requirements"] = [result.to_dict() for result in self.requirements]
         if self.truncated:
             data["truncated"] = True
         return data

@@ -45,7 +45,9 @@ def check(args: dict[str, Any]) -> dict[str, Any]:
     from courseware.footguns.engine import check_files
     from courseware.footguns.limits import ScanLimits
 
-    report = check_files(args["files"], limits=ScanLimits(**args["scan"])).to_dict()
+    report = check_files(
+        args["files"], limits=ScanLimits(**args["scan"]), requirements=args.get("accept", ()), topic=args.get("topic")
+    ).to_dict()
     return cap_report(report, max_findings=args["max_findings"])
 
 

@@ -23,7 +23,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path, PurePosixPath
@@ -135,15 +135,23 @@ class Runner:
 
     # Checking learner files
 
-    def check(self, files: Mapping[str, str], *, learner_key: str) -> Outcome:
+    def check(
+        self,
+        files: Mapping[str, str],
+        *,
+        learner_key: str,
+        accept: Sequence[Mapping[str, Any]] = (),
+        topic: str | None = None,
+    ) -> Outcome:
+        """Check learner files; with `topic`, also evaluate the exercise's `accept:` requirements."""
         started = time.monotonic()
         try:
-            return self._check(files, learner_key, started)
+            return self._check(files, learner_key, started, {"accept": list(accept), "topic": topic})
         except Exception:
             logger.exception("sandbox check failed")
             return Outcome("crashed", messages.crashed(), None, _ms(started), detail="runner error")
 
-    def _check(self, files: Mapping[str, str], learner_key: str, started: float) -> Outcome:
+    def _check(self, files: Mapping[str, str], learner_key: str, started: float, exercise: dict) -> Outcome:
         if not self._serving:
             return Outcome("crashed", messages.unavailable(), None, _ms(started), detail="stopped")
         encoded, rejection = self._validate(files)
@@ -159,6 +167,7 @@ class Runner:
                 "files": {path: data.decode() for path, data in encoded.items()},
                 "scan": asdict(self.limits.scan),
                 "max_findings": self.limits.max_findings,
+                **exercise,
             }
             outcome = self._run(CHECK_JOB, args, self.limits, started)
             if outcome.status == "ok" and outcome.report is not None:

@@ -163,7 +163,10 @@ Resources:
 
 
 def test_a_template_grant_to_invoke_still_counts_when_the_code_no_longer_invokes():
-    code = "import boto3\nsqs = boto3.client('sqs')\n\ndef handler(event, context):\n    sqs.send_message(QueueUrl='q', MessageBody='{}')\n"
+    code = (
+        "import boto3\nsqs = boto3.client('sqs')\n\n"
+        "def handler(event, context):\n    sqs.send_message(QueueUrl='q', MessageBody='{}')\n"
+    )
     found = _rules({"template.yaml": GRANT_TEMPLATE, "src/worker.py": code})
     assert ("aws-lambda/sync-lambda-invoke", "template.yaml", 15) in found
 

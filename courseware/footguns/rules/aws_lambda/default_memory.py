@@ -25,7 +25,7 @@ def _out_of_range(function: Function) -> Hit | None:
             f"Function {function.name} sets {value} MB of memory, outside the {AWS_DEFAULT_MEMORY_MB} to "
             f"{MAX_MEMORY_MB:,} MB Lambda accepts, so the deployment is refused."
         ),
-        fix=f"Choose a memory size between {AWS_DEFAULT_MEMORY_MB} and {MAX_MEMORY_MB:,} MB, ideally from a measurement.",
+        fix=f"Choose a memory size from {AWS_DEFAULT_MEMORY_MB} to {MAX_MEMORY_MB:,} MB, ideally from a measurement.",
     )
 
 

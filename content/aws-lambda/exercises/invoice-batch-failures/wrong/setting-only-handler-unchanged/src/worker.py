@@ -1,0 +1,11 @@
+"""Invoice worker: each SQS message names one customer whose invoice is rendered and e-mailed."""
+
+import json
+
+from billing import send_invoice
+
+
+def handler(event, context):
+    for record in event["Records"]:
+        job = json.loads(record["body"])
+        send_invoice(job["customer_id"], idempotency_key=job["run_id"])

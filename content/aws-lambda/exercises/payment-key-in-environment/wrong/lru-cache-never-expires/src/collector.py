@@ -1,0 +1,29 @@
+"""Charge one due invoice through the payment provider's API."""
+
+import functools
+import os
+
+import boto3
+import requests
+
+PSP_BASE_URL = os.environ["PSP_BASE_URL"]
+PSP_API_KEY_SECRET_ARN = os.environ["PSP_API_KEY_SECRET_ARN"]
+
+secrets = boto3.client("secretsmanager")
+session = requests.Session()
+
+
+@functools.lru_cache(maxsize=1)
+def api_key():
+    return secrets.get_secret_value(SecretId=PSP_API_KEY_SECRET_ARN)["SecretString"]
+
+
+def handler(event, context):
+    response = session.post(
+        f"{PSP_BASE_URL}/charges",
+        headers={"Authorization": f"Bearer {api_key()}", "Idempotency-Key": event["invoice_id"]},
+        json={"customer": event["customer_id"], "amount": event["amount_cents"], "currency": "EUR"},
+        timeout=10,
+    )
+    response.raise_for_status()
+    return {"charge_id": response.json()["id"]}
