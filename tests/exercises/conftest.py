@@ -17,13 +17,13 @@ class FakeRunner:
     calls: list[dict] = field(default_factory=list)
     on_check: object = None
 
-    def check(self, files, *, learner_key):
+    def check(self, files, *, learner_key, accept=(), topic=None):
         from courseware.footguns.engine import check_files
 
-        self.calls.append({"files": dict(files), "learner_key": learner_key})
+        self.calls.append({"files": dict(files), "learner_key": learner_key, "accept": list(accept)})
         if callable(self.on_check):
             self.on_check(files)
-        report = check_files(files).to_dict() if self.status == "ok" else None
+        report = check_files(files, requirements=accept, topic=topic).to_dict() if self.status == "ok" else None
         return Outcome(self.status, self.message, report, 1.0, self.retry_after_s)
 
 
