@@ -53,6 +53,18 @@ class FindingView:
     suppressed_reason: str = ""
 
 
+@dataclass(frozen=True)
+class UnmetView:
+    """A requirement of the prompt that the learner's files do not meet yet."""
+
+    message: str
+    detail: str
+    path: str | None
+    line: int | None
+    anchor: str | None
+    learn: str | None
+
+
 @dataclass
 class FileView:
     index: int
@@ -85,6 +97,7 @@ class Feedback:
     anti_primer_url: str | None
     anti_primer_title: str | None
     truncated: bool
+    unmet: list[UnmetView] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
@@ -138,6 +151,10 @@ def build_feedback(*, submission: Submission, exercise: Exercise, library: Libra
     report = submission.report or {}
     texts = submission.files if isinstance(submission.files, dict) else {}
     order = {path: index for index, path in enumerate(exercise.paths)}
+    unmet_lines: dict[str, set[int]] = {}
+    for unmet in verdict.unmet if verdict else ():
+        if unmet.path and unmet.line:
+            unmet_lines.setdefault(unmet.path, set()).add(unmet.line)
     for result in sorted(report.get("files", ()), key=lambda r: order.get(r["path"], len(order))):
         index = order.get(result["path"], len(files))
         anchor = f"result-file-{index}"
@@ -156,10 +173,12 @@ def build_feedback(*, submission: Submission, exercise: Exercise, library: Libra
             item.suppressed_reason = str(finding.get("reason", ""))
             view.suppressed.append(item)
         marked = {f.line for f in (*view.findings, *view.suppressed) if f.line}
+        marked |= unmet_lines.get(result["path"], set())
         if view.error_line:
             marked.add(view.error_line)
         view.marked_lines = tuple(sorted(marked))
-        if (view.findings or view.suppressed or view.status != "ok") and result["path"] in texts:
+        shown = view.findings or view.suppressed or view.status != "ok" or result["path"] in unmet_lines
+        if shown and result["path"] in texts:
             view.html = highlight_file(
                 ExerciseFile(result["path"], str(texts[result["path"]])), view.marked_lines, anchor
             )
@@ -179,7 +198,15 @@ def build_feedback(*, submission: Submission, exercise: Exercise, library: Libra
         anti_primer_url=f"/topics/{exercise.topic}/anti_primer/#hour-{hour}" if hour is not None else None,
         anti_primer_title=_hour_title(exercise, library),
         truncated=bool(report.get("truncated")),
+        unmet=[_unmet_view(u, order) for u in verdict.unmet] if verdict else [],
     )
+
+
+def _unmet_view(unmet, order: dict[str, int]) -> UnmetView:
+    anchor = None
+    if unmet.path in order and unmet.line:
+        anchor = f"result-file-{order[unmet.path]}-L-{unmet.line}"
+    return UnmetView(unmet.message, unmet.detail, unmet.path, unmet.line, anchor, unmet.learn)
 
 
 def _hour_title(exercise: Exercise, library: Library) -> str | None:

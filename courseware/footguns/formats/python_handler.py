@@ -237,6 +237,10 @@ class _BatchReader:
         returns = [node for node in nodes if isinstance(node, ast.Return)]
         if not returns or not _always_exits(function.body):  # type: ignore[attr-defined]
             return False
+        if _raises_out(function.body):  # type: ignore[attr-defined]
+            return False  # a raise fails the invocation, and with it the whole batch
+        if all(_is_batch_dict(r.value) and _empty_failures(r.value) for r in returns):
+            return False  # always reports no failures: a failed record is deleted as done
         return all(self.is_batch_value(r.value, assigned, depth) for r in returns)
 
     def is_batch_value(self, value: ast.AST | None, assigned: dict[str, list[ast.AST]], depth: int) -> bool:
@@ -263,7 +267,7 @@ class _BatchReader:
                 name = _dotted(node.value.func) or ""
                 if name.rsplit(".", 1)[-1] in _POWERTOOLS_RESPONSES:
                     return True
-            if isinstance(node, (ast.For, ast.AsyncFor)) and self.loop_catches(node, depth):
+            if isinstance(node, (ast.For, ast.AsyncFor, *_COMPREHENSIONS)) and self.loop_catches(node, depth):
                 return True
         for node in nodes:
             if isinstance(node, ast.Call) and depth < _HELPER_DEPTH:
@@ -272,7 +276,7 @@ class _BatchReader:
                     return True
         return False
 
-    def loop_catches(self, loop: ast.For | ast.AsyncFor, depth: int) -> bool:
+    def loop_catches(self, loop: ast.AST, depth: int) -> bool:
         """A try inside the loop whose handler catches every Exception, and the loop body that can fail."""
         for node in _own_nodes(loop):
             if isinstance(node, ast.Try) and any(_catches_everything(h) for h in node.handlers):
@@ -287,6 +291,77 @@ class _BatchReader:
         return False
 
 
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
+
+
+def _raises_out(body: list[ast.stmt]) -> bool:
+    """Whether a `raise` in `body` can leave the function (one inside a try that catches everything cannot)."""
+    for statement in body:
+        if isinstance(statement, ast.Raise):
+            return True
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        if isinstance(statement, ast.Try):
+            caught = any(_catches_everything(h) for h in statement.handlers)
+            if not caught and _raises_out(statement.body):
+                return True
+            parts = [h.body for h in statement.handlers] + [statement.orelse, statement.finalbody]
+            if any(_raises_out(part) for part in parts):
+                return True
+            continue
+        for field_name in ("body", "orelse"):
+            inner = getattr(statement, field_name, None)
+            if isinstance(inner, list) and _raises_out([s for s in inner if isinstance(s, ast.stmt)]):
+                return True
+        if isinstance(statement, ast.Match) and any(_raises_out(c.body) for c in statement.cases):
+            return True
+    return False
+
+
+def _failures_value(node: ast.AST | None) -> ast.AST | None:
+    if isinstance(node, ast.Dict):
+        for key, value in zip(node.keys, node.values):
+            if isinstance(key, ast.Constant) and key.value == _BATCH_KEY:
+                return value
+    return None
+
+
+def _empty_failures(node: ast.AST | None) -> bool:
+    value = _failures_value(node)
+    return isinstance(value, (ast.List, ast.Tuple)) and not value.elts
+
+
+def _item_problem(module: ast.Module) -> str:
+    """What is wrong with the entries of batchItemFailures, if the code shows it ('' when nothing)."""
+    listed: set[str] = set()
+    for node in ast.walk(module):
+        value = _failures_value(node)
+        if isinstance(value, ast.Name):
+            listed.add(value.id)
+        elif isinstance(value, (ast.ListComp, ast.List)):
+            entries = [value.elt] if isinstance(value, ast.ListComp) else value.elts
+            if any(not isinstance(e, (ast.Dict, ast.Call, ast.Starred)) for e in entries):
+                return "each entry of batchItemFailures must be {'itemIdentifier': <the record's messageId>}"
+    for node in ast.walk(module):
+        if isinstance(node, ast.Dict) and any(
+            isinstance(k, ast.Constant) and k.value == "itemIdentifier" for k in node.keys
+        ):
+            text = ast.unparse(node)
+            if "receiptHandle" in text or "receipt_handle" in text:
+                return "itemIdentifier must be the record's messageId, not its receipt handle"
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "append"
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id in listed
+            and node.args
+            and not isinstance(node.args[0], (ast.Dict, ast.Call))
+        ):
+            return "each entry of batchItemFailures must be {'itemIdentifier': <the record's messageId>}"
+    return ""
+
+
 def _catches_everything(handler: ast.ExceptHandler) -> bool:
     kind = handler.type
     names = [kind] if not isinstance(kind, ast.Tuple) else list(kind.elts)
@@ -299,14 +374,18 @@ def _catches_everything(handler: ast.ExceptHandler) -> bool:
 def _batch_responses(module: ast.Module) -> dict[str, BatchResponse]:
     reader = _BatchReader(module)
     responses = {}
+    item_problem = _item_problem(module)
     for name, function in reader.functions.items():
-        returns = reader.returns_failures(function)
+        returns = reader.returns_failures(function) and not item_problem
         per_record = reader.per_record_errors(function)
         missing = []
-        if not returns:
+        if item_problem:
+            missing.append(item_problem)
+        elif not returns:
             missing.append(
                 "not every path returns a {'batchItemFailures': [...]} response (a path that returns "
-                "nothing or something else reports the whole batch as successful)"
+                "nothing or something else reports the whole batch as successful, one that always returns an "
+                "empty list deletes the failed records, and a raise fails the whole batch)"
             )
         if not per_record:
             missing.append("no per-record try/except inside the loop over the records catches a failure")
