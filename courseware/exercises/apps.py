@@ -7,6 +7,7 @@ class ExercisesConfig(AppConfig):
     name = "courseware.exercises"
 
     def ready(self) -> None:
+        from courseware.accounts.signals import register_carrier
         from courseware.topics.content import register_extra_loader
         from courseware.topics.hooks import register_hub_section
 
@@ -16,3 +17,6 @@ class ExercisesConfig(AppConfig):
 
         register_extra_loader(load_exercises)
         register_hub_section(hub_section)
+        from .services import session_drafts_carry_over
+
+        register_carrier(session_drafts_carry_over)

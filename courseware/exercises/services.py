@@ -47,6 +47,52 @@ def draft_save(*, user, exercise: Exercise, files: dict[str, str]) -> None:
         Draft.objects.filter(**lookup).update(files=files, updated_at=timezone.now())
 
 
+# A visitor's edits, kept in their session until they sign in or sign up (then they become a Draft).
+SESSION_DRAFTS_KEY = "exercise_drafts"
+MAX_SESSION_DRAFTS = 5
+
+
+def session_draft_save(*, session, exercise: Exercise, files: dict[str, str]) -> None:
+    drafts = dict(session.get(SESSION_DRAFTS_KEY) or {})
+    key = f"{exercise.topic}/{exercise.slug}"
+    drafts.pop(key, None)
+    drafts[key] = {path: files.get(path, "") for path in exercise.paths}
+    while len(drafts) > MAX_SESSION_DRAFTS:  # bounded: the oldest edits go first
+        drafts.pop(next(iter(drafts)))
+    session[SESSION_DRAFTS_KEY] = drafts
+
+
+def session_draft(*, session, exercise: Exercise) -> dict[str, str] | None:
+    draft = (session.get(SESSION_DRAFTS_KEY) or {}).get(f"{exercise.topic}/{exercise.slug}")
+    if not isinstance(draft, dict):
+        return None
+    return {path: str(draft.get(path, text)) for path, text in exercise.starter_files().items()}
+
+
+def session_drafts_carry_over(*, request, user, previous: dict) -> int:
+    """At sign-in or sign-up the visitor's edits move into the account: they are newer than any old draft."""
+    from courseware.topics.library import get_library
+
+    from .content import exercise_of
+
+    drafts = previous.get(SESSION_DRAFTS_KEY)
+    if not isinstance(drafts, dict):
+        return 0
+    moved = 0
+    library = get_library()
+    for key, files in drafts.items():
+        topic_slug, _, slug = str(key).partition("/")
+        topic = library.topic(topic_slug)
+        exercise = exercise_of(topic, slug) if topic is not None else None
+        if exercise is None or not isinstance(files, dict):
+            continue
+        draft_save(user=user, exercise=exercise, files={p: str(files.get(p, "")) for p in exercise.paths})
+        moved += 1
+    if hasattr(request, "session"):
+        request.session.pop(SESSION_DRAFTS_KEY, None)
+    return moved
+
+
 def draft_discard(*, user, exercise: Exercise) -> None:
     Draft.objects.filter(user=user, topic=exercise.topic, exercise=exercise.slug).delete()
 

@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -7,6 +11,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from courseware.topics.content import Topic
 from courseware.topics.library import get_library
@@ -55,7 +60,8 @@ def _feedback(submission: Submission | None, exercise: Exercise) -> Feedback | N
 
 def _context(request: HttpRequest, topic: Topic, exercise: Exercise, **overrides) -> dict:
     workspace = selectors.workspace_for(user=request.user, exercise=exercise)
-    files = overrides.pop("files", None) or workspace.files
+    kept = None if request.user.is_authenticated else services.session_draft(session=request.session, exercise=exercise)
+    files = overrides.pop("files", None) or kept or workspace.files
     latest = overrides.pop("submission", workspace.latest)
     status = selectors.status_of(workspace) if request.user.is_authenticated else selectors.NOT_STARTED
     n = exercise.solution_after_failed_checks
@@ -129,14 +135,25 @@ def _refused(
     return response
 
 
+def _sign_in_keeping_edits(request: HttpRequest, exercise: Exercise, files: dict[str, str]) -> HttpResponse:
+    """A visitor's check: keep the edits in the session and send them to sign in; they move into the account."""
+    services.session_draft_save(session=request.session, exercise=exercise, files=files)
+    messages.info(request, "Sign in or sign up to check your files. Your edits are kept and will be in the editor.")
+    target = f"{reverse(settings.LOGIN_URL)}?{urlencode({'next': exercise.url})}"
+    if request.htmx:
+        return HttpResponseClientRedirect(target)
+    return redirect(target)
+
+
 @require_POST
-@login_required
 def exercise_check(request: HttpRequest, topic: str, exercise: str) -> HttpResponse:
     topic_obj, exercise_obj = _exercise_or_404(topic, exercise)
     files = files_from_post(exercise_obj, request.POST)
     problem = size_problem(files)
     if problem:
         return _refused(request, topic_obj, exercise_obj, files, problem, 413)
+    if not request.user.is_authenticated:
+        return _sign_in_keeping_edits(request, exercise_obj, files)
     allowance = throttle.check_allowance(request.user.pk)
     if not allowance.allowed:
         services.draft_save(user=request.user, exercise=exercise_obj, files=files)
@@ -163,13 +180,15 @@ def exercise_reset(request: HttpRequest, topic: str, exercise: str) -> HttpRespo
 
 
 @require_POST
-@login_required
 def draft_autosave(request: HttpRequest, topic: str, exercise: str) -> HttpResponse:
     _topic, exercise_obj = _exercise_or_404(topic, exercise)
     files = files_from_post(exercise_obj, request.POST)
     if size_problem(files):
         return HttpResponse("Draft not saved: a file is over the size limit.", status=413)
-    services.draft_save(user=request.user, exercise=exercise_obj, files=files)
+    if request.user.is_authenticated:
+        services.draft_save(user=request.user, exercise=exercise_obj, files=files)
+    else:  # kept in this browser's session until the visitor signs in or signs up
+        services.session_draft_save(session=request.session, exercise=exercise_obj, files=files)
     if request.htmx:
         return render(request, "exercises/detail.html#draft-status", {"draft_saved_at": timezone.now()})
     return redirect("exercises:detail", topic, exercise)

@@ -34,7 +34,7 @@ ANTI_PRIMER_FOOTGUNS = {
 }
 REQUIRED_KEYS = {
     "title", "summary", "difficulty", "format", "prompt", "targets", "hints",
-    "solution_after_failed_checks",
+    "solution_after_failed_checks", "accept",
 }  # fmt: skip
 OPTIONAL_KEYS = {"anti_primer_hour"}
 CROSS_REFERENCE = re.compile(r"\[\[([a-z_]+):([a-z0-9-]+)(?:\|[^\]]*)?\]\]")

@@ -116,6 +116,8 @@ def items_with_lines(value: Any) -> list[tuple[Any, int | None]]:
 
 
 _SUB_PLACEHOLDER = re.compile(r"\$\{([A-Za-z0-9_:]{1,255})((?:\.[A-Za-z0-9_]{1,255}){0,3})\}")
+_PSEUDO_VALUE = {"aws:partition": "aws", "aws:region": "region", "aws:accountId": "*"}
+_PSEUDO_VARIABLE = re.compile(r"\$\{(aws:partition|aws:region|aws:accountId)\}")
 _ARN = re.compile(r"^arn:aws[a-z-]{0,20}:([a-z0-9-]{1,40}):[a-z0-9-]{0,40}:[0-9*]{0,12}:(.{1,1024})$")
 
 
@@ -127,6 +129,8 @@ def named_arn(text: str) -> str:
     """
     if text == "*":
         return "*"
+    # Serverless Framework variables for the partition, region and account (`${aws:region}`) stand for this stack's.
+    text = _PSEUDO_VARIABLE.sub(lambda m: _PSEUDO_VALUE[m.group(1)], text)
     match = _ARN.match(text)
     if match is None:
         return "?" if "${" in text or "{{" in text else f"named:{text}"

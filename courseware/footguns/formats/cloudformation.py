@@ -238,6 +238,10 @@ class TemplateReader:
         """An attached managed policy: AWS's by name, or one defined in this template."""
         if isinstance(arn, str):
             return [managed_statement(self.file, line, arn)]
+        sub = arn.get("Fn::Sub") if isinstance(arn, dict) and len(arn) == 1 else None
+        if isinstance(sub, str) and "${" not in sub.replace("${AWS::Partition}", "aws"):
+            # !Sub arn:${AWS::Partition}:iam::aws:policy/...: an AWS managed policy in any partition
+            return [managed_statement(self.file, line, sub.replace("${AWS::Partition}", "aws"))]
         for name in self.find_refs(arn):
             if self.type_of(name) == "AWS::IAM::ManagedPolicy":
                 return self.document_statements(get(self.resources[name], "Properties", "PolicyDocument"))

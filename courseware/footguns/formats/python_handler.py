@@ -19,6 +19,14 @@ _DB_CONNECTS = {
 }
 
 
+_POWERTOOLS_CALLS = {
+    "parameters.get_secret": "secretsmanager:GetSecretValue",
+    "parameters.get_secrets_by_name": "secretsmanager:GetSecretValue",
+    "parameters.get_parameter": "ssm:GetParameter",
+    "parameters.get_parameters": "ssm:GetParametersByPath",
+}
+
+
 def _dotted(node: ast.AST) -> str | None:
     parts = []
     while isinstance(node, ast.Attribute):
@@ -47,6 +55,20 @@ class _Visitor(ast.NodeVisitor):
     def visit_Constant(self, node: ast.Constant) -> None:  # noqa: N802
         if isinstance(node.value, str) and len(node.value) <= 200 and len(self.strings) < 2000:
             self.strings.add(node.value)
+
+    def visit_keyword(self, node: ast.keyword) -> None:
+        # dict(deliver="email") writes the key "deliver" as a keyword
+        if node.arg is not None and len(self.strings) < 2000:
+            self.strings.add(node.arg)
+        self.generic_visit(node)
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:  # noqa: N802
+        # A dataclass's field names are the keys of the dict it becomes (dataclasses.asdict).
+        for statement in node.body:
+            if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
+                if len(self.strings) < 2000:
+                    self.strings.add(statement.target.id)
+        self.generic_visit(node)
 
     def visit_Subscript(self, node: ast.Subscript) -> None:  # noqa: N802
         key = node.slice
@@ -98,6 +120,8 @@ class _Visitor(ast.NodeVisitor):
         if (module, function) in _DB_CONNECTS:
             target = self.facts.db_connects_in_handler if inside else self.facts.db_connects_outside
             target.append(node.lineno)
+        if name in _POWERTOOLS_CALLS:  # Powertools' parameters utility makes the AWS call itself
+            self.facts.calls.setdefault(_POWERTOOLS_CALLS[name], []).append(node.lineno)
         if isinstance(node.func, ast.Attribute):
             receiver = node.func.value
             service = self.clients.get(_dotted(receiver) or "")
@@ -362,6 +386,31 @@ def _item_problem(module: ast.Module) -> str:
     return ""
 
 
+_LOGGERS = ("logger", "logging", "log", "LOGGER", "print")
+
+
+def _swallowed_line(module: ast.Module) -> int | None:
+    """The line of an `except Exception` that only logs (or passes) a failure, so nobody hears of it."""
+    for node in ast.walk(module):
+        if not isinstance(node, ast.Try):
+            continue
+        for handler in node.handlers:
+            if not _catches_everything(handler):
+                continue
+            quiet = all(
+                isinstance(s, (ast.Pass, ast.Continue))
+                or (
+                    isinstance(s, ast.Expr)
+                    and isinstance(s.value, ast.Call)
+                    and (_dotted(s.value.func) or "").split(".", 1)[0] in _LOGGERS
+                )
+                for s in handler.body
+            )
+            if quiet:
+                return handler.lineno
+    return None
+
+
 def _catches_everything(handler: ast.ExceptHandler) -> bool:
     kind = handler.type
     names = [kind] if not isinstance(kind, ast.Tuple) else list(kind.elts)
@@ -375,6 +424,12 @@ def _batch_responses(module: ast.Module) -> dict[str, BatchResponse]:
     reader = _BatchReader(module)
     responses = {}
     item_problem = _item_problem(module)
+    swallowed = _swallowed_line(module)
+    if swallowed is not None and not item_problem:
+        item_problem = (
+            f"the except at line {swallowed} only logs the failure, so that record is never listed in "
+            "batchItemFailures and is deleted as if it had succeeded"
+        )
     for name, function in reader.functions.items():
         returns = reader.returns_failures(function) and not item_problem
         per_record = reader.per_record_errors(function)

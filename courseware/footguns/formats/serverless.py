@@ -1,11 +1,13 @@
 """A Serverless Framework service (serverless.yml) into the model.
 
 The framework's own defaults differ from AWS's: timeout 6 s and memorySize 1024 MB.
-`${...}` variables are left as opaque text; `resources.Resources` is CloudFormation.
+`${...}` variables are left as opaque text (except `${self:custom.x}` as a whole timeout or memory
+size, read from `custom`); `resources.Resources` is CloudFormation.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from courseware.footguns.formats.cfn_values import as_int, as_list, endpoint_refs, get, setting
@@ -14,8 +16,8 @@ from courseware.footguns.formats.cloudformation import (
     REST_API_LIMIT_S,
     TemplateReader,
 )
-from courseware.footguns.formats.iam import statements_from_document
-from courseware.footguns.model import Application, Function, Setting, Trigger
+from courseware.footguns.formats.iam import managed_policy_statements, statements_from_document
+from courseware.footguns.model import Application, Function, Setting, Statement, Trigger
 from courseware.footguns.parsers.nodes import LineDict, line_of
 
 FRAMEWORK_DEFAULT_TIMEOUT_S = 6
@@ -61,7 +63,11 @@ def read_service(document: Any, file: str, app: Application) -> None:
     def find_refs(value: Any) -> set[str]:
         return {logical_ids.get(name, name) for name in reader.find_refs(value)}
 
-    shared_statements = statements_from_document({"Statement": statements_raw}, file, find_refs)
+    def describe(value: Any) -> str:
+        return _describe(reader, logical_ids, value)
+
+    shared_statements = statements_from_document({"Statement": statements_raw}, file, find_refs, describe=describe)
+    shared_statements += managed_policy_statements(get(provider, "iam", "role", "managedPolicies"), file)
     for name, config in functions.items():
         if not isinstance(config, dict):
             config = LineDict(line_of(functions, name) or 1)
@@ -70,8 +76,62 @@ def read_service(document: Any, file: str, app: Application) -> None:
             default_timeout=FRAMEWORK_DEFAULT_TIMEOUT_S, default_memory=FRAMEWORK_DEFAULT_MEMORY_MB,
         )  # fmt: skip
         _read_function(function, config, provider, file, find_refs)
+        function.timeout = _resolve_custom(document, function.timeout)
+        function.memory = _resolve_custom(document, function.memory)
         function.statements.extend(shared_statements)
+        function.statements.extend(_destination_grants(function, find_refs, describe))
         app.functions[function.name] = function
+    # An AWS::Lambda::EventInvokeConfig under `resources` may name a generated function (ImporterLambdaFunction).
+    for resource in reader.resources.values():
+        if isinstance(resource, dict) and resource.get("Type") == "AWS::Lambda::EventInvokeConfig":
+            props = resource.get("Properties")
+            for name in sorted(find_refs(get(props, "FunctionName"))):
+                if name in app.functions and name in functions:
+                    reader.read_invoke_config(app.functions[name], props)
+
+
+# The framework adds to the role what an asynchronous destination of each type needs.
+_DESTINATION_ACTIONS = {
+    "sqs": "sqs:SendMessage",
+    "sns": "sns:Publish",
+    "function": "lambda:InvokeFunction",
+    "eventBus": "events:PutEvents",
+}
+
+
+def _destination_grants(function: Function, find_refs: Any, describe: Any) -> list[Statement]:
+    target = function.on_failure
+    value = target.value if target is not None else None
+    action = _DESTINATION_ACTIONS.get(str(value.get("type"))) if isinstance(value, dict) else None
+    if target is None or action is None or value.get("arn") is None:
+        return []
+    arn = value["arn"]
+    return [
+        Statement(
+            file=target.file, line=target.line, effect="Allow", actions=[action], resources=[arn],
+            refs=find_refs(arn), actions_line=target.line, template="destinations.onFailure",
+            targets=[describe(arn)],
+        )
+    ]  # fmt: skip
+
+
+def _describe(reader: TemplateReader, logical_ids: dict[str, str], value: Any) -> str:
+    """A role statement's resource, with `WorkerLambdaFunction` read as the function `worker`."""
+    described = reader.describe(value)
+    name, slash, rest = described.partition("/")
+    return logical_ids.get(name, name) + slash + rest
+
+
+def _resolve_custom(document: Any, value: Setting | None) -> Setting | None:
+    """`${self:custom.a.b}` as the whole value: the number written under `custom`, at the same place."""
+    text = value.value if value is not None else None
+    match = re.fullmatch(r"\$\{self:custom\.([\w.-]+)\}", text.strip()) if isinstance(text, str) else None
+    if match is None:
+        return value
+    found = get(document, "custom", *match.group(1).split("."))
+    if isinstance(found, bool) or not isinstance(found, (int, str)) or as_int(found) is None:
+        return value
+    return Setting(found, value.file, value.line)
 
 
 def _either(config: dict, provider: dict, key: str, file: str) -> tuple[Setting | None, str]:
@@ -134,6 +194,8 @@ def _read_function(function: Function, config: dict, provider: dict, file: str, 
         trigger = Trigger(kind, file, line, qualifier="alias:provisioned" if function.provisioned_on else None)
         if kind == "api":
             trigger.limit_s = REST_API_LIMIT_S
+            if isinstance(options, dict):  # framework v4.4.13+: the REST integration timeout
+                trigger.integration_timeout_ms = setting(options, "timeoutInMillis", file)
         elif kind == "http_api":
             trigger.limit_s = HTTP_API_LIMIT_S
         elif kind in ("sqs", "stream"):

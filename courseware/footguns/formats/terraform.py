@@ -415,6 +415,15 @@ class ModuleReader:
         name = entry[1].body.get("name") if entry is not None else None
         return name if isinstance(name, str) and "${" not in name else None
 
+    def alias_on_latest(self, name: str) -> bool:
+        """Whether the aws_lambda_alias called `name` points at $LATEST (written out)."""
+        return any(
+            address.startswith("aws_lambda_alias.")
+            and self.alias_name(address) == name
+            and block.body.get("function_version") == "$LATEST"
+            for address, (_path, block) in self.blocks.items()
+        )
+
     def targets_in(self, value: Any, qualifier_value: Any = None) -> list[tuple[Function, str | None]]:
         """The functions `value` names, each with what is invoked: "latest", "alias:<name>" or "version".
 
@@ -501,6 +510,8 @@ class ModuleReader:
         elif kind == "aws_lambda_provisioned_concurrency_config":
             count = body.get("provisioned_concurrent_executions")
             qualifier = self.qualifier_of(body.get("qualifier"))
+            if qualifier is not None and qualifier.startswith("alias:") and self.alias_on_latest(qualifier[6:]):
+                qualifier = "latest"  # an alias on $LATEST cannot carry provisioned concurrency
             for function in self.functions_in(body.get("function_name")):
                 function.provisioned_concurrency = Setting(count, path, line)
                 if qualifier is not None and qualifier != "latest":

@@ -129,9 +129,11 @@ def _validate_property(key: str, value: Any) -> list[str]:
             return ["'permissions' has 'require' and/or 'only'"]
         return [problem for part in value.values() for problem in _validate_grants(part)]
     if key == "trigger":
-        if not isinstance(value, Mapping) or set(value) - {"kind", "source"} or "kind" not in value:
-            return ["'trigger' has 'kind' and optional 'source'"]
-        return []
+        if not isinstance(value, Mapping) or set(value) - {"kind", "source", "integration_timeout_ms"}:
+            return ["'trigger' has 'kind', optional 'source' and optional 'integration_timeout_ms' (a range)"]
+        if "kind" not in value:
+            return ["'trigger' has 'kind', optional 'source' and optional 'integration_timeout_ms' (a range)"]
+        return _validate_range(value["integration_timeout_ms"]) if "integration_timeout_ms" in value else []
     if key == "poller":
         if not isinstance(value, Mapping) or set(value) - {"max_concurrency", "within_reserved"} or not value:
             return ["'poller' has 'max_concurrency' (a range) and/or 'within_reserved: true'"]
@@ -279,6 +281,14 @@ def _function_property(view: _View, function: Function, key: str, value: Any, sp
             number, note = function.default_timeout, " (the default: nothing sets it)"
         elif key == "memory" and setting is None:
             number, note = function.default_memory, " (the default: nothing sets it)"
+        elif key == "provisioned_concurrency" and setting is not None and number and _snap_start_on(function):
+            return Outcome(
+                False,
+                f"{name} has both provisioned concurrency{_where(setting)} and SnapStart; Lambda does not allow "
+                "the two on the same function, so the deployment fails.",
+                setting.file,
+                setting.line,
+            )
         elif key == "provisioned_concurrency" and setting is not None and number and not _reachable_pc(function):
             return Outcome(
                 False,
@@ -296,6 +306,15 @@ def _function_property(view: _View, function: Function, key: str, value: Any, sp
         return Outcome(False, f"{name} has no alias named {value}.", function.file, function.line)
     if key == "snap_start":
         snap = function.snap_start
+        pc = function.provisioned_concurrency
+        if snap is not None and snap.value == "PublishedVersions" and pc is not None and as_int(pc.value) != 0:
+            return Outcome(
+                False,
+                f"{name} has both SnapStart and provisioned concurrency{_where(pc)}; Lambda does not allow "
+                "the two on the same function, so the deployment fails.",
+                pc.file,
+                pc.line,
+            )
         if snap is not None and snap.value == "PublishedVersions":
             return Outcome(True, f"SnapStart is on for {name}'s published versions.", snap.file, snap.line)
         return Outcome(False, f"SnapStart is not on for {name}'s published versions.", function.file, function.line)
@@ -312,6 +331,10 @@ def _function_property(view: _View, function: Function, key: str, value: Any, sp
     if key == "environment":
         return _environment(view, function, value["references"])
     raise ValueError(key)
+
+
+def _snap_start_on(function: Function) -> bool:
+    return function.snap_start is not None and function.snap_start.value == "PublishedVersions"
 
 
 def _reachable_pc(function: Function) -> bool:
@@ -558,15 +581,30 @@ def _trigger(view: _View, function: Function, spec: Mapping[str, Any]) -> Outcom
     for trigger in function.triggers:
         if trigger.kind != kind:
             continue
-        if source is None:
-            return Outcome(True, f"{function.name} is triggered by {kind}.", trigger.file, trigger.line)
-        names = view.aliases_of(trigger.source) if trigger.source else set()
-        if trigger.source_literal:
-            names.add(f"named:{trigger.source_literal}")
-        if source in names:
-            return Outcome(
-                True, f"{function.name} is triggered by {source.removeprefix('named:')}.", trigger.file, trigger.line
+        if source is not None:
+            names = view.aliases_of(trigger.source) if trigger.source else set()
+            if trigger.source_literal:
+                names.add(f"named:{trigger.source_literal}")
+            if source not in names:
+                continue
+        if "integration_timeout_ms" in spec:
+            # The API Gateway integration timeout: as written, or the gateway's default wait.
+            configured = trigger.integration_timeout_ms
+            waits = as_int(configured.value) if configured is not None else None
+            if configured is None and trigger.limit_s is not None:
+                waits = trigger.limit_s * 1000
+            outcome = _check_range(
+                f"integration timeout of {function.name}'s {kind} trigger",
+                configured,
+                waits,
+                spec["integration_timeout_ms"],
+                "ms",
+                " (the default: nothing sets it)" if configured is None else "",
             )
+            if not outcome.ok:
+                return outcome
+        shown = source.removeprefix("named:") if source is not None else kind
+        return Outcome(True, f"{function.name} is triggered by {shown}.", trigger.file, trigger.line)
     return Outcome(
         False,
         f"{function.name} is not triggered by {source.removeprefix('named:') if source else kind} any more.",
@@ -649,6 +687,11 @@ def _environment(view: _View, function: Function, references: list[str]) -> Outc
         for setting in function.environment.values():
             if wanted in _mentioned_names(setting.value, wanted, view):
                 break
+            if wanted.startswith("named:") and any(
+                view.physical_name(store) == wanted.removeprefix("named:")
+                for store in _mentioned_stores(view, setting.value)
+            ):
+                break  # `named:<physical name>`: a resource with that name, whatever the files call it
         else:
             physical = view.physical_name(wanted)
             shown = f"{wanted} ({physical})" if physical else wanted
