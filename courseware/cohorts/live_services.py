@@ -254,7 +254,7 @@ def live_check_submit(
         from courseware.sandbox import get_runner
 
         runner = get_runner()
-    outcome = runner.check(files, learner_key=f"live-{participant.pk}", accept=exercise.accept, topic=exercise.topic)
+    outcome = runner.check(files, learner_key=f"live-{participant.pk}", accept=exercise.accept, topic=exercise.engine)
     if outcome.status != "ok" or outcome.report is None:
         return None, outcome.message
     starter = _starter_report(exercise, runner) or {"files": []}

@@ -120,6 +120,11 @@ class Exercise:
     def solution_files(self) -> dict[str, str]:
         return {f.path: f.text for f in self.solution}
 
+    @property
+    def engine(self) -> str:
+        """The engine topic whose rules and requirement vocabulary grade this exercise (its targets' topic)."""
+        return self.targets[0].split("/", 1)[0] if self.targets else self.topic
+
     def cases_of(self, kind: str) -> tuple[Case, ...]:
         return tuple(case for case in self.cases if case.kind == kind)
 
@@ -280,11 +285,12 @@ class _ExerciseReader:
         if not isinstance(raw, LineList):
             self.error(data.line_of("accept"), "'accept' must be a list of requirements")
             return (), ()
-        words = vocabulary(self.topic.slug)
+        targets = data.get("targets")
+        first = targets[0] if isinstance(targets, list) and targets and isinstance(targets[0], str) else ""
+        engine = first.split("/", 1)[0] or self.topic.slug
+        words = vocabulary(engine)
         if words is None:
-            self.error(
-                data.line_of("accept"), f"the footgun engine has no requirement vocabulary for '{self.topic.slug}'"
-            )
+            self.error(data.line_of("accept"), f"the footgun engine has no requirement vocabulary for '{engine}'")
             return (), ()
         specs, lines = [], []
         for index, item in enumerate(raw):

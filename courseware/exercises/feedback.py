@@ -198,15 +198,16 @@ def build_feedback(*, submission: Submission, exercise: Exercise, library: Libra
         anti_primer_url=f"/topics/{exercise.topic}/anti_primer/#hour-{hour}" if hour is not None else None,
         anti_primer_title=_hour_title(exercise, library),
         truncated=bool(report.get("truncated")),
-        unmet=[_unmet_view(u, order) for u in verdict.unmet] if verdict else [],
+        unmet=[_unmet_view(u, order, exercise.topic) for u in verdict.unmet] if verdict else [],
     )
 
 
-def _unmet_view(unmet, order: dict[str, int]) -> UnmetView:
+def _unmet_view(unmet, order: dict[str, int], topic: str) -> UnmetView:
     anchor = None
     if unmet.path in order and unmet.line:
         anchor = f"result-file-{order[unmet.path]}-L-{unmet.line}"
-    return UnmetView(unmet.message, unmet.detail, unmet.path, unmet.line, anchor, unmet.learn)
+    learn = f"/topics/{topic}/primer/#{unmet.learn}" if unmet.learn else None
+    return UnmetView(unmet.message, unmet.detail, unmet.path, unmet.line, anchor, learn)
 
 
 def _hour_title(exercise: Exercise, library: Library) -> str | None:

@@ -170,7 +170,7 @@ def submission_check(*, user, exercise: Exercise, files: dict[str, str], runner:
     started = time.monotonic()
     try:
         active = runner or checker.checker()
-        outcome = active.check(files, learner_key=str(user.pk), accept=exercise.accept, topic=exercise.topic)
+        outcome = active.check(files, learner_key=str(user.pk), accept=exercise.accept, topic=exercise.engine)
     except RunnerUnavailable as exc:
         logger.error("exercise check without a runner: %s", exc)
         outcome = Outcome("crashed", UNAVAILABLE_MESSAGE, None, 0.0, detail=str(exc))

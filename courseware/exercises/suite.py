@@ -23,7 +23,7 @@ class SuiteProblem:
 def report_in_process(exercise: Exercise, files: dict[str, str]) -> dict:
     from courseware.footguns.engine import check_files
 
-    return check_files(files, requirements=exercise.accept, topic=exercise.topic).to_dict()
+    return check_files(files, requirements=exercise.accept, topic=exercise.engine).to_dict()
 
 
 def verdict_for(exercise: Exercise, report: dict) -> grading.Verdict:
@@ -53,7 +53,7 @@ def subject_problems(exercise: Exercise) -> list[SuiteProblem]:
     """Requirements that name a function, queue or resource the starter does not define."""
     from courseware.footguns.acceptance import vocabulary
 
-    words = vocabulary(exercise.topic)
+    words = vocabulary(exercise.engine)
     if words is None or not exercise.accept:
         return []
     report = checker.starter_report(exercise)

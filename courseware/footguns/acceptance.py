@@ -33,7 +33,7 @@ class RequirementResult:
     detail: str  # what the checker saw
     file: str | None
     line: int | None
-    learn: str | None
+    learn: str | None  # a primer anchor of the exercise's topic
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -86,7 +86,7 @@ def evaluate(
                 detail=outcome.detail,
                 file=outcome.file,
                 line=outcome.line,
-                learn=f"/topics/{topic}/primer/#{learn}" if isinstance(learn, str) and learn else None,
+                learn=learn if isinstance(learn, str) and learn else None,
             )
         )
     return results

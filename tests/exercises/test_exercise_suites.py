@@ -48,7 +48,7 @@ def test_every_exercise_has_requirements_and_its_own_cases(exercise):
 
 @pytest.mark.parametrize(("exercise", "kind", "files"), _cases())
 def test_the_sandboxed_verdict(runner, exercise, kind, files):
-    outcome = runner.check(files, learner_key=f"suite-{kind}", accept=exercise.accept, topic=exercise.topic)
+    outcome = runner.check(files, learner_key=f"suite-{kind}", accept=exercise.accept, topic=exercise.engine)
     assert outcome.status == "ok", outcome.message
     verdict = suite.verdict_for(exercise, outcome.report)
     why = suite.reasons(verdict)

@@ -62,6 +62,18 @@ BAD_HANDLERS = {
         '            failures.append({"itemIdentifier": record["messageId"]})',
         '            failures.append({"itemIdentifier": record["messageId"]})\n            raise',
     ),
+    "raises-after-collecting": GOOD.replace(
+        '    return {"batchItemFailures": failures}',
+        '    if failures:\n        raise RuntimeError("failed")\n    return {"batchItemFailures": failures}',
+    ),
+    "always-empty": GOOD.replace('    return {"batchItemFailures": failures}', '    return {"batchItemFailures": []}'),
+    "bare-ids": GOOD.replace(
+        'failures.append({"itemIdentifier": record["messageId"]})', 'failures.append(record["messageId"])'
+    ),
+    "receipt-handle": GOOD.replace('record["messageId"]', 'record["receiptHandle"]'),
+    "swallowed-in-helper": GOOD.replace("process(record)", "send(record)")
+    + "\n\ndef send(record):\n    try:\n        process(record)\n    except Exception:\n"
+    "        logger.exception('failed')\n",
 }
 
 POWERTOOLS = """\
@@ -99,7 +111,27 @@ def _rules(files: dict[str, str]) -> set[tuple[str, str, int | None]]:
     return {(f.rule, f.file, f.line) for result in report.files for f in result.findings}
 
 
-@pytest.mark.parametrize("handler", [GOOD, POWERTOOLS, HELPER], ids=["loop", "powertools", "helper"])
+HELPER_IN_COMPREHENSION = """\
+def send(record):
+    try:
+        process(record)
+    except Exception:
+        logger.exception("failed")
+        return False
+    return True
+
+
+def handler(event, context):
+    failed = [record["messageId"] for record in event["Records"] if not send(record)]
+    return {"batchItemFailures": [{"itemIdentifier": message_id} for message_id in failed]}
+"""
+
+
+@pytest.mark.parametrize(
+    "handler",
+    [GOOD, POWERTOOLS, HELPER, HELPER_IN_COMPREHENSION],
+    ids=["loop", "powertools", "helper", "helper-in-comprehension"],
+)
 def test_a_handler_that_reports_failures_on_every_path_passes(handler):
     rules = {rule for rule, _, _ in _rules({"template.yaml": TEMPLATE, "src/worker.py": handler})}
     assert "aws-lambda/sqs-no-partial-batch-response" not in rules

@@ -42,6 +42,7 @@ _STORE_KINDS = {
     "AWS::ApiGateway::RestApi": "api",
     "AWS::ApiGatewayV2::Api": "http_api",
     "AWS::CloudWatch::Alarm": "alarm",
+    "AWS::SNS::Subscription": "sns_subscription",
 }
 _FUNCTION_TYPES = ("AWS::Serverless::Function", "AWS::Lambda::Function")
 _SAM_EVENT_KINDS = {
@@ -81,6 +82,8 @@ _STORE_SETTINGS = (
     "TopicName",
     "TableName",
     "MessageRetentionPeriod",
+    "FifoQueue",
+    "Subscription",
     "RedrivePolicy",
     "MetricName",
     "Namespace",

@@ -116,7 +116,13 @@ def _destination_grants(function: Function, find_refs: Any, describe: Any) -> li
 
 
 def _describe(reader: TemplateReader, logical_ids: dict[str, str], value: Any) -> str:
-    """A role statement's resource, with `WorkerLambdaFunction` read as the function `worker`."""
+    """A role statement's resource, with `WorkerLambdaFunction` read as the function `worker`.
+
+    `${param:name}` as the whole resource is read as the parameter `name`, as a CloudFormation `!Ref` is.
+    """
+    param = re.fullmatch(r"\$\{param:([\w-]+)\}", value.strip()) if isinstance(value, str) else None
+    if param is not None:
+        return param.group(1)
     described = reader.describe(value)
     name, slash, rest = described.partition("/")
     return logical_ids.get(name, name) + slash + rest

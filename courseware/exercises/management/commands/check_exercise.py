@@ -43,7 +43,7 @@ class Command(BaseCommand):
             runner = checker.checker()
         except RunnerUnavailable as error:
             raise CommandError(f"the sandbox runner is not available: {error}") from error
-        outcome = runner.check(files, learner_key="check_exercise", accept=exercise.accept, topic=exercise.topic)
+        outcome = runner.check(files, learner_key="check_exercise", accept=exercise.accept, topic=exercise.engine)
         verdict = suite.verdict_for(exercise, outcome.report) if outcome.status == "ok" and outcome.report else None
         result = _result(outcome, verdict)
         if options["format"] == "json":

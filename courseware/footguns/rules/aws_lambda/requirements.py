@@ -25,6 +25,8 @@ RANGE_PROPERTIES = {
     "retries": ("retries", "", "asynchronous retry count"),
     "event_age": ("event_age", "s", "maximum event age"),
 }
+# Lambda's asynchronous invocation defaults: two retries, events kept for up to six hours.
+ASYNC_DEFAULTS = {"retries": 2, "event_age": 21_600}
 QUEUE_RANGES = {
     "retention": ("MessageRetentionPeriod", "s", "message retention", 345_600),  # SQS default: 4 days
     "visibility_timeout": ("VisibilityTimeout", "s", "visibility timeout", 30),  # SQS default: 30 s
@@ -196,8 +198,12 @@ class _View:
 
     def aliases_of(self, target: str) -> set[str]:
         """A statement target under every name it goes by: its model name and its physical name."""
-        if target in ("*", "?") or target.startswith("named:"):
+        if target in ("*", "?"):
             return {target}
+        if target.startswith("named:"):
+            # A physical name written out is also the resource of the files that carries it.
+            physical, slash, rest = target.removeprefix("named:").partition("/")
+            return {target} | {f"{n}{slash}{rest}" for n in self.stores if self.physical_name(n) == physical}
         name, slash, rest = target.partition("/")
         names = {target}
         physical = self.physical_name(name)
@@ -281,6 +287,8 @@ def _function_property(view: _View, function: Function, key: str, value: Any, sp
             number, note = function.default_timeout, " (the default: nothing sets it)"
         elif key == "memory" and setting is None:
             number, note = function.default_memory, " (the default: nothing sets it)"
+        elif key in ASYNC_DEFAULTS and setting is None:
+            number, note = ASYNC_DEFAULTS[key], " (Lambda's default: nothing sets it)"
         elif key == "provisioned_concurrency" and setting is not None and number and _snap_start_on(function):
             return Outcome(
                 False,
@@ -432,6 +440,14 @@ def _failure_target(view: _View, function: Function, key: str, wanted: Mapping[s
             setting.file,
             setting.line,
         )
+    if _is_fifo(store):
+        return Outcome(
+            False,
+            f"{function.name}'s {label} {store.name} is a FIFO queue or topic, which Lambda cannot deliver "
+            "asynchronous failures to.",
+            setting.file,
+            setting.line,
+        )
     if "retention" in wanted:
         queue_range = QUEUE_RANGES["retention"]
         outcome = _queue_range(store, queue_range, wanted["retention"])
@@ -442,6 +458,14 @@ def _failure_target(view: _View, function: Function, key: str, wanted: Mapping[s
         if not outcome.ok:
             return outcome
     return Outcome(True, f"{function.name}'s {label} is {store.name}.", setting.file, setting.line)
+
+
+def _is_fifo(store: DataStore) -> bool:
+    fifo = store.settings.get("FifoQueue")
+    name = store.settings.get("QueueName") or store.settings.get("TopicName")
+    return (fifo is not None and str(fifo.value).lower() == "true") or (
+        name is not None and isinstance(name.value, str) and name.value.endswith(".fifo")
+    )
 
 
 def _queue_range(store: DataStore, spec: tuple[str, str, str, int], bounds: Mapping[str, int]) -> Outcome:
@@ -469,6 +493,15 @@ def _alarm(view: _View, queue: DataStore) -> Outcome:
                 alarm.file,
                 alarm.line,
             )
+        silent = _unsubscribed_topics(view, actions.value)
+        if silent:
+            return Outcome(
+                False,
+                f"The alarm {alarm.name} on {queue.name} notifies only {', '.join(silent)}, a topic in your "
+                "files that nobody subscribes to.",
+                alarm.file,
+                alarm.line,
+            )
         if not _fires_on_first(alarm):
             return Outcome(
                 False,
@@ -480,6 +513,23 @@ def _alarm(view: _View, queue: DataStore) -> Outcome:
     return Outcome(
         False, f"No alarm with an action watches the messages arriving in {queue.name}.", queue.file, queue.line
     )
+
+
+def _unsubscribed_topics(view: _View, actions: Any) -> list[str]:
+    """The topics of `actions` when every action is a topic in the files with no subscription at all."""
+    topics = []
+    for action in actions if isinstance(actions, list) else [actions]:
+        named = [n for n in _mentioned_stores(view, action) if view.stores[n].kind == "sns"]
+        if not named:
+            return []  # a parameter, an ARN or something else the files do not show: assume it is watched
+        topic = view.stores[named[0]]
+        subscribed = topic.settings.get("Subscription") is not None or any(
+            s.kind == "sns_subscription" and topic.name in s.refs for s in view.stores.values()
+        )
+        if subscribed:
+            return []
+        topics.append(topic.name)
+    return topics
 
 
 def _fires_on_first(alarm: DataStore) -> bool:
