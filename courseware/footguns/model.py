@@ -101,6 +101,11 @@ class HandlerFacts:
     calls: dict[str, list[int]] = field(default_factory=dict)
     strings: frozenset[str] = frozenset()  # string constants and dict keys in the module
     batch_responses: dict[str, BatchResponse] = field(default_factory=dict)  # per top-level function
+    python_calls: dict[str, list[int]] = field(default_factory=dict)  # every call by its dotted name
+    # The most database connections one environment can hold: per connect or engine call site, None when unknown.
+    db_connection_bounds: list[tuple[int, int | None]] = field(default_factory=list)
+    # AWS actions whose every call is behind a cache that expires (a clock check, a TTL cache, Powertools).
+    expiring_cache: frozenset[str] = frozenset()
 
 
 @dataclass

@@ -132,7 +132,10 @@ def test_a_deleted_function_is_named():
 
 
 def test_handler_calls_are_read_from_the_code():
-    code = "import boto3\nsqs = boto3.client('sqs')\n\ndef handler(event, context):\n    sqs.send_message(QueueUrl='q', MessageBody='x')\n"
+    code = (
+        "import boto3\nsqs = boto3.client('sqs')\n\n"
+        "def handler(event, context):\n    sqs.send_message(QueueUrl='q', MessageBody='x')\n"
+    )
     files = {"template.yaml": SAM, "app.py": code}
     assert _evaluate(
         {"function": "Worker", "handler": {"calls": ["sqs:SendMessage"], "never_calls": ["lambda:Invoke*"]}}, files

@@ -113,6 +113,8 @@ class _Visitor(ast.NodeVisitor):
     def visit_Call(self, node: ast.Call) -> None:  # noqa: N802
         name = _dotted(node.func) or ""
         inside = bool(self.function_stack)
+        if name and len(self.facts.python_calls) < _MAX_CALL_NAMES:
+            self.facts.python_calls.setdefault(name, []).append(node.lineno)
         if name.endswith(("boto3.client", "boto3.resource")) or name in ("client", "resource"):
             if inside:
                 self.facts.clients_in_handler.append(node.lineno)
@@ -120,6 +122,7 @@ class _Visitor(ast.NodeVisitor):
         if (module, function) in _DB_CONNECTS:
             target = self.facts.db_connects_in_handler if inside else self.facts.db_connects_outside
             target.append(node.lineno)
+            self.facts.db_connection_bounds.append((node.lineno, _connections(node, function)))
         if name in _POWERTOOLS_CALLS:  # Powertools' parameters utility makes the AWS call itself
             self.facts.calls.setdefault(_POWERTOOLS_CALLS[name], []).append(node.lineno)
         if isinstance(node.func, ast.Attribute):
@@ -143,6 +146,69 @@ class _Visitor(ast.NodeVisitor):
             if is_lambda:
                 self.facts.invocations.append(_invocation(node, self.facts.path))
         self.generic_visit(node)
+
+
+_MAX_CALL_NAMES = 2000
+# SQLAlchemy's QueuePool defaults: pool_size 5 plus max_overflow 10
+# (https://docs.sqlalchemy.org/en/20/core/engines.html#sqlalchemy.create_engine).
+_SQLALCHEMY_POOL = {"pool_size": 5, "max_overflow": 10}
+_SINGLE_CONNECTION_POOLS = ("NullPool", "StaticPool", "SingletonThreadPool")
+
+
+def _connections(call: ast.Call, function: str) -> int | None:
+    """How many connections one call site can hold at once: 1 for a connect, the pool's bound for an engine."""
+    if function != "create_engine":
+        return 1
+    keywords = {k.arg: k.value for k in call.keywords if k.arg}
+    pool = keywords.get("poolclass")
+    if pool is not None:
+        return 1 if (_dotted(pool) or "").rsplit(".", 1)[-1] in _SINGLE_CONNECTION_POOLS else None
+    total = 0
+    for key, default in _SQLALCHEMY_POOL.items():
+        value = keywords.get(key)
+        if value is None:
+            total += default
+        elif isinstance(value, ast.Constant) and isinstance(value.value, int) and not isinstance(value.value, bool):
+            total += max(value.value, 0)
+        else:
+            return None
+    return total
+
+
+_CLOCKS = ("time.time", "time.monotonic", "time.perf_counter", "monotonic", "datetime.now", "datetime.datetime.now",
+           "datetime.utcnow", "datetime.datetime.utcnow", "datetime.datetime.now", "time.time_ns")  # fmt: skip
+
+
+def _expiring_cache(module: ast.Module, facts: HandlerFacts) -> frozenset[str]:
+    """AWS actions every call of which sits in a function that checks a clock or a TTL cache (or its caller does).
+
+    Powertools' parameters utility caches with an expiry of its own (max_age, five seconds by default).
+    """
+    functions = [n for n in ast.walk(module) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    timed: set[str] = set()
+    owner: dict[int, str] = {}  # call line -> the function it is in
+    callers: dict[str, set[str]] = {}
+    for function in functions:
+        nodes = _own_nodes(function)
+        calls = [n for n in nodes if isinstance(n, ast.Call)]
+        names = {_dotted(c.func) or "" for c in calls}
+        decorators = {_dotted(d.func if isinstance(d, ast.Call) else d) or "" for d in function.decorator_list}
+        if names & set(_CLOCKS) or any("TTL" in n for n in names | decorators):
+            timed.add(function.name)
+        for call in calls:
+            owner.setdefault(call.lineno, function.name)
+            callee = (_dotted(call.func) or "").rsplit(".", 1)[-1]
+            callers.setdefault(callee, set()).add(function.name)
+    for _ in range(3):  # a helper called only from a timed function is timed too
+        for name, by in callers.items():
+            if by and by <= timed:
+                timed.add(name)
+    powertools = {_POWERTOOLS_CALLS[name] for name in facts.python_calls if name in _POWERTOOLS_CALLS}
+    cached = set()
+    for action, lines in facts.calls.items():
+        if action in powertools or all(owner.get(line) in timed for line in lines):
+            cached.add(action)
+    return frozenset(cached)
 
 
 def _client_service(call: ast.Call) -> str | None:
@@ -188,6 +254,7 @@ def analyse(module: ast.Module, path: str) -> HandlerFacts:
     try:
         visitor.visit(module)
         facts.batch_responses = _batch_responses(module)
+        facts.expiring_cache = _expiring_cache(module, facts)
     except RecursionError:
         pass  # a pathological tree: keep what was found
     facts.strings = frozenset(visitor.strings)
@@ -344,7 +411,7 @@ def _raises_out(body: list[ast.stmt]) -> bool:
 
 def _failures_value(node: ast.AST | None) -> ast.AST | None:
     if isinstance(node, ast.Dict):
-        for key, value in zip(node.keys, node.values):
+        for key, value in zip(node.keys, node.values, strict=True):
             if isinstance(key, ast.Constant) and key.value == _BATCH_KEY:
                 return value
     return None

@@ -48,7 +48,17 @@ FUNCTION_KEYS = frozenset(
 )
 QUEUE_KEYS = frozenset({*QUEUE_RANGES, "max_receive_count", "alarm"})
 TARGET_KINDS = {"sqs": "an SQS queue", "sns": "an SNS topic", "lambda": "a function", "eventbridge": "an event bus"}
-HANDLER_KEYS = frozenset({"returns_batch_item_failures", "calls", "never_calls", "mentions"})
+HANDLER_KEYS = frozenset(
+    {
+        "returns_batch_item_failures",
+        "calls",
+        "never_calls",
+        "mentions",
+        "never_uses",
+        "cached_with_expiry",
+        "max_db_connections",
+    }
+)
 # Metrics that count messages as they arrive, so an alarm on them can fire on the first one.
 ARRIVAL_METRICS = ("ApproximateNumberOfMessagesVisible", "NumberOfMessagesSent", "NumberOfMessagesReceived")
 
@@ -149,7 +159,11 @@ def _validate_property(key: str, value: Any) -> list[str]:
         problems = []
         if "returns_batch_item_failures" in value and value["returns_batch_item_failures"] is not True:
             problems.append("'returns_batch_item_failures' can only be true")
-        for part in ("calls", "never_calls", "mentions"):
+        if "max_db_connections" in value and (
+            not isinstance(value["max_db_connections"], int) or isinstance(value["max_db_connections"], bool)
+        ):
+            problems.append("'max_db_connections' is a whole number")
+        for part in ("calls", "never_calls", "mentions", "never_uses", "cached_with_expiry"):
             if part in value and not (isinstance(value[part], list) and all(isinstance(v, str) for v in value[part])):
                 problems.append(f"'{part}' is a list of names")
         return problems
@@ -726,6 +740,30 @@ def _handler(function: Function, spec: Mapping[str, Any]) -> Outcome:
         if call.startswith("lambda:Invoke") and facts.invocations:
             line = facts.invocations[0].line
             return Outcome(False, f"{facts.path} still invokes a function (line {line}).", facts.path, line)
+    for call in spec.get("cached_with_expiry", ()):
+        made = [action for action in facts.calls if fnmatch.fnmatchcase(action, call)]
+        uncached = [action for action in made if action not in facts.expiring_cache]
+        if not made or uncached:
+            line = facts.calls[uncached[0]][0] if uncached else 1
+            return Outcome(False, f"{facts.path} calls {call} without a cache that expires (line {line}): fetched "
+                           "once it never changes, fetched on every call it costs a request each time.",
+                           facts.path, line)  # fmt: skip
+    for name in spec.get("never_uses", ()):
+        for used, lines in facts.python_calls.items():
+            if fnmatch.fnmatchcase(used, name):
+                return Outcome(False, f"{facts.path} calls {used} (line {lines[0]}).", facts.path, lines[0])
+    if "max_db_connections" in spec:
+        limit = spec["max_db_connections"]
+        bounds = facts.db_connection_bounds
+        unknown = [line for line, bound in bounds if bound is None]
+        total = sum(bound or 0 for _line, bound in bounds)
+        if unknown:
+            return Outcome(False, f"The checker cannot tell how many connections the pool at line {unknown[0]} of "
+                           f"{facts.path} holds.", facts.path, unknown[0])  # fmt: skip
+        if total > limit:
+            line = bounds[0][0] if bounds else 1
+            return Outcome(False, f"{facts.path} can hold {total} database connections per environment (line {line}); "
+                           f"the prompt allows {limit}.", facts.path, line)  # fmt: skip
     missing = [word for word in spec.get("mentions", ()) if word not in facts.strings]
     if missing:
         return Outcome(False, f"{facts.path} never writes {', '.join(repr(m) for m in missing)}.", facts.path, 1)
