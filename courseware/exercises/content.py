@@ -6,13 +6,14 @@ Pure: reads files, never the database. Registered with the topic loader from App
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from courseware.footguns.limits import ScanLimits
-from courseware.topics.content import SLUG, Problems, Resolver, Topic, hash_folder
+from courseware.topics.content import SLUG, ContentError, Problems, Resolver, Topic, hash_folder
 from courseware.topics.rendering import render_inline, render_markdown
 from courseware.topics.yamlsource import LineDict, LineList, YamlError, load_yaml
 
@@ -100,7 +101,11 @@ class Exercise:
     # The `accept:` requirements as plain JSON values (they travel to the sandbox child), with their lines.
     accept: tuple[dict[str, Any], ...] = ()
     accept_lines: tuple[int, ...] = ()
-    cases: tuple[Case, ...] = ()
+    folder: str = ""  # the exercise's folder, where its wrong/ and right/ cases are read from on demand
+
+    @functools.cached_property
+    def cases(self) -> tuple[Case, ...]:
+        return read_cases(self)[0] if self.folder else ()
 
     @property
     def url(self) -> str:
@@ -130,6 +135,47 @@ class Exercise:
 
     def hint(self, level: int) -> Hint | None:
         return self.hints[level - 1] if 1 <= level <= len(self.hints) else None
+
+
+def read_cases(exercise: Exercise) -> tuple[tuple[Case, ...], list[ContentError]]:
+    """The exercise's wrong/ and right/ cases, and what is wrong with them (read on demand, not at start-up)."""
+    root = Path(exercise.folder)
+    problems = Problems(root.parent.parent)  # the topic folder: paths read "<topic>/exercises/..."
+    names = set(exercise.paths)
+    cases: list[Case] = []
+    for kind in CASE_KINDS:
+        folder = root / kind
+        if not folder.is_dir():
+            continue
+        for entry in sorted(folder.iterdir()):
+            if entry.name.startswith("."):
+                continue
+            if not entry.is_dir() or not SLUG.match(entry.name):
+                problems.error(entry, 1, f"a {kind}/ case is a folder named as a slug ([a-z0-9-])")
+                continue
+            case = _read_case(kind, entry, names, problems)
+            if case is not None:
+                cases.append(case)
+    return tuple(cases), problems.errors + problems.warnings
+
+
+def _read_case(kind: str, folder: Path, starter_names: set[str], problems: Problems) -> Case | None:
+    why_path = folder / WHY_FILE
+    why = why_path.read_text(encoding="utf-8").strip() if why_path.is_file() else ""
+    if not why or "\n" in why:
+        problems.error(
+            why_path if why_path.exists() else folder, 1, f"{WHY_FILE} must hold one line: why this case is {kind}"
+        )
+    files = _read_files(folder, problems)
+    if files is None:
+        return None
+    files = tuple(f for f in files if f.path != WHY_FILE)
+    names = {f.path for f in files}
+    if starter_names and names != starter_names:
+        differ = ", ".join(sorted(names ^ starter_names))
+        problems.error(folder, 1, f"a case holds exactly the starter's files; differs in: {differ}")
+        return None
+    return Case(kind, folder.name, why, files, problems.rel(folder))
 
 
 def exercises_of(topic: Topic) -> tuple[Exercise, ...]:
@@ -253,11 +299,11 @@ class _ExerciseReader:
             solution_after_failed_checks=self.solution_after(data),
             starter=starter or (),
             solution=solution or (),
-            content_hash=hash_folder(self.root),
+            content_hash=hash_folder(self.root, skip=CASE_KINDS),
             source=self.problems.rel(self.path),
             accept=accept,
             accept_lines=accept_lines,
-            cases=self.cases(starter),
+            folder=str(self.root),
         )
 
     def targets(self, data: LineDict) -> tuple[str, ...]:
@@ -314,42 +360,6 @@ class _ExerciseReader:
                 specs.append(json.loads(json.dumps(item)))  # plain values: they go to the sandbox as JSON
                 lines.append(line)
         return tuple(specs), tuple(lines)
-
-    def cases(self, starter: tuple[ExerciseFile, ...] | None) -> tuple[Case, ...]:
-        cases: list[Case] = []
-        names = {f.path for f in starter or ()}
-        for kind in CASE_KINDS:
-            folder = self.root / kind
-            if not folder.is_dir():
-                continue
-            for entry in sorted(folder.iterdir()):
-                if entry.name.startswith("."):
-                    continue
-                if not entry.is_dir() or not SLUG.match(entry.name):
-                    self.problems.error(entry, 1, f"a {kind}/ case is a folder named as a slug ([a-z0-9-])")
-                    continue
-                case = self.case(kind, entry, names)
-                if case is not None:
-                    cases.append(case)
-        return tuple(cases)
-
-    def case(self, kind: str, folder: Path, starter_names: set[str]) -> Case | None:
-        why_path = folder / WHY_FILE
-        why = why_path.read_text(encoding="utf-8").strip() if why_path.is_file() else ""
-        if not why or "\n" in why:
-            self.problems.error(
-                why_path if why_path.exists() else folder, 1, f"{WHY_FILE} must hold one line: why this case is {kind}"
-            )
-        files = _read_files(folder, self.problems)
-        if files is None:
-            return None
-        files = tuple(f for f in files if f.path != WHY_FILE)
-        names = {f.path for f in files}
-        if starter_names and names != starter_names:
-            differ = ", ".join(sorted(names ^ starter_names))
-            self.problems.error(folder, 1, f"a case holds exactly the starter's files; differs in: {differ}")
-            return None
-        return Case(kind, folder.name, why, files, self.problems.rel(folder))
 
     def anti_primer_hour(self, data: LineDict) -> int | None:
         if "anti_primer_hour" not in data:

@@ -75,7 +75,10 @@ def _starter_stores(exercise: Exercise) -> list[str]:
 
 
 def suite_problems(exercise: Exercise) -> list[SuiteProblem]:
+    from .content import read_cases
+
     problems = subject_problems(exercise)
+    problems += [SuiteProblem(e.path, e.line, e.message) for e in read_cases(exercise)[1]]
     starter = verdict_in_process(exercise, exercise.starter_files())
     if starter.passed:
         problems.append(SuiteProblem(exercise.source, 1, "the starter passes: it must fail"))

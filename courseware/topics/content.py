@@ -282,10 +282,20 @@ class _Draft:
     hash: str = ""
 
 
-def hash_folder(root: Path) -> str:
-    """A short content hash of every file under root (names and bytes), stored with what people do."""
+def hash_folder(root: Path, skip: tuple[str, ...] = (), *, skip_cases: bool = False) -> str:
+    """A short content hash of every file under root (names and bytes), stored with what people do.
+
+    `skip` names top-level folders left out; `skip_cases` leaves out exercises/<slug>/wrong|right/ under a topic.
+    """
+
+    def counted(path: Path) -> bool:
+        parts = path.relative_to(root).parts
+        if parts[0] in skip:
+            return False
+        return not (skip_cases and len(parts) > 3 and parts[0] == "exercises" and parts[2] in ("wrong", "right"))
+
     digest = hashlib.sha256()
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and counted(p)):
         digest.update(str(path.relative_to(root)).encode())
         digest.update(b"\0")
         digest.update(path.read_bytes())
@@ -316,7 +326,8 @@ def _read_draft(root: Path, problems: Problems) -> _Draft | None:
     meta = _mapping(meta, meta_path, 1, "topic.yaml", problems)
     if meta is None:
         return None
-    draft = _Draft(slug=slug, root=root, meta=meta, hash=hash_folder(root))
+    # An exercise's wrong/ and right/ cases test the checker; they are not course content learners see.
+    draft = _Draft(slug=slug, root=root, meta=meta, hash=hash_folder(root, skip_cases=True))
     for kind in MARKDOWN_PAGES:
         path = root / PAGE_FILES[kind]
         if not path.is_file():

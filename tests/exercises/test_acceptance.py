@@ -105,7 +105,9 @@ def test_a_wrong_case_that_passes_and_a_right_case_that_fails_are_reported(pack)
 def test_a_case_needs_a_why_and_exactly_the_starter_files(pack):
     (pack / EXERCISE / "wrong/timeout-too-short/why.txt").unlink()
     (pack / EXERCISE / "right/globals-timeout/extra.yaml").write_text("a: 1\n")
-    errors = [str(e) for e in load_library(pack).errors]
+    exercise = _exercise(pack)
+    assert load_library(pack).errors == ()  # cases are read on demand, not at start-up
+    errors = [f"{p.source}:{p.line}: {p.message}" for p in suite.suite_problems(exercise)]
     assert f"{EXERCISE}/wrong/timeout-too-short:1: why.txt must hold one line: why this case is wrong" in errors
     assert any(
         e.startswith(f"{EXERCISE}/right/globals-timeout:1: a case holds exactly the starter's files") for e in errors
