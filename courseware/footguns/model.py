@@ -9,6 +9,7 @@ AWS's). Resource references are plain names: CloudFormation logical ids, Terrafo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -100,12 +101,27 @@ class HandlerFacts:
     # AWS API calls on boto3 clients, as IAM-style action names ("sqs:SendMessage") with their lines.
     calls: dict[str, list[int]] = field(default_factory=dict)
     strings: frozenset[str] = frozenset()  # string constants and dict keys in the module
-    batch_responses: dict[str, BatchResponse] = field(default_factory=dict)  # per top-level function
+    # How a top-level function answers a batch, read from the syntax tree on first ask (most handlers never are).
+    batch_reader: Callable[[str], BatchResponse | None] | None = field(default=None, repr=False, compare=False)
+    _batch_cache: dict[str, BatchResponse | None] = field(default_factory=dict, repr=False, compare=False)
+    _expiring: frozenset[str] | None = field(default=None, repr=False, compare=False)
     python_calls: dict[str, list[int]] = field(default_factory=dict)  # every call by its dotted name
     # The most database connections one environment can hold: per connect or engine call site, None when unknown.
     db_connection_bounds: list[tuple[int, int | None]] = field(default_factory=list)
-    # AWS actions whose every call is behind a cache that expires (a clock check, a TTL cache, Powertools).
-    expiring_cache: frozenset[str] = frozenset()
+    # AWS actions whose every call is behind a cache that expires (a clock check, a TTL cache, Powertools),
+    # read on first ask.
+    cache_reader: Callable[[], frozenset[str]] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def expiring_cache(self) -> frozenset[str]:
+        if self._expiring is None:
+            self._expiring = self.cache_reader() if self.cache_reader is not None else frozenset()
+        return self._expiring
+
+    def batch_response(self, name: str) -> BatchResponse | None:
+        if name not in self._batch_cache:
+            self._batch_cache[name] = self.batch_reader(name) if self.batch_reader is not None else None
+        return self._batch_cache[name]
 
 
 @dataclass

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 import posixpath
 
 from courseware.footguns.model import Application, BatchResponse, Function, HandlerFacts, Invocation
@@ -253,8 +254,8 @@ def analyse(module: ast.Module, path: str) -> HandlerFacts:
     visitor = _Visitor(facts)
     try:
         visitor.visit(module)
-        facts.batch_responses = _batch_responses(module)
-        facts.expiring_cache = _expiring_cache(module, facts)
+        facts.batch_reader = _BatchResponses(module).response
+        facts.cache_reader = functools.partial(_expiring_cache, module, facts)
     except RecursionError:
         pass  # a pathological tree: keep what was found
     facts.strings = frozenset(visitor.strings)
@@ -487,19 +488,36 @@ def _catches_everything(handler: ast.ExceptHandler) -> bool:
     return not reraises and any((_dotted(n) or "") in ("Exception", "BaseException") for n in names)
 
 
-def _batch_responses(module: ast.Module) -> dict[str, BatchResponse]:
-    reader = _BatchReader(module)
-    responses = {}
-    item_problem = _item_problem(module)
-    swallowed = _swallowed_line(module)
-    if swallowed is not None and not item_problem:
-        item_problem = (
-            f"the except at line {swallowed} only logs the failure, so that record is never listed in "
-            "batchItemFailures and is deleted as if it had succeeded"
-        )
-    for name, function in reader.functions.items():
-        returns = reader.returns_failures(function) and not item_problem
-        per_record = reader.per_record_errors(function)
+class _BatchResponses:
+    """Reads how one top-level function answers a batch, on demand; the module-wide checks run once."""
+
+    def __init__(self, module: ast.Module) -> None:
+        self.module = module
+        self.reader: _BatchReader | None = None
+        self.item_problem: str | None = None
+
+    def response(self, name: str) -> BatchResponse | None:
+        try:
+            return self._response(name)
+        except RecursionError:
+            return None  # a pathological tree: nothing can be said about it
+
+    def _response(self, name: str) -> BatchResponse | None:
+        if self.reader is None:
+            self.reader = _BatchReader(self.module)
+            self.item_problem = _item_problem(self.module)
+            swallowed = _swallowed_line(self.module)
+            if swallowed is not None and not self.item_problem:
+                self.item_problem = (
+                    f"the except at line {swallowed} only logs the failure, so that record is never listed in "
+                    "batchItemFailures and is deleted as if it had succeeded"
+                )
+        function = self.reader.functions.get(name)
+        if function is None:
+            return None
+        item_problem = self.item_problem
+        returns = self.reader.returns_failures(function) and not item_problem
+        per_record = self.reader.per_record_errors(function)
         missing = []
         if item_problem:
             missing.append(item_problem)
@@ -511,8 +529,7 @@ def _batch_responses(module: ast.Module) -> dict[str, BatchResponse]:
             )
         if not per_record:
             missing.append("no per-record try/except inside the loop over the records catches a failure")
-        responses[name] = BatchResponse(returns, per_record, function.lineno, "; ".join(missing))
-    return responses
+        return BatchResponse(returns, per_record, function.lineno, "; ".join(missing))
 
 
 def handler_candidates(function: Function, template_path: str) -> list[str]:

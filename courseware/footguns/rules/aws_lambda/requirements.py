@@ -723,7 +723,7 @@ def _handler(function: Function, spec: Mapping[str, Any]) -> Outcome:
     if spec.get("returns_batch_item_failures"):
         handler = function.handler.value if function.handler is not None else ""
         name = handler.rsplit(".", 1)[-1] if isinstance(handler, str) else ""
-        response = facts.batch_responses.get(name)
+        response = facts.batch_response(name)
         if response is None:
             return Outcome(
                 False, f"{facts.path} has no function {name}() for {function.name}'s handler.", facts.path, 1

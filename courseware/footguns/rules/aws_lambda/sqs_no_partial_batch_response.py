@@ -17,7 +17,7 @@ def _handler_gaps(function: Function, trigger: Trigger) -> Iterator[Hit]:
     """With ReportBatchItemFailures on, the handler's answer decides which messages are deleted."""
     facts = function.handler_facts
     name = _handler_name(function)
-    response = facts.batch_responses.get(name) if facts is not None and name else None
+    response = facts.batch_response(name) if facts is not None and name else None
     if response is None or (response.every_path_returns_failures and response.per_record_errors):
         return
     yield Hit(
