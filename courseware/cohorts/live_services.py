@@ -273,8 +273,7 @@ def live_check_submit(
         created_at=now,
     )
     if verdict.passed:
-        return check, "Passed: none of the targeted footguns fire any more."
+        return check, "Passed: none of the targeted footguns fire any more, and the prompt's requirements hold."
     if verdict.parse_errors:
-        return check, "A file does not parse yet: " + "; ".join(p.message for p in verdict.parse_errors)[:300]
-    remaining = len(verdict.remaining) + len(verdict.regressions)
-    return check, f"Not yet: {remaining} rule{'s' if remaining != 1 else ''} still fire."
+        return check, "A file does not parse yet: " + "; ".join(grading.still_wrong(verdict))[:600]
+    return check, "Not yet: " + "; ".join(grading.still_wrong(verdict))[:600]

@@ -172,3 +172,17 @@ def removed_functions(
 
 def errors_in(report: Mapping[str, Any]) -> bool:
     return any(result.get("status", "ok") != "ok" for result in report.get("files", ()))
+
+
+def still_wrong(verdict: Verdict) -> list[str]:
+    """What a verdict that did not pass still finds wrong, one plain sentence each, in the learner's terms."""
+    found = [
+        f"{p.path} does not parse{f' (line {p.line})' if p.line else ''}: {p.message}" for p in verdict.parse_errors
+    ]
+    found += [f"the function {name} is gone: deleting it does not fix it" for name in verdict.removed]
+    found += [f"{rule} still fires" for rule in verdict.remaining]
+    found += [f"{rule} fires, and did not in the starter" for rule in verdict.regressions]
+    for unmet in verdict.unmet:
+        where = f" (line {unmet.line})" if unmet.line else ""
+        found.append(f"{unmet.message}{where}")
+    return found

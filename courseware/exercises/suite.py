@@ -40,7 +40,7 @@ def verdict_in_process(exercise: Exercise, files: dict[str, str]) -> grading.Ver
 
 
 def reasons(verdict: grading.Verdict) -> list[str]:
-    """Why a verdict is not a pass, one line each: rules, requirements, parse errors, deleted functions."""
+    """Why a verdict is not a pass, for authors: rules by id, requirements by number with what the checker saw."""
     found = [f"rule {rule} still fires" for rule in verdict.remaining]
     found += [f"rule {rule} fires (new)" for rule in verdict.regressions]
     found += [f"requirement {u.index + 1}: {u.detail or u.message}" for u in verdict.unmet]

@@ -118,3 +118,22 @@ def test_a_queue_named_by_a_finding_is_not_mistaken_for_a_deleted_function():
     }
     fixed = {"version": 1, "functions": ["Exporter"], "files": [{"path": "t.yaml", "status": "ok", "findings": []}]}
     assert grade(targets=["r/visibility"], starter_report=starter, report=fixed).passed
+
+
+def test_still_wrong_names_every_reason_in_the_learners_terms():
+    from courseware.exercises.grading import ParseError, Unmet, Verdict, still_wrong
+
+    verdict = Verdict(
+        passed=False, fixed=(), remaining=("aws-lambda/default-timeout",), regressions=("aws-lambda/default-memory",),
+        parse_errors=(), removed=("Worker",),
+        unmet=(Unmet(0, "End a hung import well before 900 s.", "900 s", "template.yaml", 26, None),),
+        requirements_total=1,
+    )  # fmt: skip
+    assert still_wrong(verdict) == [
+        "the function Worker is gone: deleting it does not fix it",
+        "aws-lambda/default-timeout still fires",
+        "aws-lambda/default-memory fires, and did not in the starter",
+        "End a hung import well before 900 s. (line 26)",
+    ]
+    broken = Verdict(False, (), (), (), (ParseError("template.yaml", 3, "bad indent"),))
+    assert still_wrong(broken) == ["template.yaml does not parse (line 3): bad indent"]
