@@ -215,3 +215,14 @@ def test_boto3_calls_are_named_as_iam_actions():
         "secretsmanager:GetSecretValue": [6],
         "s3:PutObject": [7],
     }
+
+
+def test_boto3_resources_and_their_sub_resources_are_named_as_iam_actions():
+    code = (
+        "import boto3\nsqs = boto3.resource('sqs')\ndynamodb = boto3.resource('dynamodb')\n"
+        "table = dynamodb.Table('invoices')\n"
+        "def handler(event, context):\n    sqs.Queue('url').send_message(MessageBody='{}')\n"
+        "    table.update_item(Key={})\n    boto3.resource('s3').Bucket('b').put_object(Key='k')\n"
+    )
+    facts = analyse(ast.parse(code), "h.py")
+    assert facts.calls == {"sqs:SendMessage": [6], "dynamodb:UpdateItem": [7], "s3:PutObject": [8]}

@@ -98,6 +98,9 @@ class _Visitor(ast.NodeVisitor):
     def visit_Assign(self, node: ast.Assign) -> None:  # noqa: N802
         value = node.value
         service = _client_service(value) if isinstance(value, ast.Call) else None
+        if service is None and isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
+            # queue = sqs.Queue(url), table = dynamodb.Table(name): a resource's sub-resource, same service
+            service = self.clients.get(_dotted(value.func.value) or "")
         for target in node.targets:
             name = _dotted(target)
             if name and service:
@@ -131,7 +134,13 @@ class _Visitor(ast.NodeVisitor):
             service = self.clients.get(_dotted(receiver) or "")
             if service is None and isinstance(receiver, ast.Call):
                 service = _client_service(receiver)
-            if service is not None:
+                if service is None and isinstance(receiver.func, ast.Attribute):
+                    # sqs.Queue(url).send_message(...), boto3.resource("sqs").Queue(url).send_message(...)
+                    inner = receiver.func.value
+                    service = self.clients.get(_dotted(inner) or "") or (
+                        _client_service(inner) if isinstance(inner, ast.Call) else None
+                    )
+            if service is not None and not node.func.attr[:1].isupper():  # Table(...), Queue(...) call no API
                 self.facts.calls.setdefault(f"{service}:{_action(node.func.attr)}", []).append(node.lineno)
             if node.func.attr == "get" and node.args and isinstance(node.args[0], ast.Constant):
                 if node.args[0].value == "Payload":
@@ -213,9 +222,9 @@ def _expiring_cache(module: ast.Module, facts: HandlerFacts) -> frozenset[str]:
 
 
 def _client_service(call: ast.Call) -> str | None:
-    """The service of `boto3.client("sqs")` (or a session's client), else None."""
+    """The service of `boto3.client("sqs")` or `boto3.resource("sqs")` (or a session's), else None."""
     name = _dotted(call.func) or ""
-    if not name.endswith("client"):
+    if not name.endswith(("client", "resource")):
         return None
     argument = call.args[0] if call.args else None
     for keyword in call.keywords:

@@ -9,7 +9,15 @@ from courseware.footguns.rules.base import Context, Hit, Rule
 _SECRET_NAME = re.compile(r"(?i)(password|passwd|pwd|secret|token|api_?key|apikey|private_?key|credential|access_?key)")
 # Names that hold a pointer to a secret rather than the secret itself.
 _POINTER_NAME = re.compile(r"(?i)(_arn|_name|_id|_param|_parameter|_path|_ref|_url)$")
-_KNOWN_SECRET = re.compile(r"AKIA[0-9A-Z]{16}|-----BEGIN [A-Z ]{0,40}PRIVATE KEY-----")
+# Values that are credentials whatever the variable is called: AWS access keys, private keys, vendors' live API
+# keys (Stripe-style sk_live_..., and the same shape from payment providers), GitHub, GitLab and Slack tokens,
+# JSON Web Tokens. Bounded classes and lengths, no nested quantifiers.
+_KNOWN_SECRET = re.compile(
+    r"(?:AKIA|ASIA)[0-9A-Z]{16}|-----BEGIN [A-Z ]{0,40}PRIVATE KEY-----"
+    r"|\b[a-z]{2,12}_(?:live|prod)_[A-Za-z0-9]{16,200}\b"
+    r"|\bgh[pousr]_[A-Za-z0-9]{36,200}\b|\bglpat-[A-Za-z0-9_-]{20,200}|\bxox[abprs]-[A-Za-z0-9-]{10,200}"
+    r"|\beyJ[A-Za-z0-9_-]{10,2000}\.eyJ[A-Za-z0-9_-]{10,4000}\."
+)
 # Values that fetch a secret at deploy time and store its plain text in the function's configuration:
 # CloudFormation dynamic references, and Terraform reads of a secret's value (also kept in the state file).
 _RESOLVED_SECRET = re.compile(
