@@ -16,7 +16,15 @@ _CLASS_MEMORY_GIB = {
 }  # fmt: skip
 # Default max_connections formulas (reference/lambda-facts.md §6): PostgreSQL
 # DBInstanceClassMemory/9531392, MySQL and MariaDB DBInstanceClassMemory/12582880.
+# Aurora PostgreSQL uses the PostgreSQL formula (AuroraUserGuide/AuroraPostgreSQL.Managing.html).
 _DIVISORS = {"postgres": 9_531_392, "mysql": 12_582_880}
+# Aurora MySQL publishes a table by instance class instead of the RDS MySQL formula
+# (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Managing.Performance.html).
+_AURORA_MYSQL = {
+    "db.t3.small": 45, "db.t3.medium": 90, "db.t3.large": 135, "db.t4g.medium": 90, "db.t4g.large": 135,
+    "db.r5.large": 1000, "db.r5.xlarge": 2000, "db.r6g.large": 1000, "db.r6g.xlarge": 2000,
+    "db.r7g.large": 1000, "db.r7g.xlarge": 2000,
+}  # fmt: skip
 
 
 def _family(engine: object) -> str | None:
@@ -24,6 +32,8 @@ def _family(engine: object) -> str | None:
         return None
     if "postgres" in engine:
         return "postgres"
+    if engine in ("aurora", "aurora-mysql"):  # "aurora" is the MySQL 5.6-compatible engine name
+        return "aurora-mysql"
     if "mysql" in engine or "mariadb" in engine:
         return "mysql"
     return None
@@ -43,6 +53,11 @@ def capacity(app: Application, database: DataStore) -> tuple[int, str] | None:
     engine = database.settings.get("Engine")
     family = _family(engine.value if engine else None)
     class_name = instance_class.value if instance_class else None
+    if family == "aurora-mysql":
+        listed = _AURORA_MYSQL.get(class_name) if isinstance(class_name, str) else None
+        if listed is None:
+            return None
+        return listed, f"an Aurora MySQL {class_name} allows {listed} connections by default"
     memory = _CLASS_MEMORY_GIB.get(class_name) if isinstance(class_name, str) else None
     if family is None or memory is None:
         return None
@@ -79,6 +94,17 @@ def check(app: Application, context: Context) -> Iterator[Hit]:
         if reserved is None:
             reserved = _queue_cap(function)
         if reserved is None:
+            # https://docs.aws.amazon.com/lambda/latest/dg/scaling-behavior.html (1,000 environments every 10 s
+            # per function) and services-sqs-scaling.html (an SQS mapping adds up to 300 concurrent batches a
+            # minute, up to 1,000).
+            queue_only = bool(function.triggers) and all(t.kind == "sqs" for t in function.triggers)
+            pace = (
+                "an SQS event source adds up to 300 concurrent batches a minute, up to 1,000 per mapping, so a "
+                "backlog reaches hundreds of environments within minutes"
+                if queue_only
+                else "Lambda can add up to 1,000 environments every 10 seconds, so a traffic spike reaches "
+                "hundreds of environments in seconds"
+            )
             yield Hit(
                 file=function.file,
                 line=function.line,
@@ -86,9 +112,8 @@ def check(app: Application, context: Context) -> Iterator[Hit]:
                 message=(
                     f"Function {function.name} connects to {what} directly, without RDS Proxy, "
                     "and has no reserved concurrency. Every concurrent execution environment "
-                    "holds its own connection, and Lambda can add a thousand environments in "
-                    "seconds, so a traffic spike exhausts max_connections and takes the database "
-                    "down for everyone."
+                    f"holds its own connection, and {pace}: max_connections runs out and the "
+                    "database refuses everyone."
                 ),
                 fix=(
                     "Put RDS Proxy between the function and the database, and cap the function "
