@@ -17,6 +17,8 @@ from courseware.footguns.report import SEVERITY_RANK, FileResult, Report
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
 EXIT_ERROR = 2
+STDIN = "-"
+STDIN_NAME = "stdin.yaml"  # helm template and kustomize build print YAML
 _SKIP_DIRS = {".git", ".venv", "venv", "node_modules", ".terraform", ".aws-sam", "__pycache__"}
 # A repository is not a learner paste: keep the per-file caps, lift the count and total.
 CLI_LIMITS = replace(ScanLimits(), max_files=100_000, max_total_bytes=2**40, max_findings=100_000)
@@ -33,14 +35,24 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--format", choices=("text", "json", "sarif"), default="text")
     parser.add_argument("--fail-on", choices=("error", "warning", "never"), default="error")
     parser.add_argument("--rules-table", action="store_true", help="print docs/rules.md and exit")
-    parser.add_argument("paths", nargs="*", metavar="PATH")
+    parser.add_argument(
+        "--filename",
+        default=STDIN_NAME,
+        help=f"the name that '-' (standard input) is checked under, for format detection and messages "
+        f"(default {STDIN_NAME})",
+    )
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="files or directories; '-' reads standard input")
     return parser
 
 
-def collect(paths: list[str]) -> tuple[dict[str, bytes], list[FileResult]]:
+def collect(paths: list[str], stdin_name: str = STDIN_NAME) -> tuple[dict[str, bytes], list[FileResult]]:
     files: dict[str, bytes] = {}
     unreadable: list[FileResult] = []
     for raw in paths:
+        if raw == STDIN:
+            # One byte past the cap is enough for the engine to reject an oversize input; never read it all.
+            files[stdin_name] = sys.stdin.buffer.read(CLI_LIMITS.max_file_bytes + 1)
+            continue
         path = Path(raw)
         if path.is_dir():
             for folder, dirs, names in os.walk(path):
@@ -88,10 +100,12 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_CLEAN
     if not args.paths:
         _parser().error("give at least one PATH (a file or a directory)")
-    missing = [p for p in args.paths if not Path(p).exists()]
+    missing = [p for p in args.paths if p != STDIN and not Path(p).exists()]
     if missing:
         _parser().error(f"no such file or directory: {', '.join(missing)}")
-    files, unreadable = collect(args.paths)
+    if args.paths.count(STDIN) > 1:
+        _parser().error("standard input ('-') can be read only once")
+    files, unreadable = collect(args.paths, args.filename)
     report = check_files(files, limits=CLI_LIMITS)
     if unreadable:
         report.files = sorted(report.files + unreadable, key=lambda r: r.path)

@@ -8,8 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from courseware.footguns import acceptance
-from courseware.footguns.formats import cloudformation, python_handler, serverless, terraform
+from courseware.footguns.formats import cloudformation, python_handler, serverless
 from courseware.footguns.limits import ScanLimits
 from courseware.footguns.loading import Loaded, load_file
 from courseware.footguns.model import Application
@@ -76,6 +75,8 @@ def check_files(
         functions=sorted({name for unit in units for name in unit.app.functions}),
     )
     if topic is not None:
+        from courseware.footguns import acceptance
+
         report.requirements = acceptance.evaluate(topic, requirements, [unit.app for unit in units])
     _truncate(report, limits)
     return report
@@ -171,9 +172,13 @@ def _build_units(loaded: list[Loaded]) -> list[Unit]:
             unit.paths.append(item.path)
         elif item.format == "python":
             python_files.append(item)
-    for folder, unit in terraform_units.items():
-        documents = [(item.path, item.document) for item in loaded if item.path in unit.paths]
-        terraform.read_module(documents, folder, unit.app)
+    if terraform_units:
+        # Imported only when a .tf file is checked: a template alone never pays for the HCL parser.
+        from courseware.footguns.formats import terraform
+
+        for folder, unit in terraform_units.items():
+            documents = [(item.path, item.document) for item in loaded if item.path in unit.paths]
+            terraform.read_module(documents, folder, unit.app)
     facts = {item.path: python_handler.analyse(item.document, item.path) for item in python_files}
     matched = set()
     for unit in units:

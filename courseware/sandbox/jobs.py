@@ -37,7 +37,8 @@ def warm_up(_args: dict[str, Any]) -> str:
     """Build every parser once in the zygote so each forked child finds them ready."""
     from courseware.footguns.engine import check_files
 
-    report = check_files(WARM_UP_FILES)
+    warm_requirement = {"function": "Fn", "timeout": {"max": 900}, "message": "warm"}
+    report = check_files(WARM_UP_FILES, requirements=[warm_requirement], topic="aws-lambda")
     return f"engine warm ({len(report.files)} files)"
 
 

@@ -49,6 +49,10 @@ PRELOAD = (
     "courseware.sandbox.canaries",
     "courseware.footguns.limits",
     "courseware.footguns.engine",
+    # The engine imports these lazily (a one-file CLI run pays only for its parser); the child needs them all.
+    "courseware.footguns.formats.terraform",
+    "courseware.footguns.acceptance",
+    "courseware.footguns.rules",
 )
 ZYGOTE_START_S = 60.0
 CONTROL_TIMEOUT_S = 10.0

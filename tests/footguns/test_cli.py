@@ -107,3 +107,40 @@ def test_text_output_escapes_control_characters(tmp_path, capsys):
     (tmp_path / "evil.yaml").write_text("Transform: AWS::Serverless-2016-10-31\n" + bad)
     code, out = run(capsys, tmp_path / "evil.yaml")
     assert "\x1b" not in out
+
+
+def test_standard_input_is_checked_under_the_given_name(monkeypatch, capsys):
+    import io
+    import json
+
+    template = (
+        b"Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n"
+        b"    Properties:\n      Runtime: python3.13\n      Handler: app.handler\n      MemorySize: 512\n"
+    )
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(template)))
+    assert main(["--format", "json", "--filename", "rendered.yaml", "-"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert [(f["path"], f["format"]) for f in report["files"]] == [("rendered.yaml", "sam")]
+    assert report["files"][0]["findings"][0]["rule"] == "aws-lambda/default-timeout"
+
+
+def test_standard_input_can_be_read_only_once():
+    import pytest
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["-", "-"])
+    assert exit_.value.code == 2
+
+
+def test_a_sam_template_never_imports_the_hcl_parser():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from courseware.footguns.cli import main; "
+        "main(['content/aws-lambda/exercises/importer-timeout/solution/template.yaml']); "
+        "print(sorted(m for m in sys.modules "
+        "if m.startswith(('hcl2', 'lark', 'courseware.footguns.formats.terraform'))))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60)
+    assert out.stdout.strip().splitlines()[-1] == "[]"
