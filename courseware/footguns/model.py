@@ -14,6 +14,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
+def whole_number(value: Any) -> int | None:
+    """A configured whole number: an int, or digits in a string (CloudFormation accepts "300"); else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) < 10:
+        return int(value.strip())
+    return None
+
+
 @dataclass(frozen=True)
 class Setting:
     value: Any
@@ -161,15 +172,11 @@ class Function:
 
     @property
     def effective_timeout(self) -> int | None:
-        if self.timeout is None:
-            return self.default_timeout
-        return self.timeout.value if isinstance(self.timeout.value, int) else None
+        return self.default_timeout if self.timeout is None else whole_number(self.timeout.value)
 
     @property
     def effective_memory(self) -> int | None:
-        if self.memory is None:
-            return self.default_memory
-        return self.memory.value if isinstance(self.memory.value, int) else None
+        return self.default_memory if self.memory is None else whole_number(self.memory.value)
 
     @property
     def runtime_name(self) -> str | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -129,10 +129,6 @@ class Page:
     toc: tuple[Heading, ...]
     words: int
     path: str
-
-    @property
-    def url_name(self) -> str:
-        return self.kind
 
 
 @dataclass(frozen=True)
@@ -617,7 +613,3 @@ def load_library(content_dir: Path) -> Library:
         all_warnings.extend(problems.warnings)
     digest = hashlib.sha256("".join(t.content_hash for t in topics.values()).encode()).hexdigest()[:16]
     return Library(topics, tuple(all_errors), tuple(all_warnings), digest)
-
-
-def footgun_index(topics: Iterable[Topic]) -> dict[str, Footgun]:
-    return {f.id: f for t in topics for f in t.footguns}

@@ -16,7 +16,6 @@ import markdown
 from markdown.extensions.toc import slugify
 from pygments.formatters import HtmlFormatter
 
-XREF_KINDS = ("footgun", "primer", "street_ops", "topic")
 # Bounded character classes: no nested quantifiers, so no catastrophic backtracking.
 XREF = re.compile(r"\[\[([a-z_]{1,20}):([a-z0-9][a-z0-9-]{0,80})(?:\|([^\[\]|\n]{1,200}))?\]\]")
 HEADING = re.compile(r"^(#{1,6})[ \t]+(.{1,300}?)(?:[ \t]+\{#([A-Za-z0-9_-]{1,80})\})?[ \t]*#*[ \t]*$")

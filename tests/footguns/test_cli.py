@@ -93,12 +93,18 @@ def test_sarif_output_validates_against_the_schema(capsys):
 
 def test_sarif_marks_suppressed_findings(tmp_path, capsys):
     (tmp_path / "template.yaml").write_text(
-        CLEAN.replace("MemorySize: 512", "# footgun:ignore aws-lambda/default-timeout reason: demo")
-        .replace("Timeout: 10", "Timeout: 10")
-        .replace("      Runtime: python3.13\n", "")
+        CLEAN.replace("  Api:\n", "  Api:  # footgun:ignore aws-lambda/default-timeout reason: demo\n").replace(
+            "      Timeout: 10\n", ""
+        )
     )
     code, out = run(capsys, "--format", "sarif", tmp_path)
-    jsonschema.validate(json.loads(out), SCHEMA)
+    log = json.loads(out)
+    jsonschema.validate(log, SCHEMA)
+    results = log["runs"][0]["results"]
+    assert [(r["ruleId"], r["suppressions"]) for r in results] == [
+        ("aws-lambda/default-timeout", [{"kind": "inSource", "justification": "demo"}])
+    ]
+    assert code == 0  # a suppressed finding does not fail the run
 
 
 def test_text_output_escapes_control_characters(tmp_path, capsys):

@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from courseware.footguns.model import Setting
+from courseware.footguns.model import Setting, whole_number
 from courseware.footguns.parsers.nodes import LineList, line_of
 
 # ${Name} or ${Name.Attr}; bounded character classes, no nested quantifiers.
+as_int = whole_number  # the formats read configured numbers the way the model does
+
 _SUB_REF = re.compile(r"\$\{([A-Za-z0-9_]{1,255})(?:\.[A-Za-z0-9_.]{1,255})?\}")
 
 
@@ -89,16 +91,6 @@ def get(container: Any, *keys: str) -> Any:
             return None
         container = container.get(key)
     return container
-
-
-def as_int(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) < 10:
-        return int(value.strip())
-    return None
 
 
 def as_list(value: Any) -> list[Any]:

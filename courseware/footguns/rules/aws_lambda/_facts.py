@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from courseware.footguns.model import Application, DataStore, Trigger, whole_number
 
-from courseware.footguns.model import Application, DataStore, Function, Trigger
+as_int = whole_number  # the rules read configured numbers the way the model does
 
 TRIGGER_NAMES = {
     "api": "API Gateway (REST)",
@@ -20,23 +20,9 @@ TRIGGER_NAMES = {
 }
 
 
-def as_int(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.isdigit() and len(value) < 10:
-        return int(value)
-    return None
-
-
 def source_store(app: Application, trigger: Trigger, kind: str) -> DataStore | None:
     store = app.stores.get(trigger.source) if trigger.source else None
     return store if store is not None and store.kind == kind else None
-
-
-def describe(function: Function) -> str:
-    return f"Function {function.name}"
 
 
 def trigger_list(triggers: list[Trigger]) -> str:

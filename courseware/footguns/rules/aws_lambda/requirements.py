@@ -297,10 +297,16 @@ def _function_property(view: _View, function: Function, key: str, value: Any, sp
         setting = getattr(function, attribute)
         number = as_int(setting.value) if setting is not None else None
         note = ""
-        if key == "timeout" and setting is None:
-            number, note = function.default_timeout, " (the default: nothing sets it)"
-        elif key == "memory" and setting is None:
-            number, note = function.default_memory, " (the default: nothing sets it)"
+        if key == "timeout":
+            number = function.effective_timeout
+            note = (
+                " (the default: nothing sets it)"
+                if setting is None
+                else f" ({function.timeout_note})" * bool(function.timeout_note)
+            )
+        elif key == "memory":
+            number = function.effective_memory
+            note = " (the default: nothing sets it)" if setting is None else ""
         elif key in ASYNC_DEFAULTS and setting is None:
             number, note = ASYNC_DEFAULTS[key], " (Lambda's default: nothing sets it)"
         elif key == "provisioned_concurrency" and setting is not None and number and _snap_start_on(function):
