@@ -95,3 +95,58 @@ def test_hcl_syntax_error_is_a_parse_error_with_a_line():
     with pytest.raises(ParseError) as error:
         load_hcl('resource "a" "b" {\n  x = \n}\n')
     assert error.value.line is not None
+
+
+# Terraform that `terraform validate` accepts must parse (python-hcl2 refused the first one).
+VALID_TERRAFORM = {
+    "heredoc-trailing-space": ('resource "a" "b" {\n  x = <<EOF \nhello\nEOF \n}\n', {"x": "hello"}),
+    "indented-heredoc": (
+        'resource "a" "b" {\n  x = <<-EOT\n    hi ${var.a}\n      more\n    EOT\n}\n',
+        {"x": "hi ${var.a}\n  more"},
+    ),
+    "template-directives": (
+        'resource "a" "b" {\n  x = "%{ for k in var.l }${k},%{ endfor }"\n}\n',
+        {"x": "%{ for k in var.l }${k},%{ endfor }"},
+    ),
+    "provider-function": (
+        'resource "a" "b" {\n  x = provider::aws::arn_parse("arn:aws:s3:::b").resource\n}\n',
+        {"x": '${provider::aws::arn_parse("arn:aws:s3:::b").resource}'},
+    ),
+    "escapes": (
+        'resource "a" "b" {\n  x = "tab\\tquote\\" \\u00e9 $${literal}"\n}\n',
+        {"x": 'tab\tquote" é ${literal}'},
+    ),
+    "numbers": (
+        'resource "a" "b" {\n  x = -5\n  y = 1.5\n  z = null\n  t = true\n}\n',
+        {"x": -5, "y": 1.5, "z": None, "t": True},
+    ),  # fmt: skip
+}
+
+
+@pytest.mark.parametrize("name", sorted(VALID_TERRAFORM))
+def test_terraform_that_terraform_accepts_parses(name):
+    text, expected = VALID_TERRAFORM[name]
+    (block,) = load_hcl(text)
+    assert dict(block.body) == expected
+
+
+def test_nested_dynamic_blocks_keep_their_structure_and_lines():
+    text = (
+        'resource "aws_x" "y" {\n  dynamic "rule" {\n    for_each = var.rules\n    content {\n'
+        '      dynamic "inner" {\n        for_each = rule.value.items\n        content { name = inner.value }\n'
+        "      }\n    }\n  }\n}\n"
+    )
+    (block,) = load_hcl(text)
+    rule = block.body["dynamic"][0]
+    inner = rule["content"][0]["dynamic"][0]
+    assert rule["for_each"] == "${var.rules}" and inner["content"][0] == {"name": "${inner.value}"}
+    assert line_of(block.body["dynamic"], 0) == 2 and line_of(rule["content"][0]["dynamic"], 0) == 5
+
+
+def test_a_long_operator_chain_parses_and_deep_nesting_is_a_parse_error():
+    chain = 'resource "a" "b" {\n  x = ' + " + ".join(["1"] * 15_000) + "\n}\n"
+    (block,) = load_hcl(chain)
+    assert block.body["x"].startswith("${1 + 1")
+    nested = 'resource "a" "b" {\n  x = ' + "{a = " * 5_000 + "1" + "}" * 5_000 + "\n}\n"
+    with pytest.raises(ParseError, match="nested too deeply"):
+        load_hcl(nested)

@@ -1,31 +1,32 @@
-"""Terraform HCL via python-hcl2's grammar, with a line for every block, attribute, object key
-and list item.
+"""Terraform HCL via tree-sitter's HCL grammar (C), with a line for every block, attribute, object key and item.
 
-python-hcl2 8.1.4 accepts `with_meta` but emits no line metadata, and its transformer and
-serialiser cost about as much as parsing, so only its lark parser is used. The raw tree is
-converted here: literals become values; references, function calls, conditionals and
-other expressions keep their source text as `${...}`, the way Terraform JSON writes them.
+Literals become values; references, function calls, conditionals and other expressions keep their source text
+as `${...}`, the way Terraform JSON writes them, so the model can resolve `var.x` and `local.x` and find the
+resources an expression names. Strings with interpolations keep them as `${...}` inside the text; heredocs keep
+their body (trimmed for `<<-`). The parser is linear C code: the Python conversion below is the only recursion,
+and a tree nested too deeply for it is a parse error, never a crash.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
+
+import tree_sitter_hcl
+from tree_sitter import Language, Node, Parser
 
 from courseware.footguns.errors import ParseError
 from courseware.footguns.parsers.nodes import LineDict, LineList
 from courseware.footguns.parsers.yaml_cfn import MAX_ABS_INT
 
-try:  # importing hcl2 builds its grammar (~1 s); pre-import it in long-lived processes
-    import hcl2
-    from hcl2.utils import process_escape_sequences
-    from lark import Token, Tree
-    from lark.exceptions import LarkError
-except ImportError:  # pragma: no cover
-    hcl2 = None
-
-_LITERALS = {"true": True, "false": False, "null": None}
-_SKIP = frozenset({"new_line_or_comment"})
+_LANGUAGE = Language(tree_sitter_hcl.language())
+_SKIP = frozenset({"comment", "{", "}", "(", ")", "[", "]", ",", "=", ":", "object_start", "object_end",
+                   "tuple_start", "tuple_end", "block_start", "block_end"})  # fmt: skip
+# HCL's escapes in quoted strings (https://github.com/hashicorp/hcl/blob/main/hclsyntax/spec.md#template-literals).
+_ESCAPE = re.compile(r"\\(?:u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|[nrt\"\\])")
+_ESCAPES = {"\\n": "\n", "\\r": "\r", "\\t": "\t", '\\"': '"', "\\\\": "\\"}
+_TEMPLATE_ESCAPE = re.compile(r"\$\$\{|%%\{")
 
 
 @dataclass
@@ -36,149 +37,230 @@ class TfBlock:
     body: LineDict
 
 
-def _trees(node: Any) -> list[Any]:
-    return [c for c in node.children if isinstance(c, Tree) and c.data not in _SKIP]
+def _unescape(text: str) -> str:
+    def one(match: re.Match[str]) -> str:
+        escape = match.group(0)
+        if escape in _ESCAPES:
+            return _ESCAPES[escape]
+        try:
+            return chr(int(escape[2:], 16))
+        except ValueError:  # beyond Unicode: keep the text as written
+            return escape
+
+    return _ESCAPE.sub(one, text)
+
+
+def _children(node: Node) -> list[Node]:
+    return [c for c in node.named_children if c.type not in _SKIP]
+
+
+def _line(node: Node) -> int:
+    return node.start_point[0] + 1
 
 
 class _Converter:
-    def __init__(self, text: str) -> None:
-        self.text = text
+    def __init__(self, source: bytes) -> None:
+        self.source = source
 
-    def source(self, node: Any) -> str:
-        return self.text[node.meta.start_pos : node.meta.end_pos]
+    def text(self, node: Node) -> str:
+        return self.source[node.start_byte : node.end_byte].decode("utf-8", errors="replace")
 
-    def name(self, node: Any) -> str:
-        if isinstance(node, Token):
-            return str(node)
-        if node.data == "string":
-            return self.string(node)
-        return "".join(str(t) for t in node.scan_values(lambda v: isinstance(v, Token)))
+    def expression(self, node: Node) -> Any:
+        """An `expression` node (or any node standing for one) as a value."""
+        parts = _children(node) if node.type == "expression" else [node]
+        if len(parts) != 1:
+            return "${" + self.text(node) + "}"  # variable_expr with get_attr, splat, index, ...
+        part = parts[0]
+        kind = part.type
+        if kind == "literal_value":
+            return self.literal(part)
+        if kind == "collection_value":
+            return self.collection(_children(part)[0])
+        if kind == "template_expr":
+            return self.template(_children(part)[0])
+        if kind == "variable_expr":
+            return "${" + self.text(part) + "}"
+        if kind == "operation":
+            negated = self.negative(part)
+            if negated is not None:
+                return negated
+        if kind == "expression":
+            return self.expression(part)
+        return "${" + self.text(part) + "}"
 
-    def string(self, node: Any) -> str:
+    def literal(self, node: Node) -> Any:
+        inner = _children(node)[0]
+        if inner.type == "numeric_lit":
+            return self.number(inner)
+        if inner.type == "bool_lit":
+            return self.text(inner) == "true"
+        if inner.type == "null_lit":
+            return None
+        if inner.type == "string_lit":
+            return self.string(inner)
+        return "${" + self.text(node) + "}"
+
+    def number(self, node: Node) -> int | float:
+        raw = self.text(node)
+        try:
+            number = int(raw)
+        except ValueError:
+            return float(raw)
+        if abs(number) >= MAX_ABS_INT:
+            raise ParseError("A number is too large (beyond 64 bits).", _line(node))
+        return number
+
+    def negative(self, node: Node) -> int | float | None:
+        inner = _children(node)
+        if len(inner) != 1 or inner[0].type != "unary_operation" or self.text(inner[0])[:1] != "-":
+            return None
+        operands = _children(inner[0])
+        if len(operands) == 1 and operands[0].type == "literal_value":
+            value = self.literal(operands[0])
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                return -value
+        return None
+
+    def string(self, node: Node) -> str:
+        """A quoted string: its literal parts unescaped, interpolations and directives kept as written."""
         parts = []
-        for part in node.children:
-            if not isinstance(part, Tree):
-                continue  # the quotes
-            inner = part.children[0]
-            if isinstance(inner, Token) and inner.type == "STRING_CHARS":
-                parts.append(process_escape_sequences(str(inner)))
-            elif isinstance(inner, Token):
-                parts.append(str(inner))
+        for child in node.named_children:
+            if child.type in ("quoted_template_start", "quoted_template_end"):
+                continue
+            if child.type == "template_literal":
+                parts.append(_TEMPLATE_ESCAPE.sub(lambda m: m.group(0)[1:], _unescape(self.text(child))))
             else:
-                parts.append(self.source(inner))
+                parts.append(self.text(child))
         return "".join(parts)
 
-    def heredoc(self, token: str, trim: bool) -> str:
-        lines = token.split("\n")
-        body = lines[1:-2]  # drop `<<EOT` and the closing marker (and the final newline)
-        if trim:
-            indents = [len(line) - len(line.lstrip()) for line in body if line.strip()]
-            cut = min(indents, default=0)
-            body = [line[cut:] for line in body]
-        return "\n".join(body)
-
-    def value(self, node: Any) -> Any:
-        if isinstance(node, Token):
-            return str(node)
-        kind = node.data
-        if kind == "expr_term":
-            children = [c for c in node.children if not (isinstance(c, Tree) and c.data in _SKIP)]
-            if len(children) == 1:
-                return self.value(children[0])
-            return "${" + self.source(node) + "}"
-        if kind == "int_lit":
-            number = int(str(node.children[0]))
-            if abs(number) >= MAX_ABS_INT:
-                raise ParseError("A number is too large (beyond 64 bits).", node.meta.line)
-            return number
-        if kind == "float_lit":
-            return float(str(node.children[0]))
-        if kind == "literal_value":
-            return _LITERALS[str(node.children[0])]
-        if kind == "string":
+    def template(self, node: Node) -> str:
+        if node.type == "quoted_template":
             return self.string(node)
-        if kind in ("heredoc_template", "heredoc_template_trim"):
-            return self.heredoc(str(node.children[0]), kind.endswith("trim"))
-        if kind == "tuple":
-            items = LineList(node.meta.line)
-            for child in _trees(node):
-                items.append(self.value(child))
-                items.item_lines.append(child.meta.line)
+        if node.type == "heredoc_template":
+            return self.heredoc(node)
+        return "${" + self.text(node) + "}"
+
+    def heredoc(self, node: Node) -> str:
+        start = node.named_children[0] if node.named_children else None
+        identifiers = [c for c in node.named_children if c.type == "heredoc_identifier"]
+        if start is None or len(identifiers) < 2:
+            return self.text(node)
+        trim = self.text(start).startswith("<<-")
+        # The body runs from the line after the opening marker to the line of the closing one. Terraform accepts
+        # trailing spaces after either marker; the grammar does too.
+        body_start = self.source.index(b"\n", identifiers[0].end_byte) + 1
+        closing = identifiers[-1]
+        body_end = self.source.rfind(b"\n", 0, closing.start_byte) + 1
+        body = self.source[body_start:body_end].decode("utf-8", errors="replace")
+        lines = body.split("\n")[:-1] if body.endswith("\n") else body.split("\n")
+        if trim:
+            indents = [len(line) - len(line.lstrip()) for line in lines if line.strip()]
+            cut = min(indents, default=0)
+            lines = [line[cut:] for line in lines]
+        return "\n".join(lines)
+
+    def collection(self, node: Node) -> Any:
+        if node.type == "tuple":
+            items = LineList(_line(node))
+            for child in _children(node):
+                items.append(self.expression(child))
+                items.item_lines.append(_line(child))
             return items
-        if kind == "object":
-            result = LineDict(node.meta.line)
-            for element in _trees(node):
-                key_node, value_node = _trees(element)[0], _trees(element)[-1]
+        if node.type == "object":
+            result = LineDict(_line(node))
+            for element in _children(node):
+                if element.type != "object_elem":
+                    continue
+                key_node = element.child_by_field_name("key")
+                value_node = element.child_by_field_name("val")
+                if key_node is None or value_node is None:
+                    named = _children(element)
+                    key_node, value_node = named[0], named[-1]
                 key = self.key(key_node)
-                result[key] = self.value(value_node)
-                result.key_lines[key] = element.meta.line
+                result[key] = self.expression(value_node)
+                result.key_lines[key] = _line(element)
             return result
-        if kind == "identifier":
-            return "${" + str(node.children[0]) + "}"
-        if kind == "unary_op" and str(node.children[0]) == "-":
-            operand = self.value(node.children[1])
-            if isinstance(operand, (int, float)) and not isinstance(operand, bool):
-                return -operand
-        return "${" + self.source(node) + "}"
+        return "${" + self.text(node) + "}"
 
-    def key(self, node: Any) -> str:
-        inner = node
-        while isinstance(inner, Tree) and len(_trees(inner)) == 1 and inner.data != "string":
-            inner = _trees(inner)[0]
-        if isinstance(inner, Tree) and inner.data == "string":
-            return self.string(inner)
-        if isinstance(inner, Tree) and inner.data == "identifier":
-            return str(inner.children[0])
-        return self.source(node)
+    def key(self, node: Node) -> str:
+        value = self.expression(node)
+        if isinstance(value, str):
+            if value.startswith("${") and value.endswith("}") and _children(node)[:1]:
+                inner = _children(node)[0] if node.type == "expression" else node
+                if inner.type == "variable_expr" and len(_children(node)) == 1:
+                    return self.text(inner)  # a bare name: `key = value`
+                return self.text(node)
+            return value
+        return self.text(node)
 
-    def body(self, node: Any, line: int) -> LineDict:
+    def body(self, node: Node | None, line: int) -> LineDict:
         result = LineDict(line)
-        for child in _trees(node) if node is not None else []:
-            if child.data == "attribute":
-                name = self.name(child.children[0])
-                result[name] = self.value(child.children[-1])
-                result.key_lines[name] = child.meta.line
-            elif child.data == "block":
+        for child in _children(node) if node is not None else []:
+            if child.type == "attribute":
+                name_node = child.named_children[0]
+                name = self.text(name_node)
+                value = child.child_by_field_name("val") or _children(child)[-1]
+                result[name] = self.expression(value)
+                result.key_lines[name] = _line(child)
+            elif child.type == "block":
                 kind, _labels, inner = self.block_parts(child)
                 blocks = result.get(kind)
                 if not isinstance(blocks, LineList):
-                    blocks = result[kind] = LineList(child.meta.line)
-                    result.key_lines[kind] = child.meta.line
-                blocks.append(self.body(inner, child.meta.line))
-                blocks.item_lines.append(child.meta.line)
+                    blocks = result[kind] = LineList(_line(child))
+                    result.key_lines[kind] = _line(child)
+                blocks.append(self.body(inner, _line(child)))
+                blocks.item_lines.append(_line(child))
         return result
 
-    def block_parts(self, node: Any) -> tuple[str, tuple[str, ...], Any]:
-        parts = _trees(node)
-        inner = next((p for p in parts if p.data == "body"), None)
-        names = [self.name(p) for p in parts if p.data != "body"]
-        return names[0], tuple(names[1:]), inner
+    def block_parts(self, node: Node) -> tuple[str, tuple[str, ...], Node | None]:
+        names, inner = [], None
+        for child in _children(node):
+            if child.type == "body":
+                inner = child
+            elif child.type == "string_lit":
+                names.append(self.string(child))
+            elif child.type == "identifier":
+                names.append(self.text(child))
+        return names[0] if names else "", tuple(names[1:]), inner
 
 
-def _parse(text: str) -> Any:
-    if hcl2 is None:  # pragma: no cover
-        raise ParseError("Terraform support is not installed (python-hcl2).")
-    try:
-        return hcl2.parses_to_tree(text)
-    except LarkError as error:
-        line = getattr(error, "line", None)
-        message = str(error).splitlines()[0][:200] if str(error) else "syntax error"
-        raise ParseError(f"Invalid HCL: {message}", line if isinstance(line, int) else None) from error
-    except RecursionError as error:
-        raise ParseError("The Terraform file is nested too deeply.") from error
+def _error_line(node: Node) -> int | None:
+    """The line of the first syntax error: a node tree-sitter could not place, or one it had to invent."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.type == "ERROR" or current.is_missing:
+            return _line(current)
+        if current.has_error:
+            stack.extend(reversed(current.children))
+    return None
+
+
+def _parse(source: bytes) -> Node:
+    tree = Parser(_LANGUAGE).parse(source)
+    root = tree.root_node
+    if root.has_error:
+        line = _error_line(root)
+        raise ParseError("Invalid HCL: the file does not follow Terraform's syntax here.", line)
+    return root
+
+
+def _top_body(root: Node) -> Node | None:
+    return next((c for c in root.named_children if c.type == "body"), None)
 
 
 def load_hcl(text: str) -> list[TfBlock]:
-    tree = _parse(text)
-    converter = _Converter(text + "\n")
-    body = next((c for c in tree.children if isinstance(c, Tree) and c.data == "body"), None)
+    source = text.encode("utf-8")
+    root = _parse(source)
+    converter = _Converter(source)
     blocks = []
     try:
-        for child in _trees(body) if body is not None else []:
-            if child.data != "block":
+        body = _top_body(root)
+        for child in _children(body) if body is not None else []:
+            if child.type != "block":
                 continue
             kind, labels, inner = converter.block_parts(child)
-            blocks.append(TfBlock(kind, labels, child.meta.line, converter.body(inner, child.meta.line)))
+            blocks.append(TfBlock(kind, labels, _line(child), converter.body(inner, _line(child))))
     except RecursionError as error:
         raise ParseError("The Terraform file is nested too deeply.") from error
     return blocks
@@ -186,14 +268,15 @@ def load_hcl(text: str) -> list[TfBlock]:
 
 def load_hcl_expression(source: str, first_line: int) -> Any:
     """Parse one HCL expression (e.g. the object inside jsonencode) keeping its lines."""
-    text = "\n" * (first_line - 1) + f"x = {source}\n"
+    text = ("\n" * (first_line - 1) + f"x = {source}\n").encode("utf-8")
     try:
-        tree = _parse(text)
-    except ParseError:
+        root = _parse(text)
+        body = _top_body(root)
+        converter = _Converter(text)
+        for child in _children(body) if body is not None else []:
+            if child.type == "attribute":
+                value = child.child_by_field_name("val") or _children(child)[-1]
+                return converter.expression(value)
+    except (ParseError, RecursionError):
         return None
-    converter = _Converter(text + "\n")
-    body = next((c for c in tree.children if isinstance(c, Tree) and c.data == "body"), None)
-    for child in _trees(body) if body is not None else []:
-        if child.data == "attribute":
-            return converter.value(child.children[-1])
     return None
