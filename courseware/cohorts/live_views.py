@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from courseware.accounts.throttle import client_address
+from courseware.quizzes.grading import small_number
 
 from . import live_selectors as selectors
 from . import live_services as services
@@ -300,7 +301,7 @@ def _cookie_participant(request: HttpRequest, session_pk: int) -> tuple[int, str
     except (KeyError, signing.BadSignature):
         return None
     pk, _, token = value.partition(":")
-    return (int(pk), token) if pk.isdigit() and token else None
+    return (int(pk), token) if small_number(pk) and token else None
 
 
 def _participant(request: HttpRequest, session: LiveSession) -> LiveParticipant | None:
@@ -524,7 +525,7 @@ def learner_answer(request: HttpRequest, code: str) -> HttpResponse:
         return joined
     session, participant = joined
     raw_index = request.POST.get("index", "")
-    if not raw_index.isdigit() or int(raw_index) >= len(session.questions):
+    if not small_number(raw_index) or int(raw_index) >= len(session.questions):
         return _learner_reply(
             request, session, participant, error="This question is not part of the session.", status=400
         )

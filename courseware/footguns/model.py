@@ -20,8 +20,10 @@ def whole_number(value: Any) -> int | None:
         return None
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) < 10:
-        return int(value.strip())
+    text = value.strip() if isinstance(value, str) else ""
+    # ASCII digits only: "²".isdigit() is true, and int("²") raises.
+    if text and len(text) < 10 and text.isascii() and text.isdigit():
+        return int(text)
     return None
 
 

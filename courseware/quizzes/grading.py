@@ -117,7 +117,7 @@ def parse_answer(question: Question, form: Form) -> dict[str, Any]:
         positions: dict[str, int] = {}
         for item in question.items:
             raw = _one(form, f"pos-{item.id}", "Give every step a position.")
-            if not raw.isdigit() or not 1 <= int(raw) <= len(question.items):
+            if not small_number(raw) or not 1 <= int(raw) <= len(question.items):
                 raise InvalidAnswer(f"Positions go from 1 to {len(question.items)}.")
             positions[item.id] = int(raw)
         if sorted(positions.values()) != list(range(1, len(question.items) + 1)):
@@ -128,7 +128,7 @@ def parse_answer(question: Question, form: Form) -> dict[str, Any]:
         if not raw_lines:
             raise InvalidAnswer("Select at least one line.")
         count = len(question.snippet_lines)
-        if not all(v.isdigit() and 1 <= int(v) <= count for v in raw_lines):
+        if not all(small_number(v) and 1 <= int(v) <= count for v in raw_lines):
             raise InvalidAnswer(f"Lines go from 1 to {count}.")
         return {"lines": sorted({int(v) for v in raw_lines})}
     raise InvalidAnswer("This question cannot be answered.")
@@ -281,3 +281,8 @@ def describe_key(question: Question) -> list[str]:
     if kind == "spot_the_footgun":
         return [f"Line {n}" for n in sorted(question.lines)]
     return []
+
+
+def small_number(text: str) -> bool:
+    """ASCII digits, short enough for int(): "²" and "①" pass str.isdigit() but make int() raise."""
+    return 0 < len(text) <= 9 and text.isascii() and text.isdigit()

@@ -59,3 +59,18 @@ def test_mutated_fixtures_never_break_a_rule():
             lines[index] = f"{key}: {rng.choice(values)}"
         report = check_files({path.name: "\n".join(lines) + "\n"})
         assert "rule-error" not in {f.rule for f in report.findings}, (path.name, lines[index])
+
+
+@pytest.mark.parametrize("value", ['"²"', '"①"', '"' + "9" * 5000 + '"', '"-1"', '"1e3"'])
+def test_numbers_that_only_look_like_numbers_never_crash_a_rule(value):
+    from courseware.footguns.engine import check_files
+
+    tf = (
+        'resource "aws_lambda_function" "fn" {\n  function_name = "fn"\n  runtime = "python3.13"\n'
+        f'  handler = "app.handler"\n  timeout = {value}\n  memory_size = {value}\n'
+        f"  reserved_concurrent_executions = {value}\n}}\n"
+    )
+    report = check_files({"main.tf": tf}, requirements=[{"function": "aws_lambda_function.fn", "timeout": {"max": 9},
+                                                        "message": "m"}], topic="aws-lambda")  # fmt: skip
+    assert "rule-error" not in {f.rule for f in report.findings}
+    assert report.requirements is not None and not report.requirements[0].ok

@@ -322,3 +322,11 @@ def test_the_projector_never_shows_ordering_items_in_the_answers_order(client, t
     question = question_for("demo-topic/demo#q-ordering")
     positions = [listed.index(item.html) for item in question.items]
     assert positions != sorted(positions), "the host screen lists the items in the right order"
+
+
+@pytest.mark.parametrize("index", ["²", "①", "9" * 5000, "-1", ""])
+def test_a_malformed_answer_index_is_a_400_not_a_500(index, client, session):
+    join_as_guest(client, session)
+    live_session_transition(session_id=session.pk, action="start")
+    response = client.post(f"/live/{session.code}/answer/", {"index": index, "choice": "short"}, **HTMX)
+    assert response.status_code == 400 and b"not part of the session" in response.content

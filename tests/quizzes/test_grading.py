@@ -285,3 +285,10 @@ def test_grading_scheduling_and_cards_are_pure_python():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     assert done.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("raw", ["²", "①", "9" * 5000, "", " 1"])
+def test_positions_and_lines_that_only_look_like_numbers_are_invalid_answers(raw):
+    from courseware.quizzes.grading import small_number
+
+    assert not small_number(raw)
