@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from courseware.footguns.formats.registry import NAMES, lexer_for_path
 from courseware.footguns.limits import ScanLimits
 from courseware.topics.content import SLUG, ContentError, Problems, Resolver, Topic, hash_folder
 from courseware.topics.rendering import render_inline, render_markdown
 from courseware.topics.yamlsource import LineDict, LineList, YamlError, load_yaml
 
 EXTRA_NAME = "exercises"
-FORMATS = ("sam", "cloudformation", "terraform", "serverless", "python")
+FORMATS = NAMES
 # Graded hints go from a pointer to the whole answer, in this order.
 HINT_KINDS = ("primer", "fix", "street_ops", "minimal_change")
 HINT_LABELS = {
@@ -63,8 +64,7 @@ class ExerciseFile:
 
     @property
     def language(self) -> str:
-        suffix = PurePosixPath(self.path).suffix
-        return {".json": "json", ".tf": "terraform", ".py": "python"}.get(suffix, "yaml")
+        return lexer_for_path(self.path)
 
 
 @dataclass(frozen=True)

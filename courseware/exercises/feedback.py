@@ -18,7 +18,6 @@ from .models import Status, Submission
 
 # Past this size a file is shown without syntax colours: a lexer's time grows with the input.
 HIGHLIGHT_MAX_BYTES = 48 * 1024
-LEXERS = {"yaml": "yaml", "json": "json", "terraform": "terraform", "python": "python"}
 
 NOT_COUNTED = {
     Status.TIMEOUT: "The check ran out of time.",
@@ -131,7 +130,7 @@ def rule_link(rule_id: str, library: Library) -> RuleLink:
 
 
 def highlight_file(file: ExerciseFile, marked: tuple[int, ...], anchor: str) -> str:
-    language = LEXERS.get(file.language, "text") if len(file.text) <= HIGHLIGHT_MAX_BYTES else "text"
+    language = file.language if len(file.text) <= HIGHLIGHT_MAX_BYTES else "text"
     formatter = HtmlFormatter(cssclass="codehilite", hl_lines=list(marked), linenos="inline", linespans=f"{anchor}-L")
     html = pygments_highlight(file.text, get_lexer_by_name(language), formatter)
     # Long lines scroll sideways: the scrolling block must be reachable with the keyboard.

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from courseware.footguns.formats.registry import NAMES, SNIPPET_LEXERS
+
 from .rendering import Heading, Rendered, XRef, highlight, render_inline, render_markdown, scan_headings, scan_xrefs
 from .yamlsource import LineDict, LineList, YamlError, load_yaml
 
@@ -36,7 +38,7 @@ MARKDOWN_PAGES = ("primer", "street_ops", "trivia")
 ANCHORED_PAGES = ("primer", "street_ops")
 KNOWN_ENTRIES = {"topic.yaml", *PAGE_FILES.values(), "quizzes", "exercises", "README.md"}
 SEVERITIES = ("error", "warning", "info")
-SNIPPET_FORMATS = ("sam", "cloudformation", "terraform", "serverless", "python", "json")
+SNIPPET_FORMATS = (*NAMES, "json")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 
 
@@ -428,9 +430,7 @@ def _build_footguns(draft: _Draft, resolver: Resolver, problems: Problems) -> tu
                 problems.error(
                     path, raw.line_of("format"), f"snippet format must be one of {', '.join(SNIPPET_FORMATS)}"
                 )
-            language = (
-                "python" if fmt == "python" else "json" if fmt == "json" else "hcl" if fmt == "terraform" else "yaml"
-            )
+            language = SNIPPET_LEXERS.get(fmt or "", "yaml")
             snippets.append(
                 Snippet(
                     kind=kind, format=fmt, title=str(raw.get("title", "")), code=code, html=highlight(code, language)

@@ -16,6 +16,8 @@ import markdown
 from markdown.extensions.toc import slugify
 from pygments.formatters import HtmlFormatter
 
+from courseware.footguns.formats.registry import SNIPPET_LEXERS
+
 # Bounded character classes: no nested quantifiers, so no catastrophic backtracking.
 XREF = re.compile(r"\[\[([a-z_]{1,20}):([a-z0-9][a-z0-9-]{0,80})(?:\|([^\[\]|\n]{1,200}))?\]\]")
 HEADING = re.compile(r"^(#{1,6})[ \t]+(.{1,300}?)(?:[ \t]+\{#([A-Za-z0-9_-]{1,80})\})?[ \t]*#*[ \t]*$")
@@ -214,13 +216,7 @@ def highlight(code: str, language: str) -> str:
     return pygments_highlight(code, _lexer(language), _FORMATTER)
 
 
-LANGUAGE_ALIASES = {
-    "sam": "yaml",
-    "cloudformation": "yaml",
-    "serverless": "yaml",
-    "terraform": "terraform",
-    "hcl": "terraform",
-}
+LANGUAGE_ALIASES = SNIPPET_LEXERS
 
 
 def pygments_css() -> str:

@@ -6,16 +6,11 @@ import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from courseware.footguns.formats.registry import FORMATS
 from courseware.footguns.model import Application
 
 # Formats a rule can support, and the fixture extension that stands for each.
-FORMAT_EXTENSIONS = {
-    "sam": "yaml",
-    "cloudformation": "json",
-    "terraform": "tf",
-    "serverless": "yml",
-    "python": "py",
-}
+FORMAT_EXTENSIONS = {f.name: f.fixture_extension for f in FORMATS}
 
 
 @dataclass(frozen=True)
