@@ -124,12 +124,18 @@ class HandlerFacts:
     # AWS actions whose every call is behind a cache that expires (a clock check, a TTL cache, Powertools),
     # read on first ask.
     cache_reader: Callable[[], frozenset[str]] | None = field(default=None, repr=False, compare=False)
+    # The longest cache lifetime written in the code, in seconds (None: none written), read on first ask.
+    cache_seconds_reader: Callable[[], int | None] | None = field(default=None, repr=False, compare=False)
 
     @property
     def expiring_cache(self) -> frozenset[str]:
         if self._expiring is None:
             self._expiring = self.cache_reader() if self.cache_reader is not None else frozenset()
         return self._expiring
+
+    @property
+    def cache_seconds(self) -> int | None:
+        return self.cache_seconds_reader() if self.cache_seconds_reader is not None else None
 
     def batch_response(self, name: str) -> BatchResponse | None:
         if name not in self._batch_cache:
@@ -151,6 +157,7 @@ class Function:
     reserved_concurrency: Setting | None = None
     provisioned_concurrency: Setting | None = None
     snap_start: Setting | None = None  # the ApplyOn value, or True
+    ephemeral_storage: Setting | None = None  # /tmp size in MB
     publishes: Setting | None = None  # versions are published (AutoPublishAlias, publish = true, a Version)
     aliases: dict[str, int | None] = field(default_factory=dict)  # alias name -> line
     # Qualifiers ("alias:live", "version") that carry the provisioned concurrency.

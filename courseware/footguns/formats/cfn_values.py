@@ -151,6 +151,13 @@ def describe_resource(value: Any, names: Any) -> str:
         if key == "Fn::Sub":
             template = inner[0] if isinstance(inner, list) and inner else inner
             return _describe_sub(template, names) if isinstance(template, str) else "?"
+        if key == "Fn::Select" and isinstance(inner, list) and len(inner) == 2:
+            # !Select [5, !Split [":", !Ref QueueArn]]: the queue's name, cut from its ARN: the same resource
+            split = inner[1].get("Fn::Split") if isinstance(inner[1], dict) and len(inner[1]) == 1 else None
+            if isinstance(split, list) and len(split) == 2 and split[0] in (":", "/"):
+                described = describe_resource(split[1], names)
+                return described if not described.startswith("named:") else "?"
+            return "?"
         if key == "Fn::Join" and isinstance(inner, list) and len(inner) == 2 and isinstance(inner[1], list):
             parts = []
             for part in inner[1]:

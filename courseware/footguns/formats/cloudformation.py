@@ -108,6 +108,31 @@ def qualifier_from_suffix(rest: str) -> str:
     return "version" if name.isdigit() else f"alias:{name}"
 
 
+def _apply_mappings(container: Any, mappings: dict) -> None:
+    """Replace each `Fn::FindInMap` whose three keys are written out by the mapped value, with its line."""
+    stack = [container]
+    while stack:
+        item = stack.pop()
+        keys: Any = list(item.keys()) if isinstance(item, dict) else range(len(item)) if isinstance(item, list) else []
+        for key in keys:
+            value = item[key]
+            if isinstance(value, dict) and len(value) == 1 and isinstance(value.get("Fn::FindInMap"), list):
+                path = value["Fn::FindInMap"]
+                if len(path) == 3 and all(isinstance(part, str) for part in path):
+                    top = mappings.get(path[0])
+                    middle = top.get(path[1]) if isinstance(top, dict) else None
+                    if isinstance(middle, dict) and path[2] in middle:
+                        item[key] = middle[path[2]]
+                        line = line_of(middle, path[2])
+                        if isinstance(item, LineDict) and line is not None:
+                            item.key_lines[key] = line
+                        elif isinstance(item, LineList) and line is not None:
+                            item.item_lines[key] = line
+                        continue
+            if isinstance(value, (dict, list)):
+                stack.append(value)
+
+
 def _apply_defaults(container: Any, defaults: dict[str, tuple[Any, int | None]]) -> None:
     """Replace each `Ref` to a parameter that has a usable Default by the Default, with its line."""
     stack = [container]
@@ -159,6 +184,10 @@ class TemplateReader:
         self.role_statements: dict[str, list[Statement]] = {}
         self.parameter_names: set[str] = set()
         self.read_parameters(document.get("Parameters"))
+        mappings = document.get("Mappings")
+        if isinstance(mappings, dict):
+            _apply_mappings(self.resources, mappings)
+            _apply_mappings(self.globals, mappings)
 
     def read_parameters(self, parameters: Any) -> None:
         """A Ref to a parameter is its Default for every rule; without one its value is unknown."""
@@ -270,6 +299,9 @@ class TemplateReader:
         function.memory, _ = self.prop(props, "MemorySize", sam)
         function.reserved_concurrency, _ = self.prop(props, "ReservedConcurrentExecutions", sam)
         function.vpc, _ = self.prop(props, "VpcConfig", sam)
+        storage, _ = self.prop(props, "EphemeralStorage", sam)
+        if storage is not None:
+            function.ephemeral_storage = Setting(get(storage.value, "Size"), storage.file, storage.line)
         snap, _ = self.prop(props, "SnapStart", sam)
         if snap is not None:
             apply_on = get(snap.value, "ApplyOn")

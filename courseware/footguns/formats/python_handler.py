@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import functools
 import posixpath
+import re
 
 from courseware.footguns.model import Application, BatchResponse, Function, HandlerFacts, Invocation
 
@@ -52,6 +53,17 @@ class _Visitor(ast.NodeVisitor):
         self.clients: dict[str, str] = {}  # variable -> AWS service
         self.invoke_results: dict[str, Invocation] = {}  # variable holding an invoke's response
         self.strings: set[str] = set()
+        # Calls that look like AWS API calls on a receiver the visitor cannot follow (a client passed as an
+        # argument and kept on self): attributed afterwards when the module made clients of one service only.
+        self.unresolved: list[tuple[str, int]] = []
+
+    def attribute_unresolved(self) -> None:
+        services = set(self.clients.values())
+        if len(services) != 1:
+            return
+        (service,) = services
+        for method, line in self.unresolved:
+            self.facts.calls.setdefault(f"{service}:{_action(method)}", []).append(line)
 
     def visit_Constant(self, node: ast.Constant) -> None:  # noqa: N802
         if isinstance(node.value, str) and len(node.value) <= 200 and len(self.strings) < 2000:
@@ -100,7 +112,10 @@ class _Visitor(ast.NodeVisitor):
         service = _client_service(value) if isinstance(value, ast.Call) else None
         if service is None and isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
             # queue = sqs.Queue(url), table = dynamodb.Table(name): a resource's sub-resource, same service
-            service = self.clients.get(_dotted(value.func.value) or "")
+            owner = value.func.value
+            service = self.clients.get(_dotted(owner) or "") or (
+                _client_service(owner) if isinstance(owner, ast.Call) else None
+            )
         for target in node.targets:
             name = _dotted(target)
             if name and service:
@@ -140,6 +155,8 @@ class _Visitor(ast.NodeVisitor):
                     service = self.clients.get(_dotted(inner) or "") or (
                         _client_service(inner) if isinstance(inner, ast.Call) else None
                     )
+            if service is None and _looks_like_api_call(node.func.attr):
+                self.unresolved.append((node.func.attr, node.lineno))
             if service is not None and not node.func.attr[:1].isupper():  # Table(...), Queue(...) call no API
                 self.facts.calls.setdefault(f"{service}:{_action(node.func.attr)}", []).append(node.lineno)
             if node.func.attr == "get" and node.args and isinstance(node.args[0], ast.Constant):
@@ -189,6 +206,46 @@ _CLOCKS = ("time.time", "time.monotonic", "time.perf_counter", "monotonic", "dat
            "datetime.utcnow", "datetime.datetime.utcnow", "datetime.datetime.now", "time.time_ns")  # fmt: skip
 
 
+_TTL_NAME = re.compile(r"(?i)ttl|max_?age|cache|expir|refresh|lifetime")
+
+
+def _cache_seconds(module: ast.Module) -> int | None:
+    """The longest cache lifetime written in the module: TTL-named constants, max_age= arguments, TTL decorator
+    arguments and numbers compared with a clock reading. None when none is written."""
+    constants: dict[str, float] = {}
+    found: list[float] = []
+    for node in module.body:
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant):
+            value = node.value.value
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                for target in node.targets:
+                    if isinstance(target, ast.Name):
+                        constants[target.id] = float(value)
+                        if _TTL_NAME.search(target.id):
+                            found.append(float(value))
+
+    def number(node: ast.AST) -> float | None:
+        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
+            return float(node.value)
+        if isinstance(node, ast.Name):
+            return constants.get(node.id)
+        return None
+
+    for node in ast.walk(module):
+        if isinstance(node, ast.Call):
+            name = _dotted(node.func) or ""
+            for keyword in node.keywords:
+                if keyword.arg in ("max_age", "ttl", "maxsize_seconds") and number(keyword.value) is not None:
+                    found.append(number(keyword.value))  # type: ignore[arg-type]
+            if "ttl" in name.lower() and node.args and number(node.args[-1]) is not None:
+                found.append(number(node.args[-1]))  # type: ignore[arg-type]
+        elif isinstance(node, ast.Compare):
+            parts = [node.left, *node.comparators]
+            if any(isinstance(n, ast.Call) and _dotted(n.func) in _CLOCKS for p in parts for n in ast.walk(p)):
+                found.extend(v for p in parts if (v := number(p)) is not None)
+    return int(max(found)) if found else None
+
+
 def _expiring_cache(module: ast.Module, facts: HandlerFacts) -> frozenset[str]:
     """AWS actions every call of which sits in a function that checks a clock or a TTL cache (or its caller does).
 
@@ -198,12 +255,16 @@ def _expiring_cache(module: ast.Module, facts: HandlerFacts) -> frozenset[str]:
     timed: set[str] = set()
     owner: dict[int, str] = {}  # call line -> the function it is in
     callers: dict[str, set[str]] = {}
+    # A function whose body (nested functions included) reads a clock: a hand-written TTL decorator is one.
+    clock_readers = {
+        f.name for f in functions if any(isinstance(n, ast.Call) and _dotted(n.func) in _CLOCKS for n in ast.walk(f))
+    }
     for function in functions:
         nodes = _own_nodes(function)
         calls = [n for n in nodes if isinstance(n, ast.Call)]
         names = {_dotted(c.func) or "" for c in calls}
         decorators = {_dotted(d.func if isinstance(d, ast.Call) else d) or "" for d in function.decorator_list}
-        if names & set(_CLOCKS) or any("TTL" in n for n in names | decorators):
+        if names & set(_CLOCKS) or any("ttl" in n.lower() for n in names | decorators) or decorators & clock_readers:
             timed.add(function.name)
         for call in calls:
             owner.setdefault(call.lineno, function.name)
@@ -221,9 +282,21 @@ def _expiring_cache(module: ast.Module, facts: HandlerFacts) -> frozenset[str]:
     return frozenset(cached)
 
 
+# Verbs that begin boto3 client methods (send_message, get_secret_value, put_object, ...). A method of another
+# object named like one is attributed to a client only when the module made clients of a single service.
+_API_VERBS = ("send_", "get_", "put_", "invoke", "update_", "delete_", "query", "scan", "publish", "start_",
+              "receive_", "batch_", "upload_", "download_", "copy_", "change_message", "purge_")  # fmt: skip
+
+
+def _looks_like_api_call(method: str) -> bool:
+    return method.startswith(_API_VERBS) and method not in ("get", "update", "query")
+
+
 def _client_service(call: ast.Call) -> str | None:
     """The service of `boto3.client("sqs")` or `boto3.resource("sqs")` (or a session's), else None."""
     name = _dotted(call.func) or ""
+    if isinstance(call.func, ast.Attribute) and call.func.attr in ("client", "resource"):
+        name = call.func.attr  # boto3.session.Session().client(...): the chain holds a call
     if not name.endswith(("client", "resource")):
         return None
     argument = call.args[0] if call.args else None
@@ -263,8 +336,10 @@ def analyse(module: ast.Module, path: str) -> HandlerFacts:
     visitor = _Visitor(facts)
     try:
         visitor.visit(module)
+        visitor.attribute_unresolved()
         facts.batch_reader = _BatchResponses(module).response
         facts.cache_reader = functools.partial(_expiring_cache, module, facts)
+        facts.cache_seconds_reader = functools.partial(_cache_seconds, module)
     except RecursionError:
         pass  # a pathological tree: keep what was found
     facts.strings = frozenset(visitor.strings)
@@ -488,6 +563,21 @@ def _swallowed_line(module: ast.Module) -> int | None:
     return None
 
 
+def _break_line(module: ast.Module) -> int | None:
+    """The line of a `break` in an `except` inside a loop: the records after the failed one are never processed
+    and, not being listed in batchItemFailures, are deleted as if they had succeeded."""
+    for loop in ast.walk(module):
+        if not isinstance(loop, (ast.For, ast.AsyncFor)):
+            continue
+        for node in _own_nodes(loop):
+            if isinstance(node, ast.Try):
+                for handler in node.handlers:
+                    for inner in _own_nodes(handler):
+                        if isinstance(inner, ast.Break):
+                            return inner.lineno
+    return None
+
+
 def _catches_everything(handler: ast.ExceptHandler) -> bool:
     kind = handler.type
     names = [kind] if not isinstance(kind, ast.Tuple) else list(kind.elts)
@@ -520,6 +610,12 @@ class _BatchResponses:
                 self.item_problem = (
                     f"the except at line {swallowed} only logs the failure, so that record is never listed in "
                     "batchItemFailures and is deleted as if it had succeeded"
+                )
+            stops = _break_line(self.module)
+            if stops is not None and not self.item_problem:
+                self.item_problem = (
+                    f"the break at line {stops} stops at the first failure, so the records after it are never "
+                    "processed and, not being listed in batchItemFailures, are deleted as if they had succeeded"
                 )
         function = self.reader.functions.get(name)
         if function is None:

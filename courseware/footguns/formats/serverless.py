@@ -1,8 +1,8 @@
 """A Serverless Framework service (serverless.yml) into the model.
 
 The framework's own defaults differ from AWS's: timeout 6 s and memorySize 1024 MB.
-`${...}` variables are left as opaque text (except `${self:custom.x}` as a whole timeout or memory
-size, read from `custom`); `resources.Resources` is CloudFormation.
+`${...}` variables are left as opaque text (except `${self:custom.x}` as the whole value of a numeric
+setting, read from `custom`); `resources.Resources` is CloudFormation.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from courseware.footguns.formats.iam import managed_policy_statements, statement
 from courseware.footguns.model import Application, Function, Setting, Statement, Trigger
 from courseware.footguns.parsers.nodes import LineDict, line_of
 
+NUMERIC_SETTINGS = ("timeout", "memory", "reserved_concurrency", "provisioned_concurrency", "retries", "event_age")
 FRAMEWORK_DEFAULT_TIMEOUT_S = 6
 FRAMEWORK_DEFAULT_MEMORY_MB = 1024
 
@@ -76,8 +77,8 @@ def read_service(document: Any, file: str, app: Application) -> None:
             default_timeout=FRAMEWORK_DEFAULT_TIMEOUT_S, default_memory=FRAMEWORK_DEFAULT_MEMORY_MB,
         )  # fmt: skip
         _read_function(function, config, provider, file, find_refs)
-        function.timeout = _resolve_custom(document, function.timeout)
-        function.memory = _resolve_custom(document, function.memory)
+        for attribute in NUMERIC_SETTINGS:
+            setattr(function, attribute, _resolve_custom(document, getattr(function, attribute)))
         function.statements.extend(shared_statements)
         function.statements.extend(_destination_grants(function, find_refs, describe))
         app.functions[function.name] = function

@@ -127,6 +127,14 @@ def _strip_module_path(value: str) -> str:
     return value
 
 
+def _creates_nothing(block: TfBlock) -> bool:
+    count = block.body.get("count")
+    for_each = block.body.get("for_each")
+    if count is not None and as_int(count) == 0:
+        return True
+    return isinstance(for_each, (dict, list)) and not for_each
+
+
 class ModuleReader:
     def __init__(self, documents: list[tuple[str, list[TfBlock]]], folder: str, app: Application):
         self.app = app
@@ -142,6 +150,8 @@ class ModuleReader:
         self.values = self._variables(documents)
         for _path, block in self.blocks.values():
             self._resolve(block.body)
+        # `count = 0` (or an empty for_each) creates nothing: such a resource is not in the model.
+        self.blocks = {address: entry for address, entry in self.blocks.items() if not _creates_nothing(entry[1])}
 
     @staticmethod
     def _variables(documents: list[tuple[str, list[TfBlock]]]) -> dict[tuple[str, str], Any]:
@@ -361,6 +371,9 @@ class ModuleReader:
         if reserved is not None and as_int(reserved.value) != -1:
             function.reserved_concurrency = reserved
         function.code_path = self.code_path(body, path)
+        storage = first_block(body.get("ephemeral_storage"))
+        if isinstance(storage, dict):
+            function.ephemeral_storage = Setting(storage.get("size"), path, line_of(storage))
         snap = first_block(body.get("snap_start"))
         if isinstance(snap, dict):
             function.snap_start = Setting(snap.get("apply_on"), path, line_of(snap))

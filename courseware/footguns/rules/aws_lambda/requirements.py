@@ -57,8 +57,12 @@ HANDLER_KEYS = frozenset(
         "never_uses",
         "cached_with_expiry",
         "max_db_connections",
+        "max_cache_seconds",
     }
 )
+POLLER_KEYS = frozenset({"max_concurrency", "within_reserved", "seconds_per_message"})
+# SQS event source mappings read 10 messages per batch unless BatchSize says otherwise (services-sqs-parameters).
+SQS_DEFAULT_BATCH = 10
 # Metrics that count messages as they arrive, so an alarm on them can fire on the first one.
 ARRIVAL_METRICS = ("ApproximateNumberOfMessagesVisible", "NumberOfMessagesSent", "NumberOfMessagesReceived")
 
@@ -147,8 +151,12 @@ def _validate_property(key: str, value: Any) -> list[str]:
             return ["'trigger' has 'kind', optional 'source' and optional 'integration_timeout_ms' (a range)"]
         return _validate_range(value["integration_timeout_ms"]) if "integration_timeout_ms" in value else []
     if key == "poller":
-        if not isinstance(value, Mapping) or set(value) - {"max_concurrency", "within_reserved"} or not value:
-            return ["'poller' has 'max_concurrency' (a range) and/or 'within_reserved: true'"]
+        if not isinstance(value, Mapping) or set(value) - POLLER_KEYS or not value:
+            return [f"'poller' has {', '.join(sorted(POLLER_KEYS))}"]
+        if "seconds_per_message" in value and (
+            not isinstance(value["seconds_per_message"], int) or value["seconds_per_message"] < 1
+        ):
+            return ["'seconds_per_message' is a whole number of seconds"]
         problems = _validate_range(value["max_concurrency"]) if "max_concurrency" in value else []
         if "within_reserved" in value and value["within_reserved"] is not True:
             problems.append("'within_reserved' can only be true")
@@ -159,6 +167,10 @@ def _validate_property(key: str, value: Any) -> list[str]:
         problems = []
         if "returns_batch_item_failures" in value and value["returns_batch_item_failures"] is not True:
             problems.append("'returns_batch_item_failures' can only be true")
+        if "max_cache_seconds" in value and (
+            not isinstance(value["max_cache_seconds"], int) or isinstance(value["max_cache_seconds"], bool)
+        ):
+            problems.append("'max_cache_seconds' is a whole number")
         if "max_db_connections" in value and (
             not isinstance(value["max_db_connections"], int) or isinstance(value["max_db_connections"], bool)
         ):
@@ -342,6 +354,17 @@ def _function_property(view: _View, function: Function, key: str, value: Any, sp
                 "the two on the same function, so the deployment fails.",
                 pc.file,
                 pc.line,
+            )
+        storage = function.ephemeral_storage
+        size = as_int(storage.value) if storage is not None else None
+        if snap is not None and storage is not None and (size is None or size > 512):
+            # https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html: not with ephemeral storage over 512 MB
+            return Outcome(
+                False,
+                f"{name} has SnapStart and {size or 'an unknown amount of'} MB of ephemeral storage{_where(storage)}; "
+                "SnapStart does not support more than 512 MB of /tmp, so the deployment fails.",
+                storage.file,
+                storage.line,
             )
         if snap is not None and snap.value == "PublishedVersions":
             return Outcome(True, f"SnapStart is on for {name}'s published versions.", snap.file, snap.line)
@@ -591,9 +614,28 @@ def _matches(view: _View, target: str, patterns: Iterable[str]) -> bool:
     return any(fnmatch.fnmatchcase(name, pattern) for name in names for pattern in patterns)
 
 
+# Patterns that stand for a resource the learner names: the function's own failure targets.
+SYMBOLS = ("$on_failure", "$dead_letter")
+
+
+def _expand(view: _View, function: Function, patterns: Iterable[str]) -> list[str]:
+    """`$on_failure` becomes the queue (or topic) the function's on-failure destination names, whatever it is
+    called, so a prompt can allow 'send to your failure queue' without fixing the queue's name."""
+    expanded = []
+    for pattern in patterns:
+        if pattern in SYMBOLS:
+            setting = function.on_failure if pattern == "$on_failure" else function.dead_letter
+            expanded.extend(_mentioned_stores(view, setting.value) if setting is not None else [])
+        else:
+            expanded.append(pattern)
+    return expanded
+
+
 def _permissions(view: _View, function: Function, spec: Mapping[str, Any]) -> Outcome:
     statements = _allowed(function.statements)
-    only: Mapping[str, list[str]] = spec.get("only", {})
+    only: Mapping[str, list[str]] = {
+        action: _expand(view, function, patterns) for action, patterns in spec.get("only", {}).items()
+    }
     for statement in statements if only else ():
         for action in statement.actions:
             allowed = [p for key, p in only.items() if fnmatch.fnmatchcase(action.lower(), key.lower())]
@@ -626,7 +668,8 @@ def _permissions(view: _View, function: Function, spec: Mapping[str, Any]) -> Ou
                         statement.file,
                         statement.actions_line or statement.line,
                     )
-    for action, patterns in spec.get("require", {}).items():
+    for action, written in spec.get("require", {}).items():
+        patterns = _expand(view, function, written)
         granted = any(
             _action_covers(granted, action) and any(_matches(view, t, patterns) for t in statement.targets)
             for statement in statements
@@ -705,6 +748,18 @@ def _poller(function: Function, spec: Mapping[str, Any]) -> Outcome:
             )
             if not outcome.ok:
                 return outcome
+        per_message = spec.get("seconds_per_message")
+        timeout = function.effective_timeout
+        batch = trigger.batch_size or SQS_DEFAULT_BATCH
+        if per_message and (timeout is None or batch * per_message > timeout):
+            return Outcome(
+                False,
+                f"A batch of up to {batch} messages at about {per_message} s each needs {batch * per_message:,} s, "
+                f"but {function.name}'s timeout is {timeout if timeout is not None else 'unknown'} s: full batches "
+                "time out and every message in them is received again.",
+                trigger.file,
+                trigger.line,
+            )
         if spec.get("within_reserved") and (reserved is None or value > reserved):
             shown = "no reserved concurrency" if reserved is None else f"a reserved concurrency of {reserved}"
             return Outcome(
@@ -754,6 +809,11 @@ def _handler(function: Function, spec: Mapping[str, Any]) -> Outcome:
             return Outcome(False, f"{facts.path} calls {call} without a cache that expires (line {line}): fetched "
                            "once it never changes, fetched on every call it costs a request each time.",
                            facts.path, line)  # fmt: skip
+    if "max_cache_seconds" in spec:
+        seconds = facts.cache_seconds
+        if seconds is not None and seconds > spec["max_cache_seconds"]:
+            return Outcome(False, f"{facts.path} keeps the cached value for {seconds:,} seconds; the prompt asks for a "
+                           f"short cache (at most {spec['max_cache_seconds']:,}).", facts.path, 1)  # fmt: skip
     for name in spec.get("never_uses", ()):
         for used, lines in facts.python_calls.items():
             if fnmatch.fnmatchcase(used, name):
