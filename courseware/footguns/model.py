@@ -27,6 +27,20 @@ def whole_number(value: Any) -> int | None:
     return None
 
 
+def strings_in(value: Any) -> list[str]:
+    """Every string inside a parsed value (mappings and lists walked without recursion)."""
+    found, stack = [], [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            found.append(item)
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
+
+
 @dataclass(frozen=True)
 class Setting:
     value: Any

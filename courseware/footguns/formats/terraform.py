@@ -9,7 +9,7 @@ from typing import Any
 from courseware.footguns.errors import ParseError
 from courseware.footguns.formats.cfn_values import as_int, as_list, get, items_with_lines, named_arn
 from courseware.footguns.formats.iam import managed_statement
-from courseware.footguns.model import Application, DataStore, Function, Setting, Statement, Trigger
+from courseware.footguns.model import Application, DataStore, Function, Setting, Statement, Trigger, strings_in
 from courseware.footguns.parsers.hcl import TfBlock, load_hcl_expression
 from courseware.footguns.parsers.json_lines import load_json
 from courseware.footguns.parsers.nodes import LineDict, line_of
@@ -88,19 +88,6 @@ def refs(value: Any) -> dict[str, int | None]:
             stack.extend((v, line_of(item, k)) for k, v in item.items())
         elif isinstance(item, list):
             stack.extend((v, line_of(item, i)) for i, v in enumerate(item))
-    return found
-
-
-def _strings(value: Any) -> list[str]:
-    found, stack = [], [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            found.append(item)
-        elif isinstance(item, dict):
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
     return found
 
 
@@ -391,7 +378,7 @@ class ModuleReader:
         function.refs = refs({k: v for k, v in body.items() if k != "role"})
         function.endpoint_refs = {
             match.group(1)
-            for text in _strings({k: v for k, v in body.items() if k != "role"})
+            for text in strings_in({k: v for k, v in body.items() if k != "role"})
             for match in _ENDPOINT.finditer(text)
         }
         for role in self.role_addresses(body.get("role")):

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from courseware.footguns.acceptance import COMMON_KEYS, Outcome
-from courseware.footguns.model import Application, DataStore, Function, Setting, Statement
+from courseware.footguns.model import Application, DataStore, Function, Setting, Statement, strings_in
 from courseware.footguns.rules.aws_lambda._facts import as_int
 
 RANGE_PROPERTIES = {
@@ -592,17 +592,7 @@ def _fires_on_first(alarm: DataStore) -> bool:
 
 
 def _texts(setting: Setting | None) -> set[str]:
-    found: set[str] = set()
-    stack = [setting.value] if setting is not None else []
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            found.add(item)
-        elif isinstance(item, dict):
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return found
+    return set(strings_in(setting.value)) if setting is not None else set()
 
 
 def _allowed(statements: list[Statement]) -> list[Statement]:
