@@ -150,7 +150,14 @@ def describe_resource(value: Any, names: Any) -> str:
             return target if isinstance(target, str) and target in names else "?"
         if key == "Fn::Sub":
             template = inner[0] if isinstance(inner, list) and inner else inner
-            return _describe_sub(template, names) if isinstance(template, str) else "?"
+            if not isinstance(template, str):
+                return "?"
+            variables = inner[1] if isinstance(inner, list) and len(inner) > 1 else None
+            if isinstance(variables, dict):
+                template = _fill_sub_variables(template, variables, names)
+                if template is None:
+                    return "?"
+            return _describe_sub(template, names)
         if key == "Fn::Select" and isinstance(inner, list) and len(inner) == 2:
             # !Select [5, !Split [":", !Ref QueueArn]]: the queue's name, cut from its ARN: the same resource
             split = inner[1].get("Fn::Split") if isinstance(inner[1], dict) and len(inner[1]) == 1 else None
@@ -170,6 +177,23 @@ def describe_resource(value: Any, names: Any) -> str:
                     parts.append("${" + described + "}")
             return _describe_sub(str(inner[0]).join(parts), names)
     return "?"
+
+
+def _fill_sub_variables(template: str, variables: dict, names: Any) -> str | None:
+    """`!Sub ["${T}/index/${I}", {T: !GetAtt Table.Arn, I: byStatus}]` as `${Table}/index/byStatus`."""
+
+    def one(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in variables:
+            return match.group(0)
+        value = variables[name]
+        if isinstance(value, str):
+            return value
+        described = describe_resource(value, names)
+        return "\0" if described in ("?", "*") or described.startswith("named:") else "${" + described + "}"
+
+    filled = _SUB_PLACEHOLDER.sub(one, template)
+    return None if "\0" in filled else filled
 
 
 def _describe_sub(template: str, names: Any) -> str:

@@ -68,6 +68,8 @@ _PRINCIPAL_KINDS = {
     "events.amazonaws.com": "events",
     "elasticloadbalancing.amazonaws.com": "alb",
 }
+# What `!Ref` returns for these is a URL or a name (CloudFormation's return values), never the ARN a policy needs.
+_REF_IS_NOT_AN_ARN = frozenset({"AWS::SQS::Queue", "AWS::DynamoDB::Table", "AWS::S3::Bucket"})
 REST_API_LIMIT_S = 29
 HTTP_API_LIMIT_S = 30
 _STORE_SETTINGS = (
@@ -264,7 +266,15 @@ class TemplateReader:
         return statements
 
     def document_statements(self, document: Any) -> list[Statement]:
-        return statements_from_document(document, self.file, self.find_refs, describe=self.describe)
+        return statements_from_document(document, self.file, self.find_refs, describe=self.describe_policy_resource)
+
+    def describe_policy_resource(self, value: Any) -> str:
+        """A policy's Resource: `!Ref` of a queue, table or bucket is its URL or name, not an ARN, so IAM grants
+        nothing on it."""
+        if isinstance(value, dict) and len(value) == 1 and isinstance(value.get("Ref"), str):
+            if self.type_of(value["Ref"]) in _REF_IS_NOT_AN_ARN:
+                return "?"
+        return self.describe(value)
 
     def managed(self, arn: Any, line: int | None) -> list[Statement]:
         """An attached managed policy: AWS's by name, or one defined in this template."""
@@ -354,7 +364,13 @@ class TemplateReader:
         if invoke_config is not None:
             self.read_invoke_config(function, invoke_config.value)
         function.statements.extend(
-            statements_from_sam_policies(props.get("Policies"), self.file, self.find_refs, describe=self.describe)
+            statements_from_sam_policies(
+                props.get("Policies"),
+                self.file,
+                self.find_refs,
+                describe=self.describe,
+                describe_resource=self.describe_policy_resource,
+            )
         )
         if isinstance(props.get("FunctionUrlConfig"), dict):
             function.triggers.append(

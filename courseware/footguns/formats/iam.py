@@ -175,8 +175,13 @@ def _shift(line: int | None, offset: int) -> int | None:
 
 
 def statements_from_sam_policies(
-    policies: Any, file: str, find_refs: RefFinder, describe: Describer = _unknown
+    policies: Any,
+    file: str,
+    find_refs: RefFinder,
+    describe: Describer = _unknown,
+    describe_resource: Describer | None = None,
 ) -> list[Statement]:
+    """`describe` reads template arguments (a queue's name); `describe_resource` a policy's Resource (an ARN)."""
     statements: list[Statement] = []
     for policy, line in items_with_lines(policies):
         if isinstance(policy, str):
@@ -186,7 +191,7 @@ def statements_from_sam_policies(
             statements.append(_unknown_statement(file, line, None))
             continue
         if "Statement" in policy:
-            statements.extend(statements_from_document(policy, file, find_refs, describe=describe))
+            statements.extend(statements_from_document(policy, file, find_refs, describe=describe_resource or describe))
             continue
         for name, arguments in policy.items():
             template = SAM_POLICY_TEMPLATES.get(name)

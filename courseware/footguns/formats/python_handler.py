@@ -56,9 +56,10 @@ class _Visitor(ast.NodeVisitor):
         # Calls that look like AWS API calls on a receiver the visitor cannot follow (a client passed as an
         # argument and kept on self): attributed afterwards when the module made clients of one service only.
         self.unresolved: list[tuple[str, int]] = []
+        self.created_services: set[str] = set()  # clients made anywhere, assigned or not (dataclass factories)
 
     def attribute_unresolved(self) -> None:
-        services = set(self.clients.values())
+        services = set(self.clients.values()) | self.created_services
         if len(services) != 1:
             return
         (service,) = services
@@ -134,6 +135,9 @@ class _Visitor(ast.NodeVisitor):
         inside = bool(self.function_stack)
         if name and len(self.facts.python_calls) < _MAX_CALL_NAMES:
             self.facts.python_calls.setdefault(name, []).append(node.lineno)
+        created = _client_service(node)
+        if created is not None:
+            self.created_services.add(created)
         if name.endswith(("boto3.client", "boto3.resource")) or name in ("client", "resource"):
             if inside:
                 self.facts.clients_in_handler.append(node.lineno)
@@ -259,12 +263,27 @@ def _expiring_cache(module: ast.Module, facts: HandlerFacts) -> frozenset[str]:
     clock_readers = {
         f.name for f in functions if any(isinstance(n, ast.Call) and _dotted(n.func) in _CLOCKS for n in ast.walk(f))
     }
+    # A cache that compares against a clock must also remember when it fetched; one that never stores a clock
+    # reading (or bypasses the check with `if True:`) fetches every time.
+    stores_clock = any(
+        isinstance(n, (ast.Assign, ast.AnnAssign, ast.AugAssign))
+        and n.value is not None
+        and any(isinstance(c, ast.Call) and _dotted(c.func) in _CLOCKS for c in ast.walk(n.value))
+        for n in ast.walk(module)
+    )
+    if not stores_clock:
+        clock_readers = set()
     for function in functions:
         nodes = _own_nodes(function)
         calls = [n for n in nodes if isinstance(n, ast.Call)]
         names = {_dotted(c.func) or "" for c in calls}
         decorators = {_dotted(d.func if isinstance(d, ast.Call) else d) or "" for d in function.decorator_list}
-        if names & set(_CLOCKS) or any("ttl" in n.lower() for n in names | decorators) or decorators & clock_readers:
+        bypassed = any(isinstance(n, ast.If) and isinstance(n.test, ast.Constant) and n.test.value for n in nodes)
+        if not bypassed and (
+            (names & set(_CLOCKS) and stores_clock)
+            or any("ttl" in n.lower() for n in names | decorators)
+            or decorators & clock_readers
+        ):
             timed.add(function.name)
         for call in calls:
             owner.setdefault(call.lineno, function.name)
@@ -532,9 +551,13 @@ def _item_problem(module: ast.Module) -> str:
             and isinstance(node.func.value, ast.Name)
             and node.func.value.id in listed
             and node.args
-            and not isinstance(node.args[0], (ast.Dict, ast.Call))
         ):
-            return "each entry of batchItemFailures must be {'itemIdentifier': <the record's messageId>}"
+            entry = node.args[0]
+            if not isinstance(entry, (ast.Dict, ast.Call)) or (
+                isinstance(entry, ast.Dict)
+                and not any(isinstance(k, ast.Constant) and k.value == "itemIdentifier" for k in entry.keys)
+            ):
+                return "each entry of batchItemFailures must be {'itemIdentifier': <the record's messageId>}"
     return ""
 
 
@@ -563,17 +586,38 @@ def _swallowed_line(module: ast.Module) -> int | None:
     return None
 
 
+def _reports_the_rest(function: ast.AST) -> bool:
+    """Whether the code lists the records after a failure too (`records[i:]` in a comprehension or extend), as the
+    stop-at-first-failure pattern for ordered queues does."""
+    for node in ast.walk(function):
+        if isinstance(node, (ast.ListComp, ast.GeneratorExp)) or (
+            isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "extend"
+        ):
+            if any(isinstance(n, ast.Subscript) and isinstance(n.slice, ast.Slice) for n in ast.walk(node)):
+                return True
+    return False
+
+
 def _break_line(module: ast.Module) -> int | None:
-    """The line of a `break` in an `except` inside a loop: the records after the failed one are never processed
-    and, not being listed in batchItemFailures, are deleted as if they had succeeded."""
-    for loop in ast.walk(module):
+    """The line of a `break` or `return` in an `except` inside a loop: the records after the failed one are never
+    processed and, unless the code lists them too, are deleted as if they had succeeded."""
+    for function in ast.walk(module):
+        if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) and not _reports_the_rest(function):
+            line = _stops_early(function)
+            if line is not None:
+                return line
+    return None
+
+
+def _stops_early(function: ast.AST) -> int | None:
+    for loop in ast.walk(function):
         if not isinstance(loop, (ast.For, ast.AsyncFor)):
             continue
         for node in _own_nodes(loop):
             if isinstance(node, ast.Try):
                 for handler in node.handlers:
                     for inner in _own_nodes(handler):
-                        if isinstance(inner, ast.Break):
+                        if isinstance(inner, (ast.Break, ast.Return)):
                             return inner.lineno
     return None
 
@@ -614,7 +658,8 @@ class _BatchResponses:
             stops = _break_line(self.module)
             if stops is not None and not self.item_problem:
                 self.item_problem = (
-                    f"the break at line {stops} stops at the first failure, so the records after it are never "
+                    f"the break or return at line {stops} stops at the first failure, so the records after it are "
+                    "never "
                     "processed and, not being listed in batchItemFailures, are deleted as if they had succeeded"
                 )
         function = self.reader.functions.get(name)
