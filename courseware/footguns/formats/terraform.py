@@ -12,17 +12,21 @@ from courseware.footguns.formats.iam import managed_statement
 from courseware.footguns.model import Application, DataStore, Function, Setting, Statement, Trigger, strings_in
 from courseware.footguns.parsers.hcl import TfBlock, load_hcl_expression
 from courseware.footguns.parsers.json_lines import load_json
-from courseware.footguns.parsers.nodes import LineDict, line_of
+from courseware.footguns.parsers.nodes import LineDict, LineList, line_of
 
 # resource addresses inside ${...} expressions; bounded classes, no nested quantifiers
-_ADDRESS = re.compile(r"\b((?:data\.)?aws_[a-z0-9_]{1,100}\.[A-Za-z0-9_-]{1,200})")
+# An instance of a for_each resource is addressed with its key: aws_s3_bucket.this["logos"].
+_INDEX = r'(?:\["[^"\]\\]{1,100}"\])?'
+_ADDRESS = re.compile(r"\b((?:data\.)?aws_[a-z0-9_]{1,100}\.[A-Za-z0-9_-]{1,200}" + _INDEX + ")")
 _ENDPOINT = re.compile(
     r"\b((?:aws_db_instance|aws_rds_cluster|aws_rds_cluster_instance)\.[A-Za-z0-9_-]{1,200})"
     r"\.(?:address|endpoint|reader_endpoint|port)\b"
 )
 # "${aws_x.name.arn}/rest" as a whole string: the resource a policy names
 _RESOURCE_EXPRESSION = re.compile(
-    r"^\$\{((?:data\.)?aws_[a-z0-9_]{1,100}\.[A-Za-z0-9_-]{1,200})(\.[A-Za-z0-9_]{1,100}){0,2}\}([^$]{0,500})$"
+    r"^\$\{((?:data\.)?aws_[a-z0-9_]{1,100}\.[A-Za-z0-9_-]{1,200}"
+    + _INDEX
+    + r")(\.[A-Za-z0-9_]{1,100}){0,2}\}([^$]{0,500})$"
 )
 # What a caller invokes: an alias, a function's qualified ARN (a version) or the function itself.
 _INVOKED = re.compile(
@@ -114,6 +118,59 @@ def _strip_module_path(value: str) -> str:
     return value
 
 
+_EACH = re.compile(r"\$\{each\.(key|value)\}")
+
+
+def _expand_for_each(blocks: dict[str, tuple[str, TfBlock]]) -> dict[str, tuple[str, TfBlock]]:
+    """A resource whose for_each is a literal map or list becomes one instance per key, `each.key` and
+    `each.value` written in; one whose for_each the files do not show stays a single, unknown-keyed resource."""
+    expanded: dict[str, tuple[str, TfBlock]] = {}
+    for address, (path, block) in blocks.items():
+        for_each = block.body.get("for_each")
+        if isinstance(for_each, dict) and for_each:
+            items = list(for_each.items())
+        elif isinstance(for_each, list) and for_each and all(isinstance(v, str) for v in for_each):
+            items = [(v, v) for v in for_each]
+        else:
+            expanded[address] = (path, block)
+            continue
+        for key, value in items[:_MAX_INSTANCES]:
+            body = _substitute(block.body, str(key), value)
+            expanded[f'{address}["{key}"]'] = (path, TfBlock(block.kind, block.labels, block.line, body))
+    return expanded
+
+
+_MAX_INSTANCES = 100
+
+
+def _substitute(value: Any, key: str, each_value: Any, depth: int = 0) -> Any:
+    if depth > 64:
+        return value
+    if isinstance(value, str):
+        if value == "${each.key}":
+            return key
+        if value == "${each.value}" and isinstance(each_value, (str, int, float)):
+            return each_value
+        if "each." in value and isinstance(each_value, str):
+            return _EACH.sub(lambda m: key if m.group(1) == "key" else each_value, value)
+        return value
+    if isinstance(value, LineDict):
+        copy = LineDict(value.line)
+        for k, v in value.items():
+            copy[k] = _substitute(v, key, each_value, depth + 1)
+        copy.key_lines = dict(value.key_lines)
+        return copy
+    if isinstance(value, list):
+        items = [_substitute(v, key, each_value, depth + 1) for v in value]
+        if isinstance(value, LineList):
+            copy_list = LineList(value.line)
+            copy_list.extend(items)
+            copy_list.item_lines = list(value.item_lines)
+            return copy_list
+        return items
+    return value
+
+
 def _creates_nothing(block: TfBlock) -> bool:
     count = block.body.get("count")
     for_each = block.body.get("for_each")
@@ -139,6 +196,7 @@ class ModuleReader:
             self._resolve(block.body)
         # `count = 0` (or an empty for_each) creates nothing: such a resource is not in the model.
         self.blocks = {address: entry for address, entry in self.blocks.items() if not _creates_nothing(entry[1])}
+        self.blocks = _expand_for_each(self.blocks)
 
     @staticmethod
     def _variables(documents: list[tuple[str, list[TfBlock]]]) -> dict[tuple[str, str], Any]:
