@@ -110,6 +110,31 @@ def qualifier_from_suffix(rest: str) -> str:
     return "version" if name.isdigit() else f"alias:{name}"
 
 
+def _sub_with_variables(value: Any) -> Any:
+    """`!Sub ["/aws/lambda/${Fn}", {Fn: X}]` as the one-argument form: literal variables written in, references
+    written as `${Name}`, so the name reads the same however the template spells it."""
+    inner = value.get("Fn::Sub") if isinstance(value, dict) and len(value) == 1 else None
+    if not (isinstance(inner, list) and len(inner) == 2 and isinstance(inner[0], str) and isinstance(inner[1], dict)):
+        return value
+    variables = inner[1]
+
+    def one(match: re.Match[str]) -> str:
+        variable = variables.get(match.group(1))
+        if isinstance(variable, str):
+            return variable
+        if isinstance(variable, dict) and len(variable) == 1:
+            ((key, target),) = variable.items()
+            if key == "Ref" and isinstance(target, str):
+                return "${" + target + "}"
+            if key == "Fn::GetAtt":
+                parts = target if isinstance(target, list) else str(target).split(".", 1)
+                return "${" + ".".join(str(p) for p in parts) + "}"
+        return match.group(0)
+
+    text = _PLACEHOLDER.sub(one, inner[0])
+    return text if "${" not in text else {"Fn::Sub": text}
+
+
 def _apply_mappings(container: Any, mappings: dict) -> None:
     """Replace each `Fn::FindInMap` whose three keys are written out by the mapped value, with its line."""
     stack = [container]
@@ -605,7 +630,7 @@ class TemplateReader:
         return REST_API_LIMIT_S
 
     def link_log_group(self, name: str, props: dict) -> None:
-        group_name = props.get("LogGroupName")
+        group_name = _sub_with_variables(props.get("LogGroupName"))
         targets = [f for f in self.functions_in(group_name) if f.name in self.app.functions]
         if not targets and isinstance(group_name, str) and group_name.startswith("/aws/lambda/"):
             targets = self.functions_in(group_name.removeprefix("/aws/lambda/"))

@@ -1,0 +1,55 @@
+"""serverless-rules' own tests of the rules this engine shares with it: same verdict, or a stated reason.
+
+Each entry: the file, our rule, and the functions it must fire on (an empty set: it must not fire).
+"""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import pytest
+
+from courseware.footguns.engine import check_files
+
+FOLDER = Path(__file__).parent / "conformance" / "serverless-rules"
+TODAY = datetime.date(2026, 12, 7)
+ASYNC_FUNCTIONS = {
+    "CloudWatchEventFunction", "EventBridgeRuleFunction", "IoTRuleFunction", "S3Function", "ScheduleFunction",
+    "SNSFunction",
+}  # fmt: skip
+EXPECTED = {
+    # ES1005 (default memory size)
+    "es1005.pass.yaml": ("aws-lambda/default-memory", set()),
+    # ES1006 (default timeout)
+    "es1006.fail.yaml": ("aws-lambda/default-timeout", {"Function"}),
+    "es1006.pass.yaml": ("aws-lambda/default-timeout", set()),
+    # ES1007 (async failure destination): every asynchronous source, and Globals count
+    "es1007.fail.yaml": ("aws-lambda/async-no-failure-destination", ASYNC_FUNCTIONS),
+    "es1007.pass.yaml": ("aws-lambda/async-no-failure-destination", set()),
+    # WS1003 (star permissions): service:* and *, never a narrower glob such as s3:Get*
+    "ws1003.fail.yaml": ("aws-lambda/wildcard-permissions", {"Function"}),
+    "ws1003-fullstar.fail.yaml": ("aws-lambda/wildcard-permissions", {"Function"}),
+    "ws1003-substar.pass.yaml": ("aws-lambda/wildcard-permissions", set()),
+    # WS1004 (log retention): the group is linked to its function however its name is written
+    "ws1004-missing.fail.yaml": ("aws-lambda/log-retention-unset", {"Function"}),
+    "ws1004-noretention.fail.yaml": ("aws-lambda/log-retention-unset", {"Function"}),
+    "ws1004.pass.yaml": ("aws-lambda/log-retention-unset", set()),
+    "ws1004-sub.pass.yaml": ("aws-lambda/log-retention-unset", set()),
+    "ws1004-sub-vars.pass.yaml": ("aws-lambda/log-retention-unset", set()),
+    "ws1004-join.pass.yaml": ("aws-lambda/log-retention-unset", set()),
+    "ws1004-hardcoded.pass.yaml": ("aws-lambda/log-retention-unset", set()),
+    "ws1004-sub-vars-hardcoded.pass.yaml": ("aws-lambda/log-retention-unset", set()),
+}
+
+
+def test_every_copied_template_has_an_expectation():
+    assert {p.name for p in FOLDER.glob("*.yaml")} == set(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_the_engine_agrees_with_serverless_rules(name):
+    rule, functions = EXPECTED[name]
+    report = check_files({name: (FOLDER / name).read_bytes()}, today=TODAY)
+    fired = {f.resource for f in report.findings if f.rule == rule}
+    assert fired == functions
