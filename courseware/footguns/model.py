@@ -225,3 +225,8 @@ class Application:
     handlers: dict[str, HandlerFacts] = field(default_factory=dict)
 
     parameters: dict[str, Setting] = field(default_factory=dict)  # template parameters without a usable default
+    # Functions defined elsewhere that these files wire up (a permission or an invoke config naming them): only
+    # what the files say about them is known, so only the rules about that wiring read them.
+    external_functions: dict[str, Function] = field(default_factory=dict)
+    # Roles Lambda may assume that no function in these files uses (their functions live elsewhere).
+    unattached_roles: dict[str, list[Statement]] = field(default_factory=dict)

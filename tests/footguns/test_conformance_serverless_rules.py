@@ -26,7 +26,7 @@ EXPECTED = {
     "es1006.pass.yaml": ("aws-lambda/default-timeout", set()),
     # ES1007 (async failure destination): every asynchronous source, and Globals count
     "es1007.fail.yaml": ("aws-lambda/async-no-failure-destination", ASYNC_FUNCTIONS),
-    "es1007.pass.yaml": ("aws-lambda/async-no-failure-destination", set()),
+    "es1007.pass.yaml": (ASYNC, set()),
     # WS1003 (star permissions): service:* and *, never a narrower glob such as s3:Get*
     "ws1003.fail.yaml": ("aws-lambda/wildcard-permissions", {"Function"}),
     "ws1003-fullstar.fail.yaml": ("aws-lambda/wildcard-permissions", {"Function"}),
@@ -53,3 +53,33 @@ def test_the_engine_agrees_with_serverless_rules(name):
     report = check_files({name: (FOLDER / name).read_bytes()}, today=TODAY)
     fired = {f.resource for f in report.findings if f.rule == rule}
     assert fired == functions
+
+
+TFLINT_FOLDER = Path(__file__).parent / "conformance" / "serverless-rules-tflint"
+ROLE = "aws-lambda/wildcard-permissions"
+ASYNC = "aws-lambda/async-no-failure-destination"
+ELSEWHERE = {"my-lambda-function"}
+TFLINT_EXPECTED = {
+    # aws_iam_role_lambda_no_star: a role Lambda can assume, whoever uses it
+    "aws_iam_role_lambda_no_star-inline-has-star.fail.tf": (ROLE, {"the Lambda role aws_iam_role.this"}),
+    "aws_iam_role_lambda_no_star-inline-valid.pass.tf": (ROLE, set()),
+    # aws_lambda_event_invoke_config_async_on_failure: an SNS permission for a function defined elsewhere
+    "async_on_failure-missing-invoke-config.fail.tf": (ASYNC, ELSEWHERE),
+    "async_on_failure-missing-destination-config.fail.tf": (ASYNC, ELSEWHERE),
+    "async_on_failure-missing-on-failure.fail.tf": (ASYNC, ELSEWHERE),
+    "async_on_failure-missing-destination.fail.tf": (ASYNC, ELSEWHERE),
+    "async_on_failure-valid.pass.tf": (ASYNC, set()),
+    "async_on_failure-no-async.pass.tf": (ASYNC, set()),
+    "async_on_failure-no-async-invoke-config.pass.tf": (ASYNC, set()),
+}  # fmt: skip
+
+
+def test_every_copied_terraform_case_has_an_expectation():
+    assert {p.name for p in TFLINT_FOLDER.glob("*.tf")} == set(TFLINT_EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(TFLINT_EXPECTED))
+def test_the_engine_agrees_with_the_serverless_rules_tflint_plugin(name):
+    rule, resources = TFLINT_EXPECTED[name]
+    report = check_files({name: (TFLINT_FOLDER / name).read_bytes()}, today=TODAY)
+    assert {f.resource for f in report.findings if f.rule == rule} == resources

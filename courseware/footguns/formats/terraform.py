@@ -191,6 +191,7 @@ class ModuleReader:
                 elif block.kind == "data" and len(block.labels) == 2:
                     self.blocks["data." + ".".join(block.labels)] = (path, block)
         self.role_statements: dict[str, list[Statement]] = {}
+        self.used_roles: set[str] = set()
         self.values = self._variables(documents)
         for _path, block in self.blocks.values():
             self._resolve(block.body)
@@ -257,6 +258,10 @@ class ModuleReader:
         for address, (path, block) in self.blocks.items():
             if block.kind == "resource":
                 self.link(address, path, block)
+        for address, _path, block in self.of_type("aws_iam_role"):
+            trust = block.body.get("assume_role_policy")
+            if address not in self.used_roles and "lambda.amazonaws.com" in "".join(strings_in(trust)):
+                self.app.unattached_roles[address] = self.role_statements.get(address, [])
 
     def add_store(self, address: str, path: str, block: TfBlock) -> None:
         store = DataStore(address, _STORE_KINDS[block.labels[0]], path, block.line)
@@ -441,6 +446,7 @@ class ModuleReader:
         }
         for role in self.role_addresses(body.get("role")):
             function.statements.extend(self.role_statements.get(role, []))
+            self.used_roles.add(role)
         if body.get("function_url"):
             function.triggers.append(Trigger("function_url", path, line_of(body, "function_url"), qualifier="latest"))
         self.app.functions[address] = function
@@ -467,6 +473,16 @@ class ModuleReader:
 
     def functions_in(self, value: Any) -> list[Function]:
         return [function for function, _ in self.targets_in(value)]
+
+    def external(self, value: Any, path: str, line: int | None) -> Function | None:
+        """A function named by a literal (not defined in these files): a stub that gathers what the files say."""
+        if not isinstance(value, str) or "${" in value or not value:
+            return None
+        name = value.rsplit(":function:", 1)[-1].split(":", 1)[0]
+        stub = self.app.external_functions.get(name)
+        if stub is None:
+            stub = self.app.external_functions[name] = Function(name, path, line, "terraform")
+        return stub
 
     def alias_name(self, address: str) -> str | None:
         entry = self.blocks.get(address)
@@ -582,7 +598,9 @@ class ModuleReader:
         elif kind == "aws_lambda_function_event_invoke_config":
             config = first_block(body.get("destination_config"))
             on_failure = first_block(get(config, "on_failure"))
-            for function in self.functions_in(body.get("function_name")):
+            functions = self.functions_in(body.get("function_name"))
+            stub = None if functions else self.external(body.get("function_name"), path, line)
+            for function in functions or ([stub] if stub else []):
                 if isinstance(on_failure, dict) and on_failure.get("destination"):
                     function.on_failure = Setting(on_failure, path, line_of(on_failure))
                 for key, attribute in (
@@ -595,7 +613,9 @@ class ModuleReader:
             trigger_kind = _PRINCIPAL_KINDS.get(str(body.get("principal")))
             if trigger_kind is not None:
                 sources = sorted(refs(body.get("source_arn")))
-                for function, qualifier in self.targets_in(body.get("function_name"), body.get("qualifier")):
+                targets = self.targets_in(body.get("function_name"), body.get("qualifier"))
+                stub = None if targets else self.external(body.get("function_name"), path, line)
+                for function, qualifier in targets or ([(stub, None)] if stub else []):
                     trigger = Trigger(trigger_kind, path, line, source=next(iter(sources), None), qualifier=qualifier)
                     if trigger_kind == "api":
                         trigger.limit_s = self.api_limit(sources)

@@ -8,7 +8,7 @@ from courseware.footguns.rules.base import Context, Hit, Rule
 
 
 def check(app: Application, context: Context) -> Iterator[Hit]:
-    for function in app.functions.values():
+    for function in (*app.functions.values(), *app.external_functions.values()):
         callers = [t for t in function.triggers if t.asynchronous]
         if not callers or function.dead_letter is not None or function.on_failure is not None:
             continue

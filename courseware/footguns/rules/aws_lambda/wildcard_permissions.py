@@ -13,8 +13,11 @@ def _wildcards(actions: list[str]) -> list[str]:
 def check(app: Application, context: Context) -> Iterator[Hit]:
     seen: dict[tuple[str, int | None], list[str]] = {}
     found = []
-    for function in app.functions.values():
-        for statement in function.statements:
+    holders = [(f.name, f.statements) for f in app.functions.values()]
+    # A role Lambda can assume whose functions live elsewhere still hands them its grants.
+    holders += [(f"the Lambda role {name}", statements) for name, statements in app.unattached_roles.items()]
+    for holder, statements in holders:
+        for statement in statements:
             if statement.effect != "Allow":
                 continue
             broad = _wildcards(statement.actions)
@@ -24,7 +27,7 @@ def check(app: Application, context: Context) -> Iterator[Hit]:
             if key not in seen:
                 seen[key] = []
                 found.append((key, statement, broad))
-            seen[key].append(function.name)
+            seen[key].append(holder)
     for key, statement, broad in found:
         functions = seen[key]
         names = ", ".join(functions)
@@ -35,7 +38,7 @@ def check(app: Application, context: Context) -> Iterator[Hit]:
             line=key[1],
             resource=functions[0] if len(functions) == 1 else names,
             message=(
-                f"The execution role of {names} allows {origin}. Any bug, injected dependency or "
+                f"{_subject(names)} allows {origin}. Any bug, injected dependency or "
                 "leaked credential in the function can then use every action of that family, "
                 "including deleting data and granting itself more access; least privilege "
                 "keeps the blast radius small."
@@ -46,6 +49,12 @@ def check(app: Application, context: Context) -> Iterator[Hit]:
                 "template."
             ),
         )
+
+
+def _subject(names: str) -> str:
+    if names.startswith("the Lambda role"):
+        return "T" + names[1:]
+    return f"The execution role of {names}"
 
 
 RULE = Rule(

@@ -1,0 +1,15 @@
+resource "aws_lambda_permission" "this" {
+  action        = "lambda:InvokeFunction"
+  function_name = "my-lambda-function"
+  principal     = "sns.amazonaws.com"
+}
+
+resource "aws_lambda_function_event_invoke_config" "example" {
+  function_name = "my-lambda-function"
+
+  destination_config {
+    on_failure {
+      destination = "arn:aws:sqs:us-east-1:111122223333:my-dlq"
+    }
+  }
+}
