@@ -26,7 +26,7 @@ EXPECTED = {
     "es1006.pass.yaml": ("aws-lambda/default-timeout", set()),
     # ES1007 (async failure destination): every asynchronous source, and Globals count
     "es1007.fail.yaml": ("aws-lambda/async-no-failure-destination", ASYNC_FUNCTIONS),
-    "es1007.pass.yaml": (ASYNC, set()),
+    "es1007.pass.yaml": ("aws-lambda/async-no-failure-destination", set()),
     # WS1003 (star permissions): service:* and *, never a narrower glob such as s3:Get*
     "ws1003.fail.yaml": ("aws-lambda/wildcard-permissions", {"Function"}),
     "ws1003-fullstar.fail.yaml": ("aws-lambda/wildcard-permissions", {"Function"}),
