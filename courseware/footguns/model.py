@@ -138,6 +138,7 @@ class HandlerFacts:
     # AWS actions whose every call is behind a cache that expires (a clock check, a TTL cache, Powertools),
     # read on first ask.
     cache_reader: Callable[[], frozenset[str]] | None = field(default=None, repr=False, compare=False)
+    managed_secret_lines: list[int] = field(default_factory=list)  # secrets read through AWS's cache
     # The longest cache lifetime written in the code, in seconds (None: none written), read on first ask.
     cache_seconds_reader: Callable[[], int | None] | None = field(default=None, repr=False, compare=False)
 

@@ -210,6 +210,7 @@ _CLOCKS = ("time.time", "time.monotonic", "time.perf_counter", "monotonic", "dat
            "datetime.utcnow", "datetime.datetime.utcnow", "datetime.datetime.now", "time.time_ns")  # fmt: skip
 
 
+_SECRET_ACTION = "secretsmanager:GetSecretValue"  # noqa: S105 (an IAM action name)
 _TTL_NAME = re.compile(r"(?i)ttl|max_?age|cache|expir|refresh|lifetime")
 
 
@@ -239,7 +240,7 @@ def _cache_seconds(module: ast.Module) -> int | None:
         if isinstance(node, ast.Call):
             name = _dotted(node.func) or ""
             for keyword in node.keywords:
-                if keyword.arg in ("max_age", "ttl", "maxsize_seconds") and number(keyword.value) is not None:
+                if keyword.arg in ("max_age", "ttl", "secret_refresh_interval") and number(keyword.value) is not None:
                     found.append(number(keyword.value))  # type: ignore[arg-type]
             if "ttl" in name.lower() and node.args and number(node.args[-1]) is not None:
                 found.append(number(node.args[-1]))  # type: ignore[arg-type]
@@ -247,7 +248,54 @@ def _cache_seconds(module: ast.Module) -> int | None:
             parts = [node.left, *node.comparators]
             if any(isinstance(n, ast.Call) and _dotted(n.func) in _CLOCKS for p in parts for n in ast.walk(p)):
                 found.extend(v for p in parts if (v := number(p)) is not None)
+    library = [
+        n
+        for n in ast.walk(module)
+        if _uses_caching_library(module) and isinstance(n, ast.Call) and (_dotted(n.func) or "").endswith("SecretCache")
+    ]
+    configured = any(
+        isinstance(n, ast.keyword) and n.arg == "secret_refresh_interval" for c in library for n in ast.walk(c)
+    )
+    if library and not configured:
+        found.append(float(SECRETS_LIBRARY_DEFAULT_REFRESH_S))
     return int(max(found)) if found else None
+
+
+# Caches AWS maintains for a function's secrets: the aws-secretsmanager-caching library (refreshes every
+# secret_refresh_interval seconds, 3,600 by default) and the AWS Parameters and Secrets Lambda Extension, served on
+# localhost:2773 (its cache lives SECRETS_MANAGER_TTL seconds, 300 by default; set in the function's environment).
+SECRETS_LIBRARY_METHODS = ("get_secret_string", "get_secret_binary")
+SECRETS_LIBRARY_DEFAULT_REFRESH_S = 3600
+_EXTENSION_PATH = "/secretsmanager/get"
+
+
+def _uses_caching_library(module: ast.Module) -> bool:
+    for node in module.body:
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("aws_secretsmanager_caching"):
+            return True
+        if isinstance(node, ast.Import) and any(a.name.startswith("aws_secretsmanager_caching") for a in node.names):
+            return True
+    return False
+
+
+def _managed_secret_cache(module: ast.Module, facts: HandlerFacts) -> list[int]:
+    """Lines where the code reads a secret through a cache AWS maintains (the caching library or the extension)."""
+    library = _uses_caching_library(module) and any(
+        name.rsplit(".", 1)[-1] == "SecretCache" for name in facts.python_calls
+    )
+    lines = []
+    for node in ast.walk(module):
+        if library and isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            if node.func.attr in SECRETS_LIBRARY_METHODS:
+                lines.append(node.lineno)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and _EXTENSION_PATH in node.value:
+            if (
+                ":2773" in node.value
+                or "2773" in facts.strings
+                or "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT" in facts.strings
+            ):
+                lines.append(node.lineno)
+    return lines
 
 
 def _expiring_cache(module: ast.Module, facts: HandlerFacts) -> frozenset[str]:
@@ -294,6 +342,8 @@ def _expiring_cache(module: ast.Module, facts: HandlerFacts) -> frozenset[str]:
             if by and by <= timed:
                 timed.add(name)
     powertools = {_POWERTOOLS_CALLS[name] for name in facts.python_calls if name in _POWERTOOLS_CALLS}
+    if facts.calls.get(_SECRET_ACTION) and set(facts.calls[_SECRET_ACTION]) <= set(facts.managed_secret_lines):
+        powertools.add(_SECRET_ACTION)
     cached = set()
     for action, lines in facts.calls.items():
         if action in powertools or all(owner.get(line) in timed for line in lines):
@@ -356,6 +406,9 @@ def analyse(module: ast.Module, path: str) -> HandlerFacts:
     try:
         visitor.visit(module)
         visitor.attribute_unresolved()
+        facts.managed_secret_lines = _managed_secret_cache(module, facts)
+        for line in facts.managed_secret_lines:
+            facts.calls.setdefault(_SECRET_ACTION, []).append(line)
         facts.batch_reader = _BatchResponses(module).response
         facts.cache_reader = functools.partial(_expiring_cache, module, facts)
         facts.cache_seconds_reader = functools.partial(_cache_seconds, module)
