@@ -139,6 +139,8 @@ class HandlerFacts:
     # read on first ask.
     cache_reader: Callable[[], frozenset[str]] | None = field(default=None, repr=False, compare=False)
     managed_secret_lines: list[int] = field(default_factory=list)  # secrets read through AWS's cache
+    # What can flow into the calls at given lines (python_handler.call_inputs), read on first ask.
+    inputs_reader: Callable[[list[int]], set[str]] | None = field(default=None, repr=False, compare=False)
     # The longest cache lifetime written in the code, in seconds (None: none written), read on first ask.
     cache_seconds_reader: Callable[[], int | None] | None = field(default=None, repr=False, compare=False)
 

@@ -226,3 +226,20 @@ def test_boto3_resources_and_their_sub_resources_are_named_as_iam_actions():
     )
     facts = analyse(ast.parse(code), "h.py")
     assert facts.calls == {"sqs:SendMessage": [6], "dynamodb:UpdateItem": [7], "s3:PutObject": [8]}
+
+
+def test_what_flows_into_a_call_follows_assignments_and_callers():
+    from courseware.footguns.formats.python_handler import call_inputs
+
+    code = (
+        "import json, boto3\nsqs = boto3.client('sqs')\n\n"
+        "def render(invoice, key):\n    body = {'invoice': invoice, 'idempotency_key': key}\n"
+        "    sqs.send_message(QueueUrl='q', MessageBody=json.dumps(body))\n\n"
+        "def handler(event, context):\n    for record in event['Records']:\n"
+        "        render({}, record['messageId'])\n"
+    )
+    module = ast.parse(code)
+    assert {"messageId", "idempotency_key"} <= call_inputs(module, [6])
+    assert "messageId" not in call_inputs(
+        module.body[:3] and ast.parse(code.replace("record['messageId']", "'inv-1'")), [6]
+    )

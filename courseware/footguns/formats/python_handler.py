@@ -261,6 +261,57 @@ def _cache_seconds(module: ast.Module) -> int | None:
     return int(max(found)) if found else None
 
 
+def call_inputs(module: ast.Module, lines: list[int], depth: int = 3) -> set[str]:
+    """The string constants and attribute names that can flow into the calls at `lines`: their arguments, the
+    assignments of the names they use, and, for a parameter of the enclosing function, the arguments its callers
+    pass (a few levels deep). A plain reading of data flow, enough to see `record["messageId"]` reach a body."""
+    functions = [n for n in ast.walk(module) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    enclosing: dict[int, ast.AST] = {}
+    for function in functions:
+        for node in _own_nodes(function):
+            if isinstance(node, ast.Call):
+                enclosing.setdefault(id(node), function)
+    targets = [n for n in ast.walk(module) if isinstance(n, ast.Call) and n.lineno in lines]
+    pending: list[tuple[ast.AST, ast.AST | None, int]] = []
+    for call in targets:
+        owner = enclosing.get(id(call))
+        pending.extend((arg, owner, 0) for arg in [*call.args, *(k.value for k in call.keywords)])
+    found: set[str] = set()
+    seen: set[int] = set()
+    while pending:
+        expression, owner, level = pending.pop()
+        if id(expression) in seen or len(seen) > 2000:
+            continue
+        seen.add(id(expression))
+        for node in ast.walk(expression):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                found.add(node.value)
+            elif isinstance(node, ast.Attribute):
+                found.add(node.attr)
+            elif isinstance(node, ast.Name) and owner is not None and level < depth:
+                pending.extend(_sources_of(node.id, owner, functions, level))
+    return found
+
+
+def _sources_of(
+    name: str, owner: ast.AST, functions: list[ast.AST], level: int
+) -> list[tuple[ast.AST, ast.AST | None, int]]:
+    sources: list[tuple[ast.AST, ast.AST | None, int]] = []
+    for node in _own_nodes(owner):
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
+            sources.append((node.value, owner, level + 1))
+    parameters = [a.arg for a in owner.args.args] if isinstance(owner, (ast.FunctionDef, ast.AsyncFunctionDef)) else []
+    if name in parameters:
+        position = parameters.index(name)
+        for function in functions:
+            for node in _own_nodes(function):
+                if isinstance(node, ast.Call) and (_dotted(node.func) or "").rsplit(".", 1)[-1] == owner.name:
+                    if position < len(node.args):
+                        sources.append((node.args[position], function, level + 1))
+                    sources.extend((k.value, function, level + 1) for k in node.keywords if k.arg == name)
+    return sources
+
+
 # Caches AWS maintains for a function's secrets: the aws-secretsmanager-caching library (refreshes every
 # secret_refresh_interval seconds, 3,600 by default) and the AWS Parameters and Secrets Lambda Extension, served on
 # localhost:2773 (its cache lives SECRETS_MANAGER_TTL seconds, 300 by default; set in the function's environment).
@@ -407,6 +458,7 @@ def analyse(module: ast.Module, path: str) -> HandlerFacts:
         visitor.visit(module)
         visitor.attribute_unresolved()
         facts.managed_secret_lines = _managed_secret_cache(module, facts)
+        facts.inputs_reader = functools.partial(call_inputs, module)
         for line in facts.managed_secret_lines:
             facts.calls.setdefault(_SECRET_ACTION, []).append(line)
         facts.batch_reader = _BatchResponses(module).response

@@ -58,6 +58,7 @@ HANDLER_KEYS = frozenset(
         "cached_with_expiry",
         "max_db_connections",
         "max_cache_seconds",
+        "inputs_never_include",
     }
 )
 POLLER_KEYS = frozenset({"max_concurrency", "within_reserved", "seconds_per_message"})
@@ -175,6 +176,12 @@ def _validate_property(key: str, value: Any) -> list[str]:
             not isinstance(value["max_db_connections"], int) or isinstance(value["max_db_connections"], bool)
         ):
             problems.append("'max_db_connections' is a whole number")
+        never = value.get("inputs_never_include")
+        if never is not None and not (
+            isinstance(never, Mapping)
+            and all(isinstance(v, list) and all(isinstance(x, str) for x in v) for v in never.values())
+        ):
+            problems.append("'inputs_never_include' maps an action to a list of names")
         for part in ("calls", "never_calls", "mentions", "never_uses", "cached_with_expiry"):
             if part in value and not (isinstance(value[part], list) and all(isinstance(v, str) for v in value[part])):
                 problems.append(f"'{part}' is a list of names")
@@ -804,6 +811,20 @@ def _handler(function: Function, spec: Mapping[str, Any]) -> Outcome:
         if seconds is not None and seconds > spec["max_cache_seconds"]:
             return Outcome(False, f"{facts.path} keeps the cached value for {seconds:,} seconds; the prompt asks for a "
                            f"short cache (at most {spec['max_cache_seconds']:,}).", facts.path, 1)  # fmt: skip
+    for call, forbidden in (spec.get("inputs_never_include") or {}).items():
+        lines = [
+            line for made, made_lines in facts.calls.items() if fnmatch.fnmatchcase(made, call) for line in made_lines
+        ]
+        inputs = facts.inputs_reader(lines) if facts.inputs_reader is not None and lines else set()
+        leaked = sorted(set(forbidden) & inputs)
+        if leaked:
+            return Outcome(
+                False,
+                f"What {facts.path} sends with {call} is built from {', '.join(leaked)} (line {lines[0]}), which "
+                "changes when the same work is sent again.",
+                facts.path,
+                lines[0],
+            )
     for name in spec.get("never_uses", ()):
         for used, lines in facts.python_calls.items():
             if fnmatch.fnmatchcase(used, name):
