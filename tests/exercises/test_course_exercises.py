@@ -102,10 +102,6 @@ def _story_hours() -> dict[int, str]:
     return {hour["hour"]: hour["footgun"] for hour in data["hours"]}
 
 
-def _rules_for(footguns: set[str]) -> set[str]:
-    return {rule for rule, footgun in RULE_FOOTGUN.items() if footgun in footguns}
-
-
 SLUGS = _slugs()
 
 

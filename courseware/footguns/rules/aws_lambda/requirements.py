@@ -473,9 +473,6 @@ def _mentioned_stores(view: _View, value: Any) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-_KIND_OF_STORE = {"sqs": "sqs", "sns": "sns"}
-
-
 def _failure_target(view: _View, function: Function, key: str, wanted: Mapping[str, Any]) -> Outcome:
     setting = function.on_failure if key == "on_failure" else function.dead_letter
     label = "on-failure destination" if key == "on_failure" else "dead-letter queue"
@@ -483,7 +480,7 @@ def _failure_target(view: _View, function: Function, key: str, wanted: Mapping[s
         return Outcome(False, f"{function.name} has no {label}.", function.file, function.line)
     store = _queue_of(view, setting.value)
     kind = wanted["kind"]
-    if store is None or _KIND_OF_STORE.get(store.kind) != kind:
+    if store is None or store.kind != kind:  # the model's store kinds "sqs" and "sns" are the target kinds
         return Outcome(
             False,
             f"{function.name}'s {label}{_where(setting)} is not {TARGET_KINDS[kind]} defined in your files.",
