@@ -13,7 +13,7 @@ from courseware.cohorts.live_models import LiveAnswer
 from courseware.cohorts.models import Cohort
 from courseware.exercises.content import exercises_of
 from courseware.exercises.models import FiredRule, HintReveal, Submission
-from courseware.footguns.rules import RULES
+from courseware.footguns.registry import all_rules
 from courseware.quizzes.content import quizzes_of
 from courseware.quizzes.models import Answer, Attempt
 from courseware.topics.content import Footgun, Topic
@@ -22,7 +22,7 @@ from courseware.topics.models import PageRead
 
 from . import stats
 
-RULE_FOOTGUN = {rule.id: rule.footgun for rule in RULES}
+RULE_FOOTGUN = {rule.id: rule.footgun for rule in all_rules()}
 
 
 def cohort_for_instructor(*, user, pk: int) -> Cohort:

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from courseware.footguns.formats.registry import NAMES, lexer_for_path
 from courseware.footguns.limits import ScanLimits
+from courseware.footguns.registry import NAMES, lexer_for_path
 from courseware.topics.content import SLUG, ContentError, Problems, Resolver, Topic, hash_folder
 from courseware.topics.rendering import render_inline, render_markdown
 from courseware.topics.yamlsource import LineDict, LineList, YamlError, load_yaml
@@ -187,9 +187,9 @@ def exercise_of(topic: Topic, slug: str) -> Exercise | None:
 
 
 def _known_rule_ids() -> frozenset[str]:
-    from courseware.footguns.rules import RULES
+    from courseware.footguns.registry import all_rules
 
-    return frozenset(rule.id for rule in RULES)
+    return frozenset(rule.id for rule in all_rules())
 
 
 def _read_files(folder: Path, problems: Problems) -> tuple[ExerciseFile, ...] | None:

@@ -109,9 +109,9 @@ class Feedback:
 
 @functools.cache
 def _rules_by_id() -> dict:
-    from courseware.footguns.rules import RULES
+    from courseware.footguns.registry import all_rules
 
-    return {rule.id: rule for rule in RULES}
+    return {rule.id: rule for rule in all_rules()}
 
 
 def rule_link(rule_id: str, library: Library) -> RuleLink:

@@ -156,7 +156,7 @@ def removed_functions(
     *, targets: Iterable[str], starter_report: Mapping[str, Any], report: Mapping[str, Any]
 ) -> tuple[str, ...]:
     """Functions that a target fired on in the starter but that the learner's files no longer define."""
-    if "functions" not in report or errors_in(report):
+    if "resources" not in report or errors_in(report):
         return ()
     targets = set(targets)
     targeted = {
@@ -166,8 +166,8 @@ def removed_functions(
         if finding.get("rule") in targets and finding.get("resource")
     }
     # Some rules report the queue or bucket, not the function: only functions of the starter are followed.
-    targeted &= set(starter_report.get("functions", ()))
-    return tuple(sorted(targeted - set(report.get("functions", ()))))
+    targeted &= set(starter_report.get("resources", ()))
+    return tuple(sorted(targeted - set(report.get("resources", ()))))
 
 
 def errors_in(report: Mapping[str, Any]) -> bool:

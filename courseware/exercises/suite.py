@@ -57,7 +57,7 @@ def subject_problems(exercise: Exercise) -> list[SuiteProblem]:
     if words is None or not exercise.accept:
         return []
     report = checker.starter_report(exercise)
-    functions = set(report.get("functions", ()))
+    functions = set(report.get("resources", ()))
     stores = set(_starter_stores(exercise))
     problems = []
     for spec, line in zip(exercise.accept, exercise.accept_lines, strict=True):
@@ -69,9 +69,9 @@ def subject_problems(exercise: Exercise) -> list[SuiteProblem]:
 
 
 def _starter_stores(exercise: Exercise) -> list[str]:
-    from courseware.footguns.engine import build_apps
+    from courseware.footguns.engine import build_models
 
-    return [name for app in build_apps(exercise.starter_files()) for name in app.stores]
+    return [name for app in build_models(exercise.starter_files(), exercise.engine) for name in app.stores]
 
 
 def suite_problems(exercise: Exercise) -> list[SuiteProblem]:

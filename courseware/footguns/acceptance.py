@@ -3,7 +3,7 @@
 Rules say what is dangerous anywhere; requirements say what one prompt asked for. A requirement is a
 plain mapping from content (validated by the topic's vocabulary when the content loads) and its result a
 `RequirementResult`. The core knows no vocabulary: each topic package brings its own
-(`courseware.footguns.rules.<topic>.requirements`, registered in `courseware.footguns.rules`).
+(`courseware.footguns.<topic>.requirements`, declared by the topic's `ENGINE`).
 """
 
 from __future__ import annotations
@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
-
-from courseware.footguns.model import Application
 
 
 @dataclass(frozen=True)
@@ -52,21 +50,19 @@ class Vocabulary(Protocol):
 
     def subjects(self, spec: Mapping[str, Any]) -> list[tuple[str, str]]: ...
 
-    def evaluate(self, spec: Mapping[str, Any], apps: Sequence[Application]) -> Outcome: ...
+    def evaluate(self, spec: Mapping[str, Any], apps: Sequence[Any]) -> Outcome: ...
 
 
 COMMON_KEYS = frozenset({"message", "learn"})
 
 
 def vocabulary(topic: str) -> Vocabulary | None:
-    from courseware.footguns.rules import REQUIREMENT_VOCABULARIES
+    from courseware.footguns.registry import requirement_vocabulary
 
-    return REQUIREMENT_VOCABULARIES.get(topic)
+    return requirement_vocabulary(topic)  # type: ignore[return-value]
 
 
-def evaluate(
-    topic: str, requirements: Sequence[Mapping[str, Any]], apps: Sequence[Application]
-) -> list[RequirementResult]:
+def evaluate(topic: str, requirements: Sequence[Mapping[str, Any]], apps: Sequence[Any]) -> list[RequirementResult]:
     words = vocabulary(topic)
     results = []
     for index, spec in enumerate(requirements):

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from courseware.footguns.output import BUILTIN_RULES
-from courseware.footguns.rules import RULES
-from courseware.footguns.rules.base import FORMAT_EXTENSIONS
+from courseware.footguns.registry import all_rules
+from courseware.footguns.rule import FORMAT_EXTENSIONS
 
 HEADER = """\
 # Footgun rules
@@ -61,7 +61,7 @@ lists, or when its footgun is missing from `content/<topic>/footguns.yaml`.
 
 def rules_markdown() -> str:
     rows = ["| rule id | footgun | severity | formats | what it finds |", "|---|---|---|---|---|"]
-    for rule in RULES:
+    for rule in all_rules():
         rows.append(
             f"| `{rule.id}` | [{rule.footgun_slug}]({rule.learn}) | {rule.severity} "
             f"| {', '.join(rule.formats)} | {rule.summary} |"

@@ -3,31 +3,20 @@
 from __future__ import annotations
 
 import datetime
-import posixpath
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
-from courseware.footguns.formats import cloudformation, python_handler, serverless
 from courseware.footguns.limits import ScanLimits
 from courseware.footguns.loading import Loaded, load_file
-from courseware.footguns.model import Application
+from courseware.footguns.registry import TOPIC_OF_FORMAT
 from courseware.footguns.report import FileResult, Finding, Report, Suppressed
-from courseware.footguns.rules import RULES
-from courseware.footguns.rules.base import Context, Rule
+from courseware.footguns.rule import Context, Rule
 from courseware.footguns.suppression import directives
+from courseware.footguns.topic import TopicEngine, Unit
 
 PARSE_ERROR_RULE = "parse-error"
 SUPPRESSION_RULE = "suppression-without-reason"
 RULE_ERROR = "rule-error"
-
-
-@dataclass
-class Unit:
-    """Files that describe one application: a template, a Terraform folder, a service."""
-
-    app: Application = field(default_factory=Application)
-    paths: list[str] = field(default_factory=list)
 
 
 def check_files(
@@ -35,57 +24,74 @@ def check_files(
     *,
     limits: ScanLimits = ScanLimits(),  # noqa: B008
     today: datetime.date | None = None,
-    rules: tuple[Rule, ...] = RULES,
+    rules: tuple[Rule, ...] | None = None,
     requirements: Sequence[Mapping[str, Any]] = (),
     topic: str | None = None,
 ) -> Report:
-    """Run every rule; with `requirements` (an exercise's `accept:` list, of `topic`) evaluate those too."""
+    """Run the rules of each file's topic (or only `rules`); with `requirements` (an exercise's `accept:` list,
+    of `topic`) evaluate those too."""
     context = Context(today=today or datetime.date.today())
     loaded = _load_all(files, limits)
     results = {item.path: _file_result(item) for item in loaded}
-    units = _build_units([item for item in loaded if item.status == "ok"])
+    by_topic = _build_units([item for item in loaded if item.status == "ok"])
+    units = [unit for topic_units in by_topic.values() for unit in topic_units]
     findings: list[Finding] = []
-    for unit in units:
-        for rule in rules:
-            try:
-                hits = list(rule.check(unit.app, context))
-            except Exception as error:  # a rule bug must not cost the learner the other rules
-                findings.append(_rule_error(rule, unit, error))
-                continue
-            for hit in hits:
-                findings.append(
-                    Finding(
-                        rule=rule.id,
-                        footgun=rule.footgun,
-                        severity=hit.severity or rule.severity,
-                        file=hit.file,
-                        line=hit.line,
-                        resource=hit.resource,
-                        message=_clip(hit.message, limits),
-                        fix=_clip(hit.fix, limits),
-                        learn=rule.learn,
-                    )
-                )
+    for engine, topic_units in by_topic.items():
+        topic_rules = engine.rules() if rules is None else tuple(r for r in rules if r.topic == engine.slug)
+        for unit in topic_units:
+            findings.extend(_run_rules(topic_rules, unit, context, limits))
     texts = {item.path: item.text for item in loaded if item.status == "ok"}
     # Two routes to one fact (an S3 notification and an S3 permission) give one finding.
     findings = list(dict.fromkeys(findings))
     _place(findings, results, texts)
     report = Report(
         files=[results[path] for path in sorted(results)],
-        functions=sorted({name for unit in units for name in unit.app.functions}),
+        resources=sorted({name for unit in units for name in unit.resources}),
     )
     if topic is not None:
         from courseware.footguns import acceptance
 
-        report.requirements = acceptance.evaluate(topic, requirements, [unit.app for unit in units])
+        models = [unit.model for topic_engine, topic_units in by_topic.items() if topic_engine.slug == topic
+                  for unit in topic_units]  # fmt: skip
+        report.requirements = acceptance.evaluate(topic, requirements, models)
     _truncate(report, limits)
     return report
 
 
-def build_apps(files: Mapping[str, str | bytes], *, limits: ScanLimits = ScanLimits()) -> list[Application]:  # noqa: B008
-    """The model of each unit in `files`, without running rules (content checks use it on author files)."""
+def _run_rules(rules: tuple[Rule, ...], unit: Unit, context: Context, limits: ScanLimits) -> list[Finding]:
+    findings = []
+    for rule in rules:
+        try:
+            hits = list(rule.check(unit.model, context))
+        except Exception as error:  # a rule bug must not cost the learner the other rules
+            findings.append(_rule_error(rule, unit, error))
+            continue
+        for hit in hits:
+            findings.append(
+                Finding(
+                    rule=rule.id,
+                    footgun=rule.footgun,
+                    severity=hit.severity or rule.severity,
+                    file=hit.file,
+                    line=hit.line,
+                    resource=hit.resource,
+                    message=_clip(hit.message, limits),
+                    fix=_clip(hit.fix, limits),
+                    learn=rule.learn,
+                )
+            )
+    return findings
+
+
+def build_models(
+    files: Mapping[str, str | bytes],
+    topic: str,
+    *,
+    limits: ScanLimits = ScanLimits(),  # noqa: B008
+) -> list[Any]:
+    """The model of each unit of `topic` in `files`, without running rules (content checks use it)."""
     loaded = [item for item in _load_all(files, limits) if item.status == "ok"]
-    return [unit.app for unit in _build_units(loaded)]
+    return [unit.model for engine, units in _build_units(loaded).items() if engine.slug == topic for unit in units]
 
 
 def _rule_error(rule: Rule, unit: Unit, error: Exception) -> Finding:
@@ -150,44 +156,14 @@ def _file_result(item: Loaded) -> FileResult:
     return result
 
 
-def _build_units(loaded: list[Loaded]) -> list[Unit]:
-    units: list[Unit] = []
-    terraform_units: dict[str, Unit] = {}
-    python_files = []
+def _build_units(loaded: list[Loaded]) -> dict[TopicEngine, list[Unit]]:
+    """Each topic builds the units of its own files; files of an unknown format belong to none."""
+    files: dict[TopicEngine, list[Loaded]] = {}
     for item in loaded:
-        if item.format in ("sam", "cloudformation"):
-            unit = Unit(paths=[item.path])
-            cloudformation.read_template(item.document, item.path, item.format, unit.app)
-            units.append(unit)
-        elif item.format == "serverless":
-            unit = Unit(paths=[item.path])
-            serverless.read_service(item.document, item.path, unit.app)
-            units.append(unit)
-        elif item.format == "terraform":
-            folder = posixpath.dirname(item.path)
-            unit = terraform_units.get(folder)
-            if unit is None:
-                unit = terraform_units[folder] = Unit()
-                units.append(unit)
-            unit.paths.append(item.path)
-        elif item.format == "python":
-            python_files.append(item)
-    if terraform_units:
-        # Imported only when a .tf file is checked: a template alone never pays for the HCL parser.
-        from courseware.footguns.formats import terraform
-
-        for folder, unit in terraform_units.items():
-            documents = [(item.path, item.document) for item in loaded if item.path in unit.paths]
-            terraform.read_module(documents, folder, unit.app)
-    facts = {item.path: python_handler.analyse(item.document, item.path) for item in python_files}
-    matched = set()
-    for unit in units:
-        matched |= python_handler.attach(unit.app, facts, unit.paths)
-    for path in sorted(set(facts) - matched):
-        unit = Unit(paths=[path])
-        unit.app.handlers[path] = facts[path]
-        units.append(unit)
-    return units
+        engine = TOPIC_OF_FORMAT.get(item.format)
+        if engine is not None:
+            files.setdefault(engine, []).append(item)
+    return {engine: engine.build_units(items) for engine, items in files.items()}
 
 
 def _place(findings: list[Finding], results: dict[str, FileResult], texts: dict[str, str]) -> None:

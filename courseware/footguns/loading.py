@@ -1,28 +1,27 @@
-"""Turn raw bytes into a parsed document of a known format, or a clear error."""
+"""Turn raw bytes into a parsed document of a known format, or a clear error.
+
+The topic packages' readers (courseware.footguns.registry) decide: by suffix, then, where topics share a
+suffix, by a cheap look at the text. A data file no reader claims is still read as YAML or JSON, so a syntax
+error is reported with its line; it is then `unknown`, never parsed as some topic's format.
+"""
 
 from __future__ import annotations
 
-import ast
-import posixpath
 from dataclasses import dataclass
 from typing import Any
 
 from courseware.footguns.errors import ParseError
-from courseware.footguns.formats.cloudformation import classify
 from courseware.footguns.limits import ScanLimits
-from courseware.footguns.parsers.json_lines import load_json
-from courseware.footguns.parsers.yaml_cfn import load_yaml
 from courseware.footguns.prescan import prescan
+from courseware.footguns.registry import READERS, SUFFIXES
 
-YAML_SUFFIXES = (".yaml", ".yml", ".template")
-SERVERLESS_NAMES = ("serverless.yml", "serverless.yaml")
-RECOGNISED_SUFFIXES = (*YAML_SUFFIXES, ".json", ".tf", ".py")
+_DATA_SUFFIXES = (".yaml", ".yml", ".json")
 
 
 @dataclass
 class Loaded:
     path: str
-    format: str  # sam | cloudformation | terraform | serverless | python | unknown
+    format: str  # a registered format's name, or "unknown"
     status: str = "ok"
     error_message: str | None = None
     error_line: int | None = None
@@ -31,22 +30,7 @@ class Loaded:
 
 
 def is_recognised(path: str) -> bool:
-    return path.lower().endswith(RECOGNISED_SUFFIXES)
-
-
-def guess_format(path: str) -> str:
-    name = path.lower()
-    if name.endswith(".py"):
-        return "python"
-    if name.endswith(".tf"):
-        return "terraform"
-    if posixpath.basename(name) in SERVERLESS_NAMES:
-        return "serverless"
-    if name.endswith(".json"):
-        return "cloudformation"
-    if name.endswith(YAML_SUFFIXES):
-        return "sam"
-    return "unknown"
+    return path.lower().endswith(SUFFIXES)
 
 
 def decode(data: bytes) -> str:
@@ -63,7 +47,7 @@ def decode(data: bytes) -> str:
 
 def load_file(path: str, content: str | bytes, limits: ScanLimits) -> Loaded:
     data = content.encode("utf-8", errors="surrogatepass") if isinstance(content, str) else content
-    loaded = Loaded(path, guess_format(path))
+    loaded = Loaded(path, "unknown")
     rejection = prescan(path, data, limits)
     if rejection is not None:
         loaded.status = "rejected"
@@ -81,47 +65,23 @@ def load_file(path: str, content: str | bytes, limits: ScanLimits) -> Loaded:
 
 def parse(loaded: Loaded) -> None:
     name = loaded.path.lower()
-    if loaded.format == "python":
-        loaded.document = parse_python(loaded.text)
-        return
-    if loaded.format == "terraform":
-        from courseware.footguns.parsers.hcl import load_hcl
+    for _topic, reader in READERS:
+        if name.endswith(reader.suffixes) and reader.claims(name, loaded.text):
+            fmt, document = reader.parse(loaded.path, loaded.text)
+            if fmt is not None:
+                loaded.format, loaded.document = fmt, document
+                return
+    if name.endswith(_DATA_SUFFIXES):
+        _syntax_check(name, loaded.text)
+    loaded.format = "unknown"
 
-        loaded.document = load_hcl(loaded.text)
-        return
+
+def _syntax_check(name: str, text: str) -> None:
     if name.endswith(".json"):
-        document = load_json(loaded.text)
-    elif name.endswith(YAML_SUFFIXES):
-        document = load_yaml(loaded.text)
+        from courseware.footguns.parsers.json_lines import load_json
+
+        load_json(text)
     else:
-        loaded.format = "unknown"
-        return
-    loaded.document = document
-    if loaded.format == "serverless" or _looks_like_serverless(document):
-        loaded.format = "serverless"
-        if not isinstance(document, dict):
-            raise ParseError("A serverless.yml must be a mapping with 'service' and 'functions'.", 1)
-        return
-    kind = classify(document)
-    if kind is None:
-        loaded.format = "unknown"
-        return
-    loaded.format = kind
+        from courseware.footguns.parsers.yaml_lines import load_yaml_documents
 
-
-def _looks_like_serverless(document: Any) -> bool:
-    return (
-        isinstance(document, dict)
-        and "service" in document
-        and ("provider" in document or "functions" in document)
-        and "Resources" not in document
-    )
-
-
-def parse_python(text: str) -> ast.Module:
-    try:
-        return ast.parse(text)
-    except SyntaxError as error:
-        raise ParseError(f"Python syntax error: {error.msg}.", error.lineno) from error
-    except (ValueError, RecursionError, MemoryError) as error:
-        raise ParseError("The Python code is too complex or deeply nested to analyse.") from error
+        load_yaml_documents(text)

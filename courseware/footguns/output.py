@@ -6,7 +6,6 @@ import json
 from typing import Any
 
 from courseware.footguns.report import Finding, Report
-from courseware.footguns.rules import RULES
 
 TOOL_NAME = "courseware-footguns"
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -58,8 +57,10 @@ def _printable(text: str) -> str:
 
 
 def _rule_descriptors() -> list[dict[str, Any]]:
+    from courseware.footguns.registry import all_rules  # SARIF lists every rule; text and JSON need none
+
     descriptors = []
-    for rule in RULES:
+    for rule in all_rules():
         descriptors.append(
             {
                 "id": rule.id,

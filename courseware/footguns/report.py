@@ -71,9 +71,10 @@ class FileResult:
 class Report:
     files: list[FileResult]
     truncated: bool = False
-    # The functions the model found (names as written: logical ids, resource labels, function keys). An
-    # addition to version 1: graders use it to notice a function deleted instead of fixed.
-    functions: list[str] = field(default_factory=list)
+    # What the files define that rules report on, by the name findings use (Lambda: functions as written,
+    # logical ids, resource labels, function keys). An addition to version 1: graders use it to notice a
+    # resource deleted instead of fixed.
+    resources: list[str] = field(default_factory=list)
     # An exercise's acceptance checks, when the engine was given them (an addition to version 1).
     requirements: list[RequirementResult] | None = None
 
@@ -89,7 +90,7 @@ class Report:
         data: dict[str, Any] = {
             "version": 1,
             "files": [result.to_dict() for result in self.files],
-            "functions": list(self.functions),
+            "resources": list(self.resources),
         }
         if self.requirements is not None:
             data["requirements"] = [result.to_dict() for result in self.requirements]

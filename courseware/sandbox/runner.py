@@ -50,9 +50,10 @@ PRELOAD = (
     "courseware.footguns.limits",
     "courseware.footguns.engine",
     # The engine imports these lazily (a one-file CLI run pays only for its parser); the child needs them all.
-    "courseware.footguns.formats.terraform",
+    "courseware.footguns.aws_lambda.formats.terraform",
     "courseware.footguns.acceptance",
-    "courseware.footguns.rules",
+    "courseware.footguns.aws_lambda.rules",
+    "courseware.footguns.aws_lambda.requirements",
 )
 ZYGOTE_START_S = 60.0
 CONTROL_TIMEOUT_S = 10.0

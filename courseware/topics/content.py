@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from courseware.footguns.formats.registry import NAMES, SNIPPET_LEXERS
+from courseware.footguns.registry import NAMES, SNIPPET_LEXERS
 
 from .rendering import Heading, Rendered, XRef, highlight, render_inline, render_markdown, scan_headings, scan_xrefs
 from .yamlsource import LineDict, LineList, YamlError, load_yaml

@@ -16,7 +16,7 @@ import markdown
 from markdown.extensions.toc import slugify
 from pygments.formatters import HtmlFormatter
 
-from courseware.footguns.formats.registry import SNIPPET_LEXERS
+from courseware.footguns.registry import SNIPPET_LEXERS
 
 # Bounded character classes: no nested quantifiers, so no catastrophic backtracking.
 XREF = re.compile(r"\[\[([a-z_]{1,20}):([a-z0-9][a-z0-9-]{0,80})(?:\|([^\[\]|\n]{1,200}))?\]\]")

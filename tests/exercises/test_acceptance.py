@@ -119,7 +119,7 @@ def test_a_verdict_fails_closed_when_requirements_were_not_evaluated():
     clean = {
         "version": 1,
         "files": [{"path": "template.yaml", "status": "ok", "findings": []}],
-        "functions": ["ReportBuilder"],
+        "resources": ["ReportBuilder"],
     }
     starter = {"files": []}
     verdict = grading.grade(targets=exercise.targets, starter_report=starter, report=clean, requirements=1)

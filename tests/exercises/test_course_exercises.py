@@ -14,8 +14,11 @@ import pytest
 import yaml
 
 from courseware.footguns.engine import check_files
+from courseware.footguns.registry import all_rules
 from courseware.footguns.report import Report
-from courseware.footguns.rules import RULES
+
+RULES = all_rules()
+
 
 ROOT = Path(__file__).resolve().parents[2]
 TOPIC = ROOT / "content" / "aws-lambda"

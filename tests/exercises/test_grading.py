@@ -89,7 +89,7 @@ def test_fired_rules_includes_suppressed_and_ignores_parse_errors():
 def test_deleting_the_function_a_target_fired_on_does_not_pass():
     starter = {
         "version": 1,
-        "functions": ["Importer", "Other"],
+        "resources": ["Importer", "Other"],
         "files": [
             {
                 "path": "template.yaml",
@@ -100,23 +100,23 @@ def test_deleting_the_function_a_target_fired_on_does_not_pass():
     }
     emptied = {
         "version": 1,
-        "functions": ["Other"],
+        "resources": ["Other"],
         "files": [{"path": "template.yaml", "status": "ok", "findings": []}],
     }
     verdict = grade(targets=["aws-lambda/default-timeout"], starter_report=starter, report=emptied)
     assert not verdict.passed and verdict.removed == ("Importer",)
     assert Verdict.from_dict(verdict.to_dict()) == verdict
-    kept = {**emptied, "functions": ["Importer", "Other"]}
+    kept = {**emptied, "resources": ["Importer", "Other"]}
     assert grade(targets=["aws-lambda/default-timeout"], starter_report=starter, report=kept).passed
 
 
 def test_a_queue_named_by_a_finding_is_not_mistaken_for_a_deleted_function():
     starter = {
         "version": 1,
-        "functions": ["Exporter"],
+        "resources": ["Exporter"],
         "files": [{"path": "t.yaml", "status": "ok", "findings": [{"rule": "r/visibility", "resource": "Jobs"}]}],
     }
-    fixed = {"version": 1, "functions": ["Exporter"], "files": [{"path": "t.yaml", "status": "ok", "findings": []}]}
+    fixed = {"version": 1, "resources": ["Exporter"], "files": [{"path": "t.yaml", "status": "ok", "findings": []}]}
     assert grade(targets=["r/visibility"], starter_report=starter, report=fixed).passed
 
 

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from courseware.footguns.rules import RULES
+from courseware.footguns.registry import all_rules
 
 FIXTURES = Path(__file__).parent / "fixtures"
 EXTENSIONS = ("yaml", "json", "tf", "yml", "py")
@@ -49,7 +49,7 @@ class Fixture:
 
 
 def _rule_for(topic: str, stem: str) -> str | None:
-    names = [r.name for r in RULES if r.topic == topic]
+    names = [r.name for r in all_rules() if r.topic == topic]
     matches = [n for n in names if stem == n or stem.startswith(n + "-")]
     return f"{topic}/{max(matches, key=len)}" if matches else None
 

@@ -146,7 +146,7 @@ def test_a_sam_template_never_imports_the_hcl_parser():
         "import sys; from courseware.footguns.cli import main; "
         "main(['content/aws-lambda/exercises/importer-timeout/solution/template.yaml']); "
         "print(sorted(m for m in sys.modules "
-        "if m.startswith(('hcl2', 'lark', 'courseware.footguns.formats.terraform'))))"
+        "if m.startswith(('hcl2', 'lark', 'courseware.footguns.aws_lambda.formats.terraform'))))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60)
     assert out.stdout.strip().splitlines()[-1] == "[]"

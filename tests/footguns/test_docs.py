@@ -3,7 +3,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from courseware.footguns.docs import rules_markdown
-from courseware.footguns.rules import RULES
+from courseware.footguns.registry import all_rules
+
+RULES = all_rules()
+
 
 RULES_DOC = Path(__file__).resolve().parents[2] / "docs" / "rules.md"
 

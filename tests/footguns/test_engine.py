@@ -86,5 +86,5 @@ def test_the_report_lists_the_functions_it_found():
         "      Handler: app.handler\n      Timeout: 10\n"
     )
     report = check_files({"template.yaml": template}).to_dict()
-    assert report["functions"] == ["Worker"]
-    assert check_files({"template.yaml": "Resources: {}\n"}).to_dict()["functions"] == []
+    assert report["resources"] == ["Worker"]
+    assert check_files({"template.yaml": "Resources: {}\n"}).to_dict()["resources"] == []

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from courseware.footguns.engine import _build_units
+from courseware.footguns.aws_lambda.units import build_units
 from courseware.footguns.limits import ScanLimits
 from courseware.footguns.loading import load_file
 
@@ -8,8 +8,8 @@ from courseware.footguns.loading import load_file
 def app_of(files):
     loaded = [load_file(path, text, ScanLimits()) for path, text in files.items()]
     assert all(item.status == "ok" for item in loaded), [i.error_message for i in loaded]
-    (unit,) = [u for u in _build_units(loaded) if u.app.functions]
-    return unit.app
+    (unit,) = [u for u in build_units(loaded) if u.model.functions]
+    return unit.model
 
 
 def test_format_is_detected_from_name_and_content():
@@ -119,8 +119,8 @@ def test_terraform_reserved_minus_one_means_unreserved():
 
 
 def test_python_handler_facts():
-    from courseware.footguns.formats.python_handler import analyse
-    from courseware.footguns.loading import parse_python
+    from courseware.footguns.aws_lambda.formats.python_handler import analyse
+    from courseware.footguns.aws_lambda.readers import python_module as parse_python
 
     code = (
         "import boto3, psycopg2\n"

@@ -6,8 +6,8 @@ import ast
 
 import pytest
 
+from courseware.footguns.aws_lambda.formats.python_handler import analyse
 from courseware.footguns.engine import check_files
-from courseware.footguns.formats.python_handler import analyse
 
 TEMPLATE = """\
 Transform: AWS::Serverless-2016-10-31
@@ -229,7 +229,7 @@ def test_boto3_resources_and_their_sub_resources_are_named_as_iam_actions():
 
 
 def test_what_flows_into_a_call_follows_assignments_and_callers():
-    from courseware.footguns.formats.python_handler import call_inputs
+    from courseware.footguns.aws_lambda.formats.python_handler import call_inputs
 
     code = (
         "import json, boto3\nsqs = boto3.client('sqs')\n\n"

@@ -45,7 +45,7 @@ CASES = [
     ("H12-binary-tag", "t.yaml", "a: !!binary aGVsbG8=\n", "parse_error", "not supported"),
     ("H12-set", "t.yaml", "a: !!set {x, y}\n", "parse_error", "not supported"),
     ("H12-complex-key", "t.yaml", "? [a, b]\n: 1\n", "parse_error", "key"),
-    ("H13-multi-document", "t.yaml", "a: 1\n---\nb: 2\n", "parse_error", "one YAML document"),
+    ("H13-multi-document-template", "t.yaml", "Resources: {}\n---\nb: 2\n", "parse_error", "one YAML document"),
     ("H14-oversize", "t.yaml", "a: " + "x" * 300_000, "rejected", "KiB"),
     ("H14-long-scalar", "t.yaml", "a: " + "x" * 70_000, "rejected", "KiB"),
     ("H15-python-unary", "app.py", "-" * 20_000 + "1", "parse_error", ""),

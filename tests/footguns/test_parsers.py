@@ -2,11 +2,11 @@ from __future__ import annotations
 
 import pytest
 
+from courseware.footguns.aws_lambda.formats.cfn_yaml import load_cfn_yaml as load_yaml
 from courseware.footguns.errors import ParseError
 from courseware.footguns.parsers.hcl import load_hcl, load_hcl_expression
 from courseware.footguns.parsers.json_lines import load_json
 from courseware.footguns.parsers.nodes import line_of
-from courseware.footguns.parsers.yaml_cfn import load_yaml
 
 
 def test_yaml_short_tags_become_long_forms_for_every_node_kind():

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from courseware.footguns.aws_lambda import requirements
 from courseware.footguns.engine import check_files
-from courseware.footguns.rules.aws_lambda import requirements
 
 SAM = """\
 AWSTemplateFormatVersion: "2010-09-09"

@@ -6,9 +6,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from courseware.footguns.rules import RULES
-from courseware.footguns.rules.base import FORMAT_EXTENSIONS
+from courseware.footguns.registry import all_rules
+from courseware.footguns.rule import FORMAT_EXTENSIONS
 from tests.footguns.fixtures_support import all_fixtures
+
+RULES = all_rules()
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTRACTS = ROOT / "docs" / "contracts.md"

@@ -18,7 +18,7 @@ from tree_sitter import Language, Node, Parser
 
 from courseware.footguns.errors import ParseError
 from courseware.footguns.parsers.nodes import LineDict, LineList
-from courseware.footguns.parsers.yaml_cfn import MAX_ABS_INT
+from courseware.footguns.parsers.yaml_lines import MAX_ABS_INT
 
 _LANGUAGE = Language(tree_sitter_hcl.language())
 _SKIP = frozenset({"comment", "{", "}", "(", ")", "[", "]", ",", "=", ":", "object_start", "object_end",

@@ -13,7 +13,7 @@ from typing import Any
 
 from courseware.footguns.errors import ParseError
 from courseware.footguns.parsers.nodes import LineDict, LineList
-from courseware.footguns.parsers.yaml_cfn import MAX_ABS_INT
+from courseware.footguns.parsers.yaml_lines import MAX_ABS_INT
 
 _TOKEN = re.compile(
     r"""[ \t\r\n]*(?:

@@ -1,0 +1,58 @@
+"""The AWS Lambda topic's engine package: serverless applications from SAM, CloudFormation, Terraform,
+serverless.yml and Python handler code, one model (`model.Application`) and the rules over it.
+
+This module is what the registry imports: plain data and functions that import the rest when called.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from types import ModuleType
+from typing import TYPE_CHECKING
+
+from courseware.footguns.aws_lambda import readers
+from courseware.footguns.topic import Format, Reader, TopicEngine, Unit
+
+if TYPE_CHECKING:
+    from courseware.footguns.loading import Loaded
+    from courseware.footguns.rule import Rule
+
+SLUG = "aws-lambda"
+
+
+def _build_units(loaded: Sequence[Loaded]) -> list[Unit]:
+    from courseware.footguns.aws_lambda.units import build_units
+
+    return build_units(loaded)
+
+
+def _rules() -> tuple[Rule, ...]:
+    from courseware.footguns.aws_lambda.rules import RULES
+
+    return RULES
+
+
+def _requirements() -> ModuleType:
+    from courseware.footguns.aws_lambda import requirements
+
+    return requirements
+
+
+ENGINE = TopicEngine(
+    slug=SLUG,
+    formats=(
+        Format("sam", "SAM YAML", "yaml", "yaml"),
+        Format("cloudformation", "CloudFormation JSON or YAML", "json", "json"),
+        Format("terraform", "Terraform HCL", "tf", "terraform"),
+        Format("serverless", "serverless.yml", "yml", "yaml"),
+        Format("python", "Python handler code", "py", "python"),
+    ),
+    readers=(
+        Reader(readers.TEMPLATE_SUFFIXES, readers.claims_template, readers.parse_template),
+        Reader((".tf",), readers.claims_always, readers.parse_terraform),
+        Reader((".py",), readers.claims_always, readers.parse_python),
+    ),
+    build_units=_build_units,
+    rules=_rules,
+    requirements=_requirements,
+)

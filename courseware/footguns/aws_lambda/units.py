@@ -1,0 +1,54 @@
+"""Parsed Lambda-topic files → units: one per template or serverless.yml, one per Terraform folder; handler
+code joins the unit whose functions name it, or stands alone."""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Sequence
+
+from courseware.footguns.aws_lambda.formats import cloudformation, python_handler, serverless
+from courseware.footguns.aws_lambda.model import Application
+from courseware.footguns.loading import Loaded
+from courseware.footguns.topic import Unit
+
+
+def build_units(loaded: Sequence[Loaded]) -> list[Unit]:
+    units: list[Unit] = []
+    terraform_units: dict[str, Unit] = {}
+    python_files = []
+    for item in loaded:
+        if item.format in ("sam", "cloudformation"):
+            unit = Unit(Application(), paths=[item.path])
+            cloudformation.read_template(item.document, item.path, item.format, unit.model)
+            units.append(unit)
+        elif item.format == "serverless":
+            unit = Unit(Application(), paths=[item.path])
+            serverless.read_service(item.document, item.path, unit.model)
+            units.append(unit)
+        elif item.format == "terraform":
+            folder = posixpath.dirname(item.path)
+            unit = terraform_units.get(folder)
+            if unit is None:
+                unit = terraform_units[folder] = Unit(Application())
+                units.append(unit)
+            unit.paths.append(item.path)
+        elif item.format == "python":
+            python_files.append(item)
+    if terraform_units:
+        # Imported only when a .tf file is checked: a template alone never pays for the HCL model.
+        from courseware.footguns.aws_lambda.formats import terraform
+
+        for folder, unit in terraform_units.items():
+            documents = [(item.path, item.document) for item in loaded if item.path in unit.paths]
+            terraform.read_module(documents, folder, unit.model)
+    facts = {item.path: python_handler.analyse(item.document, item.path) for item in python_files}
+    matched = set()
+    for unit in units:
+        matched |= python_handler.attach(unit.model, facts, unit.paths)
+    for path in sorted(set(facts) - matched):
+        unit = Unit(Application(), paths=[path])
+        unit.model.handlers[path] = facts[path]
+        units.append(unit)
+    for unit in units:
+        unit.resources = set(unit.model.functions)
+    return units

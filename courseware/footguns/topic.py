@@ -1,0 +1,66 @@
+"""What a topic package gives the engine: its formats, how to read them, how to model them, its rules.
+
+The engine core names no topic, service or format. A topic package (`courseware.footguns.<topic>`) exposes
+one `ENGINE = TopicEngine(...)` in its `__init__`, built from plain data and small functions that import the
+heavy parts (parsers, model builders, rules) only when called, so a run pays only for what its files need.
+`courseware.footguns.registry` lists the topic packages; docs/engine.md walks through adding one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from courseware.footguns.loading import Loaded
+    from courseware.footguns.rule import Rule
+
+
+@dataclass(frozen=True)
+class Format:
+    """A config format as people see it: its name in reports, content and fixtures, and how it is highlighted."""
+
+    name: str  # in reports ("format") and in content snippets (`format:`)
+    label: str  # for people: "SAM YAML"
+    fixture_extension: str  # rule fixtures `<rule>.<pass|fail>.<ext>` of this format
+    lexer: str  # the Pygments lexer that highlights it
+
+
+@dataclass(frozen=True)
+class Reader:
+    """How one kind of file is recognised and parsed.
+
+    `claims(name, text)` is cheap (a name test or a regular expression, no parsing): it decides between
+    topics that share a suffix (`.yaml` may be a SAM template or a Kubernetes manifest). `parse(path, text)`
+    returns `(format name, document)`, the format being one of the topic's `formats` (a YAML template may turn
+    out SAM or CloudFormation) or None when the file is not one after all; it raises `ParseError` with a line.
+    """
+
+    suffixes: tuple[str, ...]
+    claims: Callable[[str, str], bool]
+    parse: Callable[[str, str], tuple[str | None, Any]]
+
+
+@dataclass
+class Unit:
+    """Files that describe one whole thing (a template, a Terraform folder, a set of manifests) and its model."""
+
+    model: Any
+    paths: list[str] = field(default_factory=list)
+    # What the files define that rules report on (functions, workloads), by the name findings use.
+    resources: set[str] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class TopicEngine:
+    slug: str  # the content topic it checks: content/<slug>/, rule ids `<slug>/<rule>`
+    formats: tuple[Format, ...]
+    readers: tuple[Reader, ...]
+    # The topic's parsed files (`Loaded`, status ok, format of this topic) → the units its rules run on.
+    build_units: Callable[[Sequence[Loaded]], list[Unit]]
+    # Every rule of the topic, imported when first asked for.
+    rules: Callable[[], tuple[Rule, ...]]
+    # The `accept:` vocabulary of its exercises (see courseware.footguns.acceptance), or None.
+    requirements: Callable[[], ModuleType] | None = None
