@@ -6,7 +6,6 @@ import argparse
 import os
 import sys
 from dataclasses import replace
-from pathlib import Path
 
 from courseware.footguns.engine import check_files
 from courseware.footguns.limits import ScanLimits
@@ -24,6 +23,15 @@ _SKIP_DIRS = {".git", ".venv", "venv", "node_modules", ".terraform", ".aws-sam",
 CLI_LIMITS = replace(ScanLimits(), max_files=100_000, max_total_bytes=2**40, max_findings=100_000)
 
 
+def _formatter(prog: str) -> argparse.HelpFormatter:
+    # With no width, argparse imports shutil (and through it bz2 and lzma) on every start to ask the terminal.
+    try:
+        columns = os.get_terminal_size().columns
+    except OSError:
+        columns = 80
+    return argparse.HelpFormatter(prog, width=max(columns - 2, 20))
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # usage errors exit 2, as documented
         self.print_usage(sys.stderr)
@@ -31,7 +39,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m courseware.footguns", description=__doc__)
+    parser = _Parser(prog="python -m courseware.footguns", description=__doc__, formatter_class=_formatter)
     parser.add_argument("--format", choices=("text", "json", "sarif"), default="text")
     parser.add_argument("--fail-on", choices=("error", "warning", "never"), default="error")
     parser.add_argument("--rules-table", action="store_true", help="print docs/rules.md and exit")
@@ -53,22 +61,22 @@ def collect(paths: list[str], stdin_name: str = STDIN_NAME) -> tuple[dict[str, b
             # One byte past the cap is enough for the engine to reject an oversize input; never read it all.
             files[stdin_name] = sys.stdin.buffer.read(CLI_LIMITS.max_file_bytes + 1)
             continue
-        path = Path(raw)
-        if path.is_dir():
-            for folder, dirs, names in os.walk(path):
+        if os.path.isdir(raw):
+            for folder, dirs, names in os.walk(raw):
                 dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith("."))
                 for name in sorted(names):
                     if is_recognised(name):
-                        _read(Path(folder) / name, files, unreadable)
+                        _read(os.path.join(folder, name), files, unreadable)
         else:
-            _read(path, files, unreadable)
+            _read(raw, files, unreadable)
     return files, unreadable
 
 
-def _read(path: Path, files: dict[str, bytes], unreadable: list[FileResult]) -> None:
-    key = path.as_posix()
+def _read(path: str, files: dict[str, bytes], unreadable: list[FileResult]) -> None:
+    key = path.replace(os.sep, "/")
     try:
-        files[key] = path.read_bytes()
+        with open(path, "rb") as handle:
+            files[key] = handle.read()
     except OSError as error:
         unreadable.append(
             FileResult(
@@ -100,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_CLEAN
     if not args.paths:
         _parser().error("give at least one PATH (a file or a directory)")
-    missing = [p for p in args.paths if p != STDIN and not Path(p).exists()]
+    missing = [p for p in args.paths if p != STDIN and not os.path.exists(p)]
     if missing:
         _parser().error(f"no such file or directory: {', '.join(missing)}")
     if args.paths.count(STDIN) > 1:

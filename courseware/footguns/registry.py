@@ -8,18 +8,18 @@ models and rules load when a file of theirs is checked. Add a topic by adding it
 
 from __future__ import annotations
 
+import posixpath
 from functools import cache
-from pathlib import PurePosixPath
 from types import ModuleType
 from typing import TYPE_CHECKING
 
-from courseware.footguns import aws_lambda
+from courseware.footguns import aws_lambda, kubernetes
 from courseware.footguns.topic import Format, Reader, TopicEngine
 
 if TYPE_CHECKING:
     from courseware.footguns.rule import Rule
 
-TOPICS: tuple[TopicEngine, ...] = (aws_lambda.ENGINE,)
+TOPICS: tuple[TopicEngine, ...] = (aws_lambda.ENGINE, kubernetes.ENGINE)
 
 FORMATS: tuple[Format, ...] = tuple(f for topic in TOPICS for f in topic.formats)
 BY_NAME = {f.name: f for f in FORMATS}
@@ -34,7 +34,7 @@ _SUFFIX_LEXERS = {".json": "json", ".tf": "terraform", ".py": "python", ".yaml":
 
 def lexer_for_path(path: str) -> str:
     """The lexer for a learner's file by its name (YAML where the suffix says nothing)."""
-    return _SUFFIX_LEXERS.get(PurePosixPath(path).suffix.lower(), "yaml")
+    return _SUFFIX_LEXERS.get(posixpath.splitext(path)[1].lower(), "yaml")
 
 
 def engine(slug: str) -> TopicEngine | None:

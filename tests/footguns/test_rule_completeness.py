@@ -31,7 +31,7 @@ def _footgun_slugs(topic: str) -> set[str]:
 def _contract_rules() -> dict[str, str]:
     section = CONTRACTS.read_text().split("## Rules of the footgun engine", 1)[1]
     section = section.split("\n## ", 1)[0]
-    return dict(re.findall(r"^\| (aws-lambda/[a-z0-9-]+) \| ([a-z0-9-]+) \|", section, re.M))
+    return dict(re.findall(r"^\| ([a-z0-9-]+/[a-z0-9-]+) \| ([a-z0-9-]+) \|", section, re.M))
 
 
 @pytest.mark.parametrize("rule", RULES, ids=[r.id for r in RULES])

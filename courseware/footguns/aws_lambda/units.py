@@ -6,7 +6,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Sequence
 
-from courseware.footguns.aws_lambda.formats import cloudformation, python_handler, serverless
+from courseware.footguns.aws_lambda.formats import cloudformation, serverless
 from courseware.footguns.aws_lambda.model import Application
 from courseware.footguns.loading import Loaded
 from courseware.footguns.topic import Unit
@@ -41,6 +41,13 @@ def build_units(loaded: Sequence[Loaded]) -> list[Unit]:
         for folder, unit in terraform_units.items():
             documents = [(item.path, item.document) for item in loaded if item.path in unit.paths]
             terraform.read_module(documents, folder, unit.model)
+    for unit in units:
+        unit.resources = set(unit.model.functions)
+    if not python_files:
+        return units
+    # Imported only when handler code is checked (it brings the ast module and its own model).
+    from courseware.footguns.aws_lambda.formats import python_handler
+
     facts = {item.path: python_handler.analyse(item.document, item.path) for item in python_files}
     matched = set()
     for unit in units:

@@ -1,0 +1,40 @@
+"""The Kubernetes topic's engine package: workload manifests (multi-document YAML or JSON, `kind: List`, the
+output of `helm template` and `kustomize build`), one model of workloads and what selects them, and the rules.
+
+This module is what the registry imports: plain data and functions that import the rest when called.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from courseware.footguns.kubernetes import readers
+from courseware.footguns.topic import Format, Reader, TopicEngine, Unit
+
+if TYPE_CHECKING:
+    from courseware.footguns.loading import Loaded
+    from courseware.footguns.rule import Rule
+
+SLUG = "kubernetes"
+
+
+def _build_units(loaded: Sequence[Loaded]) -> list[Unit]:
+    from courseware.footguns.kubernetes.model import build_units
+
+    return build_units(loaded)
+
+
+def _rules() -> tuple[Rule, ...]:
+    from courseware.footguns.kubernetes.rules import RULES
+
+    return RULES
+
+
+ENGINE = TopicEngine(
+    slug=SLUG,
+    formats=(Format("kubernetes", "Kubernetes manifests", "yaml", "yaml"),),
+    readers=(Reader(readers.SUFFIXES, readers.claims_manifest, readers.parse_manifests),),
+    build_units=_build_units,
+    rules=_rules,
+)
