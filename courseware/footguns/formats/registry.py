@@ -26,6 +26,7 @@ FORMATS: tuple[Format, ...] = (
     Format("terraform", "Terraform HCL", "tf", "terraform"),
     Format("serverless", "serverless.yml", "yml", "yaml"),
     Format("python", "Python handler code", "py", "python"),
+    Format("kubernetes", "Kubernetes manifests", "k8s.yaml", "yaml"),
 )
 BY_NAME = {f.name: f for f in FORMATS}
 NAMES = tuple(BY_NAME)
