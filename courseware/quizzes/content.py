@@ -19,7 +19,7 @@ from courseware.topics.yamlsource import LineDict, LineList, YamlError, load_yam
 
 KINDS = ("single", "multiple", "true_false", "numeric", "ordering", "spot_the_footgun")
 MODES = ("one_at_a_time", "one_page")
-SNIPPET_LANGUAGES = ("yaml", "hcl", "json", "python")
+SNIPPET_LANGUAGES = ("yaml", "hcl", "json", "python", "kubernetes")
 LEARN = re.compile(r"^(footgun|primer|street_ops):([a-z0-9][a-z0-9-]{0,80})$")
 TOLERANCE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(%?)\s*$")
 MAX_SNIPPET_LINES = 200
