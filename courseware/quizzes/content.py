@@ -13,13 +13,15 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from courseware.footguns.registry import SNIPPET_LEXERS
 from courseware.topics.content import SLUG, Problems, Resolver, Topic
 from courseware.topics.rendering import XRef, highlight, render_inline, render_markdown
 from courseware.topics.yamlsource import LineDict, LineList, YamlError, load_yaml
 
 KINDS = ("single", "multiple", "true_false", "numeric", "ordering", "spot_the_footgun")
 MODES = ("one_at_a_time", "one_page")
-SNIPPET_LANGUAGES = ("yaml", "hcl", "json", "python", "kubernetes")
+# Plain languages, and every format of the engine's registry (highlighted by its lexer).
+SNIPPET_LANGUAGES = tuple(dict.fromkeys(("yaml", "hcl", "json", "python", *SNIPPET_LEXERS)))
 LEARN = re.compile(r"^(footgun|primer|street_ops):([a-z0-9][a-z0-9-]{0,80})$")
 TOLERANCE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(%?)\s*$")
 MAX_SNIPPET_LINES = 200
