@@ -144,3 +144,13 @@ def test_catalogue_page_has_an_anchor_per_footgun(client, settings):
         library.clear()
     for slug in SEVERITIES:
         assert f'id="{slug}"' in html
+
+
+def test_every_footgun_is_linked_from_the_primer_section_it_names(topic):
+    text = (PACK / "primer.md").read_text()
+    sections = {
+        match.group(1): match.group(2)
+        for match in re.finditer(r"(?ms)^## .*?\{#([a-z0-9-]+)\}\s*$(.*?)(?=^## |\Z)", text)
+    }
+    for footgun in topic.footguns:
+        assert f"[[footgun:{footgun.slug}" in sections[footgun.primer], footgun.slug
