@@ -8,7 +8,7 @@ heavy parts (parsers, model builders, rules) only when called, so a run pays onl
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -53,7 +53,7 @@ class Unit:
     resources: set[str] = field(default_factory=set)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: one per topic
 class TopicEngine:
     slug: str  # the content topic it checks: content/<slug>/, rule ids `<slug>/<rule>`
     formats: tuple[Format, ...]
@@ -64,3 +64,10 @@ class TopicEngine:
     rules: Callable[[], tuple[Rule, ...]]
     # The `accept:` vocabulary of its exercises (see courseware.footguns.acceptance), or None.
     requirements: Callable[[], ModuleType] | None = None
+    # Every module the functions above import lazily: a warm process that must not read files later (the
+    # sandbox's zygote) imports them all up front.
+    preload: tuple[str, ...] = ()
+    # Small valid files of every format (path → text) and requirements over them: a warm process checks them
+    # once so every parser and rule has run before the first real check (and the sandbox's self-test).
+    sample_files: Mapping[str, str] = field(default_factory=dict)
+    sample_requirements: tuple[Mapping[str, Any], ...] = ()

@@ -9,37 +9,21 @@ from __future__ import annotations
 
 from typing import Any
 
-WARM_UP_FILES = {
-    "template.yaml": (
-        "AWSTemplateFormatVersion: '2010-09-09'\n"
-        "Transform: AWS::Serverless-2016-10-31\n"
-        "Resources:\n"
-        "  Fn:\n"
-        "    Type: AWS::Serverless::Function\n"
-        "    Properties:\n"
-        "      Runtime: python3.12\n"
-        "      Handler: app.handler\n"
-        "      Timeout: 10\n"
-    ),
-    "main.tf": (
-        'resource "aws_lambda_function" "fn" {\n'
-        '  function_name = "fn"\n'
-        '  runtime       = "python3.12"\n'
-        "  timeout       = 10\n"
-        "}\n"
-    ),
-    "serverless.yml": "service: warm\nprovider:\n  name: aws\n  runtime: python3.12\n",
-    "src/app.py": "def handler(event, context):\n    return {'ok': True}\n",
-}
+from courseware.footguns.registry import TOPICS
+
+# Every topic's sample files, each topic under its own folder.
+WARM_UP_FILES = {f"{topic.slug}/{path}": text for topic in TOPICS for path, text in topic.sample_files.items()}
 
 
 def warm_up(_args: dict[str, Any]) -> str:
     """Build every parser once in the zygote so each forked child finds them ready."""
     from courseware.footguns.engine import check_files
 
-    warm_requirement = {"function": "Fn", "timeout": {"max": 900}, "message": "warm"}
-    report = check_files(WARM_UP_FILES, requirements=[warm_requirement], topic="aws-lambda")
-    return f"engine warm ({len(report.files)} files)"
+    checked = 0
+    for topic in TOPICS:
+        report = check_files(topic.sample_files, requirements=topic.sample_requirements, topic=topic.slug)
+        checked += len(report.files)
+    return f"engine warm ({checked} files)"
 
 
 def check(args: dict[str, Any]) -> dict[str, Any]:

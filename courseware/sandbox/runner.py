@@ -29,6 +29,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from courseware.footguns.registry import TOPICS
 from courseware.sandbox import canaries, messages, zygote
 from courseware.sandbox.jobs import WARM_UP_FILES
 from courseware.sandbox.limits import Limits
@@ -50,10 +51,11 @@ PRELOAD = (
     "courseware.footguns.limits",
     "courseware.footguns.engine",
     # The engine imports these lazily (a one-file CLI run pays only for its parser); the child needs them all.
-    "courseware.footguns.aws_lambda.formats.terraform",
     "courseware.footguns.acceptance",
-    "courseware.footguns.aws_lambda.rules",
-    "courseware.footguns.aws_lambda.requirements",
+    "courseware.footguns.parsers.yaml_lines",
+    "courseware.footguns.parsers.json_lines",
+    "courseware.footguns.parsers.hcl",
+    *(module for topic in TOPICS for module in topic.preload),
 )
 ZYGOTE_START_S = 60.0
 CONTROL_TIMEOUT_S = 10.0

@@ -55,4 +55,37 @@ ENGINE = TopicEngine(
     build_units=_build_units,
     rules=_rules,
     requirements=_requirements,
+    sample_files={
+        "template.yaml": (
+            "AWSTemplateFormatVersion: '2010-09-09'\n"
+            "Transform: AWS::Serverless-2016-10-31\n"
+            "Resources:\n"
+            "  Fn:\n"
+            "    Type: AWS::Serverless::Function\n"
+            "    Properties:\n"
+            "      Runtime: python3.12\n"
+            "      Handler: app.handler\n"
+            "      Timeout: 10\n"
+        ),
+        "infra/main.tf": (
+            'resource "aws_lambda_function" "fn" {\n'
+            '  function_name = "fn"\n'
+            '  runtime       = "python3.12"\n'
+            "  timeout       = 10\n"
+            "}\n"
+        ),
+        "service/serverless.yml": "service: warm\nprovider:\n  name: aws\n  runtime: python3.12\n",
+        "app.py": "def handler(event, context):\n    return {'ok': True}\n",
+    },
+    sample_requirements=({"function": "Fn", "timeout": {"max": 900}, "message": "warm"},),
+    preload=(
+        "courseware.footguns.aws_lambda.formats.cfn_yaml",
+        "courseware.footguns.aws_lambda.formats.cloudformation",
+        "courseware.footguns.aws_lambda.formats.serverless",
+        "courseware.footguns.aws_lambda.formats.terraform",
+        "courseware.footguns.aws_lambda.formats.python_handler",
+        "courseware.footguns.aws_lambda.units",
+        "courseware.footguns.aws_lambda.rules",
+        "courseware.footguns.aws_lambda.requirements",
+    ),
 )

@@ -37,4 +37,13 @@ ENGINE = TopicEngine(
     readers=(Reader(readers.SUFFIXES, readers.claims_manifest, readers.parse_manifests),),
     build_units=_build_units,
     rules=_rules,
+    sample_files={
+        "manifests.yaml": (
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 2\n"
+            "  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n"
+            "    spec:\n      containers:\n        - name: web\n          image: web:1.0.0\n"
+            "---\napiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  selector: {app: web}\n"
+        )
+    },
+    preload=("courseware.footguns.kubernetes.model", "courseware.footguns.kubernetes.rules"),
 )
