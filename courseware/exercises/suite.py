@@ -57,12 +57,12 @@ def subject_problems(exercise: Exercise) -> list[SuiteProblem]:
     if words is None or not exercise.accept:
         return []
     report = checker.starter_report(exercise)
-    functions = set(report.get("resources", ()))
+    resources = set(report.get("resources", ()))
     stores = set(_starter_stores(exercise))
     problems = []
     for spec, line in zip(exercise.accept, exercise.accept_lines, strict=True):
         for kind, name in words.subjects(spec):
-            known = functions if kind == "function" else stores if kind == "queue" else functions | stores
+            known = resources if kind == "function" else stores if kind == "queue" else resources | stores
             if name not in known:
                 problems.append(SuiteProblem(exercise.source, line, f"the starter has no {kind} named '{name}'"))
     return problems
@@ -71,7 +71,8 @@ def subject_problems(exercise: Exercise) -> list[SuiteProblem]:
 def _starter_stores(exercise: Exercise) -> list[str]:
     from courseware.footguns.engine import build_models
 
-    return [name for app in build_models(exercise.starter_files(), exercise.engine) for name in app.stores]
+    models = build_models(exercise.starter_files(), exercise.engine)
+    return [name for model in models for name in getattr(model, "stores", ())]
 
 
 def suite_problems(exercise: Exercise) -> list[SuiteProblem]:

@@ -7,6 +7,7 @@ This module is what the registry imports: plain data and functions that import t
 from __future__ import annotations
 
 from collections.abc import Sequence
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 from courseware.footguns.kubernetes import readers
@@ -31,12 +32,19 @@ def _rules() -> tuple[Rule, ...]:
     return RULES
 
 
+def _requirements() -> ModuleType:
+    from courseware.footguns.kubernetes import requirements
+
+    return requirements
+
+
 ENGINE = TopicEngine(
     slug=SLUG,
     formats=(Format("kubernetes", "Kubernetes manifests", "yaml", "yaml"),),
     readers=(Reader(readers.SUFFIXES, readers.claims_manifest, readers.parse_manifests),),
     build_units=_build_units,
     rules=_rules,
+    requirements=_requirements,
     sample_files={
         "manifests.yaml": (
             "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 2\n"
@@ -45,5 +53,10 @@ ENGINE = TopicEngine(
             "---\napiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  selector: {app: web}\n"
         )
     },
-    preload=("courseware.footguns.kubernetes.model", "courseware.footguns.kubernetes.rules"),
+    sample_requirements=({"workload": "Deployment/web", "replicas": {"min": 2}, "message": "warm"},),
+    preload=(
+        "courseware.footguns.kubernetes.model",
+        "courseware.footguns.kubernetes.rules",
+        "courseware.footguns.kubernetes.requirements",
+    ),
 )

@@ -14,7 +14,7 @@ SENSITIVE = (
 )  # fmt: skip
 
 
-def _sensitive(path: str) -> bool:
+def is_sensitive(path: str) -> bool:
     normal = posixpath.normpath(path) if path.startswith("/") else path
     return normal in SENSITIVE or normal.endswith(".sock")
 
@@ -22,7 +22,7 @@ def _sensitive(path: str) -> bool:
 def check(model: Manifests, context: Context) -> Iterator[Hit]:
     for workload in model.workloads:
         for host in workload.pod.host_paths:
-            if not _sensitive(host.path):
+            if not is_sensitive(host.path):
                 continue
             writers = [
                 c.name

@@ -10,7 +10,7 @@ from courseware.footguns.rule import Context, Hit, Rule
 SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh"})
 
 
-def _script(command: list[str]) -> str | None:
+def shell_script(command: list[str]) -> str | None:
     """The script of `sh -c "..."`, or None when the command is not a shell running one."""
     if len(command) < 3 or posixpath.basename(command[0]) not in SHELLS or not command[1].startswith("-"):
         return None
@@ -25,7 +25,7 @@ def check(model: Manifests, context: Context) -> Iterator[Hit]:
             if not container.serving:
                 continue
             argv = container.command + container.args
-            script = _script(argv)
+            script = shell_script(argv)
             if script is None:
                 continue
             # A shell that runs several commands stays PID 1 and does not pass SIGTERM on; `exec` hands over.

@@ -1,0 +1,491 @@
+"""The `accept:` vocabulary of the Kubernetes topic (docs/authoring.md "Acceptance checks").
+
+A requirement names one subject, `workload: <Kind>/<name>` (as findings name it: `Deployment/orders-api`) or
+`service: <name>`, and one or more properties, all of which must hold. Container properties sit under
+`containers:` and hold for every container that serves (app containers and sidecars), or for the one named by
+`container:`. A value the files do not show is unknown, and an unknown value never meets a requirement.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from courseware.footguns.acceptance import COMMON_KEYS, Outcome
+from courseware.footguns.kubernetes.model import Container, Manifests, Workload
+from courseware.footguns.kubernetes.rules._facts import replica_floor
+from courseware.footguns.kubernetes.rules.mutable_image_tag import tag_of
+from courseware.footguns.kubernetes.rules.sensitive_host_path import is_sensitive
+from courseware.footguns.kubernetes.rules.shell_form_entrypoint import shell_script
+from courseware.footguns.values import Setting, whole_number
+
+WORKLOAD_KEYS = frozenset(
+    {
+        "replicas", "replicas_unset", "selected_by", "disruption_budget", "autoscaler", "containers",
+        "container", "grace_period", "concurrency_policy", "active_deadline", "no_sensitive_host_path",
+    }
+)  # fmt: skip
+CONTAINER_KEYS = frozenset(
+    {"requests", "limits", "readiness", "liveness", "startup", "image_pinned", "pre_stop_sleep", "secret_env",
+     "exec_form", "not_privileged"}
+)  # fmt: skip
+SERVICE_KEYS = frozenset({"selects"})
+RESOURCES = ("cpu", "memory")
+DEFAULT_GRACE_S = 30  # terminationGracePeriodSeconds when unset
+_QUANTITY = re.compile(r"^([0-9]+(?:\.[0-9]+)?)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$")
+_SUFFIX = {
+    None: Decimal(1), "m": Decimal("0.001"), "k": Decimal(10**3), "M": Decimal(10**6), "G": Decimal(10**9),
+    "T": Decimal(10**12), "P": Decimal(10**15), "E": Decimal(10**18), "Ki": Decimal(2**10), "Mi": Decimal(2**20),
+    "Gi": Decimal(2**30), "Ti": Decimal(2**40), "Pi": Decimal(2**50), "Ei": Decimal(2**60),
+}  # fmt: skip
+
+
+def quantity(value: Any) -> Decimal | None:
+    """A Kubernetes quantity ("500m", "1.5", "512Mi", 2) as a number of cores or bytes; None when unreadable."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(str(value))
+    match = _QUANTITY.match(value.strip()) if isinstance(value, str) and len(value) < 40 else None
+    if match is None:
+        return None
+    try:
+        return Decimal(match.group(1)) * _SUFFIX[match.group(2)]
+    except InvalidOperation:
+        return None
+
+
+# -- validation (content load time) -------------------------------------------------------------
+
+
+def validate(spec: Mapping[str, Any]) -> list[tuple[str | None, str]]:
+    subjects_named = [key for key in ("workload", "service") if key in spec]
+    if len(subjects_named) != 1:
+        return [(None, "a requirement names exactly one subject: 'workload: <Kind>/<name>' or 'service: <name>'")]
+    subject = subjects_named[0]
+    problems: list[tuple[str | None, str]] = []
+    name = spec[subject]
+    if not isinstance(name, str) or not name or (subject == "workload" and "/" not in name):
+        problems.append((subject, "a workload is named '<Kind>/<name>' (Deployment/orders-api)"))
+    allowed = WORKLOAD_KEYS if subject == "workload" else SERVICE_KEYS
+    properties = [key for key in spec if key not in COMMON_KEYS and key != subject]
+    if not [key for key in properties if key != "container"]:
+        problems.append((subject, "a requirement needs at least one property to check"))
+    for key in properties:
+        if key not in allowed:
+            problems.append(
+                (key, f"unknown key '{key}' for a {subject} requirement (known: {', '.join(sorted(allowed))})")
+            )
+            continue
+        problems.extend((key, message) for message in _validate_property(key, spec[key]))
+    if not isinstance(spec.get("message"), str) or not spec.get("message", "").strip():
+        problems.append(("message", "'message' is required: what the prompt asked for, in its terms"))
+    return problems
+
+
+def _validate_range(value: Any, *, quantities: bool = False) -> list[str]:
+    if not isinstance(value, Mapping) or not value or set(value) - {"min", "max"}:
+        return ["a range is a mapping with 'min' and/or 'max'"]
+    if quantities:
+        bounds = [quantity(value[k]) if k in value else None for k in ("min", "max")]
+        if any(k in value and b is None for k, b in zip(("min", "max"), bounds, strict=True)):
+            return ["'min' and 'max' are quantities such as 250m, 1, 512Mi"]
+    else:
+        bounds = [value.get("min"), value.get("max")]
+        if any(b is not None and (not isinstance(b, int) or isinstance(b, bool)) for b in bounds):
+            return ["'min' and 'max' are whole numbers"]
+    if None not in bounds and bounds[0] > bounds[1]:  # type: ignore[operator]
+        return ["'min' is above 'max'"]
+    return []
+
+
+def _validate_resources(value: Any) -> list[str]:
+    if not isinstance(value, Mapping) or not value or set(value) - set(RESOURCES):
+        return ["requests and limits map 'cpu' and/or 'memory' to a range of quantities"]
+    return [problem for item in value.values() for problem in _validate_range(item, quantities=True)]
+
+
+def _validate_property(key: str, value: Any) -> list[str]:
+    if key in ("replicas", "grace_period", "active_deadline"):
+        return _validate_range(value)
+    if key in ("replicas_unset", "no_sensitive_host_path"):
+        return [] if value is True else [f"'{key}' can only be true"]
+    if key in ("selected_by", "container", "selects"):
+        return [] if isinstance(value, str) and value else [f"'{key}' is a name"]
+    if key == "disruption_budget":
+        if not isinstance(value, Mapping) or set(value) != {"allows"}:
+            return ["'disruption_budget' has 'allows': a range of pods that may be down at once"]
+        return _validate_range(value["allows"])
+    if key == "autoscaler":
+        if not isinstance(value, Mapping) or not value or set(value) - {"min_replicas", "resource"}:
+            return ["'autoscaler' has 'min_replicas' (a range) and/or 'resource' (cpu or memory)"]
+        problems = _validate_range(value["min_replicas"]) if "min_replicas" in value else []
+        if "resource" in value and value["resource"] not in RESOURCES:
+            problems.append("'resource' is cpu or memory")
+        return problems
+    if key == "concurrency_policy":
+        allowed = ("Allow", "Forbid", "Replace")
+        if not isinstance(value, list) or not value or any(v not in allowed for v in value):
+            return ["'concurrency_policy' is a list of Allow, Forbid, Replace"]
+        return []
+    if key == "containers":
+        if not isinstance(value, Mapping) or not value or set(value) - CONTAINER_KEYS:
+            return [f"'containers' has {', '.join(sorted(CONTAINER_KEYS))}"]
+        return [problem for k, v in value.items() for problem in _validate_container_property(k, v)]
+    return []
+
+
+def _validate_container_property(key: str, value: Any) -> list[str]:
+    if key in ("requests", "limits"):
+        return _validate_resources(value)
+    if key in ("readiness", "image_pinned", "exec_form", "not_privileged"):
+        return [] if value is True else [f"'{key}' can only be true"]
+    if key == "liveness":
+        if not isinstance(value, Mapping) or not value or set(value) - {"distinct", "min_failure_threshold"}:
+            return ["'liveness' has 'distinct: true' and/or 'min_failure_threshold: N'"]
+        problems = [] if value.get("distinct", True) is True else ["'distinct' can only be true"]
+        threshold = value.get("min_failure_threshold", 1)
+        if not isinstance(threshold, int) or isinstance(threshold, bool) or threshold < 1:
+            problems.append("'min_failure_threshold' is a whole number from 1")
+        return problems
+    if key == "startup":
+        if not isinstance(value, Mapping) or set(value) != {"min_tolerance_s"}:
+            return ["'startup' has 'min_tolerance_s': seconds the startup probe allows (failures × period)"]
+        tolerance = value["min_tolerance_s"]
+        return [] if isinstance(tolerance, int) and not isinstance(tolerance, bool) else ["a whole number"]
+    if key == "pre_stop_sleep":
+        return _validate_range(value)
+    if key == "secret_env":
+        if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+            return ["'secret_env' is a list of environment variable names"]
+        return []
+    return []
+
+
+def subjects(spec: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(kind, name) of every object a requirement names, so content checks can find them in the starter."""
+    found = []
+    if isinstance(spec.get("workload"), str):
+        found.append(("workload", spec["workload"]))
+    if isinstance(spec.get("service"), str):
+        found.append(("service", f"Service/{spec['service']}"))
+    if isinstance(spec.get("selects"), str):
+        found.append(("workload", spec["selects"]))
+    if isinstance(spec.get("selected_by"), str):
+        found.append(("service", f"Service/{spec['selected_by']}"))
+    return found
+
+
+# -- evaluation (in the sandbox child) ----------------------------------------------------------
+
+
+def evaluate(spec: Mapping[str, Any], models: Sequence[Manifests]) -> Outcome:
+    if "service" in spec:
+        return _evaluate_service(spec, models)
+    ref = str(spec.get("workload"))
+    found = [(model, w) for model in models for w in model.workloads if w.ref == ref]
+    if not found:
+        return Outcome(False, f"{ref.replace('/', ' ', 1)} is not in your files any more.")
+    model, workload = found[0]
+    for key, value in spec.items():
+        if key in COMMON_KEYS or key in ("workload", "container"):
+            continue
+        if key == "containers":
+            outcome = _containers(workload, value, spec.get("container"))
+        else:
+            outcome = _WORKLOAD_CHECKS[key](model, workload, value)
+        if not outcome.ok:
+            return outcome
+    return Outcome(True, f"{workload.kind} {workload.name} meets it.", workload.file, workload.line)
+
+
+def _evaluate_service(spec: Mapping[str, Any], models: Sequence[Manifests]) -> Outcome:
+    name = spec["service"]
+    found = [(model, s) for model in models for s in model.services if s.name == name]
+    if not found:
+        return Outcome(False, f"Service {name} is not in your files any more.")
+    model, service = found[0]
+    ref = spec["selects"]
+    targets = [w for w in model.workloads if w.ref == ref]
+    if not targets:
+        return Outcome(False, f"{ref.replace('/', ' ', 1)} is not in your files any more.", service.file, service.line)
+    if service not in model.selecting_services(targets[0]):
+        wanted = ", ".join(f"{k}={v}" for k, v in (service.selector or {}).items()) or "nothing"
+        return Outcome(
+            False,
+            f"Service {name} selects {wanted}; the pods of {ref} are labelled "
+            f"{', '.join(f'{k}={v}' for k, v in targets[0].pod.labels.items()) or 'with nothing'}.",
+            service.file,
+            service.selector_line or service.line,
+        )
+    return Outcome(True, f"Service {name} selects the pods of {ref}.", service.file, service.selector_line)
+
+
+def _in_range(value: int | Decimal | None, bounds: Mapping[str, Any], *, quantities: bool = False) -> bool:
+    if value is None:
+        return False
+    low = quantity(bounds["min"]) if quantities and "min" in bounds else bounds.get("min")
+    high = quantity(bounds["max"]) if quantities and "max" in bounds else bounds.get("max")
+    return (low is None or value >= low) and (high is None or value <= high)
+
+
+def _replicas(model: Manifests, workload: Workload, bounds: Mapping[str, Any]) -> Outcome:
+    floor = replica_floor(model, workload)
+    place = workload.replicas or Setting(None, workload.file, workload.line)
+    return Outcome(
+        _in_range(floor, bounds), f"{workload.ref} runs at least {floor} replica(s).", place.file, place.line
+    )
+
+
+def _replicas_unset(model: Manifests, workload: Workload, _value: Any) -> Outcome:
+    if workload.replicas is None:
+        return Outcome(True, f"{workload.ref} leaves replicas to its autoscaler.")
+    return Outcome(
+        False, f"{workload.ref} still sets replicas: {workload.replicas.value}.", workload.replicas.file,
+        workload.replicas.line,
+    )  # fmt: skip
+
+
+def _selected_by(model: Manifests, workload: Workload, name: str) -> Outcome:
+    if any(service.name == name for service in model.selecting_services(workload)):
+        return Outcome(True, f"Service {name} selects {workload.ref}.")
+    return Outcome(False, f"Service {name} does not select the pods of {workload.ref}.", workload.file, workload.line)
+
+
+def _disruption_budget(model: Manifests, workload: Workload, value: Mapping[str, Any]) -> Outcome:
+    budgets = model.budgets_for(workload)
+    if not budgets:
+        return Outcome(False, f"No PodDisruptionBudget in your files selects the pods of {workload.ref}.")
+    floor = replica_floor(model, workload)
+    budget = budgets[0]
+    allowed = _allowed_disruptions(budget.min_available, budget.max_unavailable, floor)
+    setting = budget.max_unavailable or budget.min_available
+    where = (setting.file, setting.line) if setting else (budget.file, budget.line)
+    shown = "an unknown number" if allowed is None else str(allowed)
+    return Outcome(
+        _in_range(allowed, value["allows"]),
+        f"PodDisruptionBudget {budget.name} lets {shown} of {floor} pod(s) be evicted at once.",
+        *where,
+    )
+
+
+def _allowed_disruptions(
+    min_available: Setting | None, max_unavailable: Setting | None, floor: int | None
+) -> int | None:
+    """Pods a budget lets go at once (percentages of the replica floor: maxUnavailable rounds up, minAvailable too)."""
+    if floor is None:
+        return None
+    if max_unavailable is not None:
+        return _count(max_unavailable.value, floor)
+    if min_available is not None:
+        needed = _count(min_available.value, floor)
+        return None if needed is None else max(floor - needed, 0)
+    return None
+
+
+def _count(value: Any, floor: int) -> int | None:
+    if isinstance(value, str) and value.endswith("%") and whole_number(value[:-1]) is not None:
+        percent = whole_number(value[:-1]) or 0
+        return -(-percent * floor // 100)  # rounded up
+    return whole_number(value)
+
+
+def _autoscaler(model: Manifests, workload: Workload, value: Mapping[str, Any]) -> Outcome:
+    autoscalers = model.autoscalers_for(workload)
+    if not autoscalers:
+        return Outcome(False, f"No HorizontalPodAutoscaler in your files targets {workload.ref}.")
+    hpa = autoscalers[0]
+    if "min_replicas" in value and not _in_range(hpa.min_replicas, value["min_replicas"]):
+        return Outcome(
+            False, f"HorizontalPodAutoscaler {hpa.name} keeps at least {hpa.min_replicas}.", hpa.file, hpa.line
+        )
+    resource = value.get("resource")
+    if resource and resource not in [m.value for m in hpa.utilization_resources]:
+        return Outcome(False, f"HorizontalPodAutoscaler {hpa.name} does not scale on {resource}.", hpa.file, hpa.line)
+    return Outcome(True, f"HorizontalPodAutoscaler {hpa.name} scales {workload.ref}.", hpa.file, hpa.line)
+
+
+def _grace_period(model: Manifests, workload: Workload, bounds: Mapping[str, Any]) -> Outcome:
+    setting = workload.pod.grace_period
+    value = whole_number(setting.value) if setting is not None else DEFAULT_GRACE_S
+    where = (setting.file, setting.line) if setting is not None else (workload.file, workload.line)
+    said = f"{value} s" if setting is not None else f"the default {DEFAULT_GRACE_S} s"
+    return Outcome(_in_range(value, bounds), f"{workload.ref} has a grace period of {said}.", *where)
+
+
+def _concurrency_policy(model: Manifests, workload: Workload, allowed: list[str]) -> Outcome:
+    setting = workload.concurrency_policy
+    value = setting.value if setting is not None else "Allow"
+    where = (setting.file, setting.line) if setting is not None else (workload.file, workload.line)
+    return Outcome(value in allowed, f"{workload.ref} has concurrencyPolicy {value}.", *where)
+
+
+def _active_deadline(model: Manifests, workload: Workload, bounds: Mapping[str, Any]) -> Outcome:
+    setting = workload.active_deadline_s
+    if setting is None:
+        return Outcome(False, f"{workload.ref} sets no activeDeadlineSeconds.", workload.file, workload.line)
+    value = whole_number(setting.value)
+    return Outcome(
+        _in_range(value, bounds), f"{workload.ref} stops a run after {setting.value} s.", setting.file, setting.line
+    )
+
+
+def _no_sensitive_host_path(model: Manifests, workload: Workload, _value: Any) -> Outcome:
+    for host in workload.pod.host_paths:
+        if is_sensitive(host.path):
+            return Outcome(False, f"{workload.ref} still declares the node's {host.path}.", host.file, host.line)
+    return Outcome(True, f"{workload.ref} mounts no sensitive host path.")
+
+
+_WORKLOAD_CHECKS = {
+    "replicas": _replicas,
+    "replicas_unset": _replicas_unset,
+    "selected_by": _selected_by,
+    "disruption_budget": _disruption_budget,
+    "autoscaler": _autoscaler,
+    "grace_period": _grace_period,
+    "concurrency_policy": _concurrency_policy,
+    "active_deadline": _active_deadline,
+    "no_sensitive_host_path": _no_sensitive_host_path,
+}
+
+
+def _containers(workload: Workload, value: Mapping[str, Any], name: str | None) -> Outcome:
+    containers = [c for c in workload.pod.containers if (c.name == name if name else c.serving)]
+    if not containers:
+        what = f"a container named {name}" if name else "a container"
+        return Outcome(False, f"{workload.ref} has no {what} any more.", workload.file, workload.line)
+    for container in containers:
+        for key, expected in value.items():
+            outcome = _CONTAINER_CHECKS[key](workload, container, expected)
+            if not outcome.ok:
+                return outcome
+    return Outcome(True, f"The containers of {workload.ref} meet it.")
+
+
+def _resources(kind: str) -> Any:
+    def check(workload: Workload, container: Container, wanted: Mapping[str, Any]) -> Outcome:
+        values = container.requests if kind == "requests" else container.limits
+        for resource, bounds in wanted.items():
+            setting = values.get(resource)
+            # A limit without a request is also the request.
+            if setting is None and kind == "requests":
+                setting = container.limits.get(resource)
+            if setting is None:
+                return Outcome(False, f"Container {container.name} of {workload.ref} sets no {resource} {kind[:-1]}.",
+                               container.file, container.resources_line or container.line)  # fmt: skip
+            amount = quantity(setting.value)
+            if not _in_range(amount, bounds, quantities=True):
+                return Outcome(False, f"Container {container.name} of {workload.ref} has {resource} {kind[:-1]} "
+                               f"{setting.value}.", setting.file, setting.line)  # fmt: skip
+        return Outcome(True, "")
+
+    return check
+
+
+def _readiness(workload: Workload, container: Container, _value: Any) -> Outcome:
+    if container.readiness is None:
+        return Outcome(False, f"Container {container.name} of {workload.ref} has no readiness probe.", container.file,
+                       container.line)  # fmt: skip
+    return Outcome(True, "")
+
+
+def _liveness(workload: Workload, container: Container, value: Mapping[str, Any]) -> Outcome:
+    live, ready = container.liveness, container.readiness
+    if live is None:
+        return Outcome(False, f"Container {container.name} of {workload.ref} has no liveness probe.", container.file,
+                       container.line)  # fmt: skip
+    if live.failure_threshold < value.get("min_failure_threshold", 1):
+        return Outcome(False, f"The liveness probe of {container.name} gives up after {live.failure_threshold} "
+                       "failure(s).", live.file, live.line)  # fmt: skip
+    if (
+        value.get("distinct")
+        and ready is not None
+        and live.handler == ready.handler
+        and live.tolerance_s <= ready.tolerance_s
+    ):
+        return Outcome(False, f"The liveness probe of {container.name} is the readiness check with no more patience "
+                       f"({live.tolerance_s} s vs {ready.tolerance_s} s).", live.file, live.line)  # fmt: skip
+    return Outcome(True, "")
+
+
+def _startup(workload: Workload, container: Container, value: Mapping[str, Any]) -> Outcome:
+    probe = container.startup
+    if probe is None:
+        return Outcome(False, f"Container {container.name} of {workload.ref} has no startup probe.", container.file,
+                       container.line)  # fmt: skip
+    ok = probe.tolerance_s >= value["min_tolerance_s"]
+    return Outcome(ok, f"The startup probe of {container.name} allows {probe.tolerance_s} s "
+                   f"({probe.failure_threshold} × {probe.period_s} s).", probe.file, probe.line)  # fmt: skip
+
+
+def _image_pinned(workload: Workload, container: Container, _value: Any) -> Outcome:
+    image = container.image
+    if image is None or not isinstance(image.value, str):
+        return Outcome(False, f"Container {container.name} of {workload.ref} names no image.", container.file,
+                       container.line)  # fmt: skip
+    tag = tag_of(image.value)
+    ok = tag is None or (tag != "" and tag != "latest")
+    return Outcome(ok, f"Container {container.name} runs {image.value}.", image.file, image.line)
+
+
+def _pre_stop_sleep(workload: Workload, container: Container, bounds: Mapping[str, Any]) -> Outcome:
+    sleep = container.pre_stop_sleep_s
+    if sleep is None:
+        return Outcome(False, f"Container {container.name} of {workload.ref} has no preStop sleep.", container.file,
+                       container.line)  # fmt: skip
+    return Outcome(_in_range(whole_number(sleep.value), bounds), f"The preStop hook of {container.name} sleeps "
+                   f"{sleep.value} s.", sleep.file, sleep.line)  # fmt: skip
+
+
+def _secret_env(workload: Workload, container: Container, names: Iterable[str]) -> Outcome:
+    by_name = {var.name: var for var in container.env}
+    for name in names:
+        var = by_name.get(name)
+        if var is None:
+            return Outcome(False, f"Container {container.name} of {workload.ref} no longer sets {name}.",
+                           container.file, container.line)  # fmt: skip
+        if var.value is not None:
+            return Outcome(False, f"{name} is still a literal value in the manifest.", var.file, var.line)
+    return Outcome(True, "")
+
+
+def _exec_form(workload: Workload, container: Container, _value: Any) -> Outcome:
+    argv = container.command + container.args
+    script = shell_script(argv)
+    if script is not None and not script.lstrip().startswith("exec ") and "exec " not in script:
+        return Outcome(False, f"Container {container.name} of {workload.ref} still starts through a shell that "
+                       "does not hand over to the application (no exec).", container.file,
+                       container.command_line or container.line)  # fmt: skip
+    return Outcome(True, "")
+
+
+def _not_privileged(workload: Workload, container: Container, _value: Any) -> Outcome:
+    for setting, what in (
+        (container.privileged, "privileged"),
+        (container.allow_privilege_escalation, "allowPrivilegeEscalation"),
+    ):
+        if setting is not None and setting.value is True:
+            return Outcome(False, f"Container {container.name} still sets {what}: true.", setting.file, setting.line)
+    if container.run_as_user is not None and whole_number(container.run_as_user.value) == 0:
+        setting = container.run_as_user
+        return Outcome(False, f"Container {container.name} still runs as user 0.", setting.file, setting.line)
+    return Outcome(True, "")
+
+
+_CONTAINER_CHECKS = {
+    "requests": _resources("requests"),
+    "limits": _resources("limits"),
+    "readiness": _readiness,
+    "liveness": _liveness,
+    "startup": _startup,
+    "image_pinned": _image_pinned,
+    "pre_stop_sleep": _pre_stop_sleep,
+    "secret_env": _secret_env,
+    "exec_form": _exec_form,
+    "not_privileged": _not_privileged,
+}

@@ -1,0 +1,169 @@
+"""Kubernetes manifests: recognition, the shapes real tools print, the model, and the accept: vocabulary."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from courseware.footguns.engine import check_files
+from courseware.footguns.kubernetes import requirements
+from courseware.footguns.kubernetes.rules.cronjob_allows_overlap import interval_s
+from tests.footguns.test_hostile_input import BOMB
+
+DEPLOYMENT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+        - name: web
+          image: registry.example.com/web:1.0.0
+          ports: [{containerPort: 8080}]
+          resources:
+            requests: {cpu: 250m, memory: 256Mi}
+            limits: {memory: 256Mi}
+"""
+SERVICE = """\
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  selector: {app: web}
+  ports: [{port: 80, targetPort: 8080}]
+"""
+
+
+def _rules(report):
+    return sorted((f.rule, f.line) for f in report.findings)
+
+
+def test_helm_template_output_with_source_comments_and_empty_documents():
+    stream = (
+        "---\n# Source: web/templates/empty.yaml\n---\n# Source: web/templates/service.yaml\n" + SERVICE
+        + "---\n# Source: web/templates/deployment.yaml\n" + DEPLOYMENT + "---\n"
+    )  # fmt: skip
+    report = check_files({"rendered.yaml": stream})
+    (result,) = report.files
+    assert (result.format, result.status) == ("kubernetes", "ok")
+    # The Service and Deployment are read together: the readiness probe is missing behind the Service.
+    assert ("kubernetes/missing-readiness-probe", 25) in _rules(report)
+    assert report.resources == ["Deployment/web", "Service/web"]
+
+
+def test_kind_list_is_unwrapped_with_lines():
+    items = "apiVersion: v1\nkind: List\nmetadata: {resourceVersion: ''}\nitems:\n"
+    items += "".join("  - " + line + "\n" if i == 0 else "    " + line + "\n"
+                     for i, line in enumerate(SERVICE.splitlines()))  # fmt: skip
+    report = check_files({"list.yaml": items, "deploy.yaml": DEPLOYMENT})
+    assert {r.format for r in report.files} == {"kubernetes"}
+    # Files of one folder are one unit: the Service in the list selects the Deployment in the other file.
+    assert ("kubernetes/missing-readiness-probe", 12) in _rules(report)
+
+
+def test_json_manifest_and_template_are_told_apart():
+    manifest = '{"apiVersion": "v1", "kind": "Service", "metadata": {"name": "x"}, "spec": {"selector": {"app": "y"}}}'
+    template = '{"Resources": {}}'
+    report = check_files({"svc.json": manifest, "t.json": template})
+    assert {r.path: r.format for r in report.files} == {"svc.json": "kubernetes", "t.json": "cloudformation"}
+
+
+def test_a_yaml_file_that_is_neither_is_unknown_and_a_broken_one_says_where():
+    report = check_files({"ci.yaml": "on: push\njobs: {}\n", "bad.yaml": "apiVersion: v1\nkind: [\n"})
+    by_path = {r.path: r for r in report.files}
+    assert (by_path["ci.yaml"].format, by_path["ci.yaml"].status) == ("unknown", "ok")
+    assert by_path["bad.yaml"].status == "parse_error" and by_path["bad.yaml"].error["line"] is not None
+
+
+def test_hostile_input_holds_across_documents():
+    bomb = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n---\n" + BOMB
+    (result,) = check_files({"bomb.yaml": bomb}).files
+    assert result.status == "rejected"
+
+
+def test_unset_namespaces_match_and_workloads_elsewhere_are_unknown():
+    other = SERVICE.replace("name: web\n", "name: web\n  namespace: shop\n", 1)
+    report = check_files({"svc.yaml": other})
+    assert not [f for f in report.findings if f.rule == "kubernetes/service-selector-no-match"]
+
+
+def test_stdin_with_a_filename(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "courseware.footguns", "--format", "json", "-"],
+        input=(SERVICE + "---\n" + DEPLOYMENT).encode(),
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert b'"format": "kubernetes"' in result.stdout
+    assert b"kubernetes/missing-readiness-probe" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("schedule", "seconds"),
+    [("*/5 * * * *", 300), ("@hourly", 3600), ("0 2 * * *", 86400), ("15 * * * *", 3600), ("0 9 * * 1-5", None)],
+)
+def test_cron_intervals(schedule, seconds):
+    assert interval_s(schedule) == seconds
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [("250m", "0.250"), ("1", "1"), (2, "2"), ("512Mi", "536870912"), ("1G", "1000000000"),
+                            ("²", None), ("1e3", None), (True, None)]
+)  # fmt: skip
+def test_quantities(value, expected):
+    result = requirements.quantity(value)
+    assert (str(result) if result is not None else None) == expected
+
+
+def _evaluate(spec, files):
+    report = check_files(files, requirements=[{**spec, "message": "asked"}], topic="kubernetes")
+    (result,) = report.requirements
+    return result
+
+
+def test_requirements_read_the_model():
+    files = {"m.yaml": SERVICE + "---\n" + DEPLOYMENT}
+    assert _evaluate({"workload": "Deployment/web", "replicas": {"min": 2}}, files).ok
+    assert _evaluate({"service": "web", "selects": "Deployment/web"}, files).ok
+    assert _evaluate({"workload": "Deployment/web", "containers": {"requests": {"cpu": {"min": "200m"}}}}, files).ok
+    low = _evaluate({"workload": "Deployment/web", "containers": {"requests": {"cpu": {"min": "500m"}}}}, files)
+    assert not low.ok and low.line == 24 and "250m" in low.detail
+    assert not _evaluate({"workload": "Deployment/web", "containers": {"readiness": True}}, files).ok
+    missing = _evaluate({"workload": "Deployment/gone", "replicas": {"min": 1}}, files)
+    assert not missing.ok and "not in your files" in missing.detail
+
+
+def test_disruption_budget_counts_what_it_allows():
+    budget = (
+        "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: web}\n"
+        "spec:\n  {rule}\n  selector: {{matchLabels: {{app: web}}}}\n"
+    )
+    spec = {"workload": "Deployment/web", "disruption_budget": {"allows": {"min": 1}}}
+    for rule, ok in (("minAvailable: 2", False), ("minAvailable: 1", True), ("maxUnavailable: 0", False),
+                     ("maxUnavailable: 50%", True), ("minAvailable: 100%", False)):  # fmt: skip
+        files = {"m.yaml": DEPLOYMENT + "---\n" + budget.replace("{rule}", rule).replace("{{", "{").replace("}}", "}")}
+        assert _evaluate(spec, files).ok is ok, rule
+
+
+@pytest.mark.parametrize(
+    ("spec", "words"),
+    [
+        ({"workload": "web", "replicas": {"min": 1}}, "<Kind>/<name>"),
+        ({"workload": "Deployment/web", "replica": {"min": 1}}, "unknown key"),
+        ({"workload": "Deployment/web", "containers": {"requests": {"gpu": {"min": 1}}}}, "cpu"),
+        ({"workload": "Deployment/web", "concurrency_policy": ["Sometimes"]}, "Forbid"),
+        ({"service": "web", "workload": "Deployment/web", "replicas": {"min": 1}}, "exactly one subject"),
+    ],
+)
+def test_vocabulary_refuses_bad_requirements(spec, words):
+    problems = requirements.validate({**spec, "message": "m"})
+    assert any(words in message for _, message in problems), problems
