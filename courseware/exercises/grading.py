@@ -1,8 +1,8 @@
 """The verdict on one check: pure, no database, no Django (docs/authoring.md "Exercises").
 
 A check passes when every file parses, no target fires, no rule fires that did not fire on the starter,
-no function a target fired on was deleted, and every `accept:` requirement holds. Suppressed findings still
-count as firing: a suppression comment never makes a target pass.
+nothing a target fired on was deleted (a function, a workload), and every `accept:` requirement holds.
+Suppressed findings still count as firing: a suppression comment never makes a target pass.
 """
 
 from __future__ import annotations
@@ -136,7 +136,7 @@ def grade(
     # Until every file parses, nothing can be called fixed: the rules did not see the file.
     fixed = () if errors else tuple(t for t in targets if t in on_starter and t not in now)
     regressions = tuple(sorted(now - on_starter - set(targets)))
-    removed = removed_functions(targets=targets, starter_report=starter_report, report=report)
+    removed = removed_resources(targets=targets, starter_report=starter_report, report=report)
     if removed:
         fixed = ()  # a target that stopped firing because its function is gone was not fixed
     unmet = unmet_requirements(report, requirements) if not errors else ()
@@ -152,7 +152,7 @@ def grade(
     return Verdict(passed, fixed, remaining, regressions, errors, removed, unmet, requirements)
 
 
-def removed_functions(
+def removed_resources(
     *, targets: Iterable[str], starter_report: Mapping[str, Any], report: Mapping[str, Any]
 ) -> tuple[str, ...]:
     """Functions that a target fired on in the starter but that the learner's files no longer define."""
@@ -179,7 +179,7 @@ def still_wrong(verdict: Verdict) -> list[str]:
     found = [
         f"{p.path} does not parse{f' (line {p.line})' if p.line else ''}: {p.message}" for p in verdict.parse_errors
     ]
-    found += [f"the function {name} is gone: deleting it does not fix it" for name in verdict.removed]
+    found += [f"{name} is gone: deleting it does not fix it" for name in verdict.removed]
     found += [f"{rule} still fires" for rule in verdict.remaining]
     found += [f"{rule} fires, and did not in the starter" for rule in verdict.regressions]
     for unmet in verdict.unmet:

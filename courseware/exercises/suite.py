@@ -45,7 +45,7 @@ def reasons(verdict: grading.Verdict) -> list[str]:
     found += [f"rule {rule} fires (new)" for rule in verdict.regressions]
     found += [f"requirement {u.index + 1}: {u.detail or u.message}" for u in verdict.unmet]
     found += [f"{e.path} does not parse (line {e.line}): {e.message}" for e in verdict.parse_errors]
-    found += [f"function {name} was deleted" for name in verdict.removed]
+    found += [f"{name} was deleted" for name in verdict.removed]
     return found
 
 

@@ -141,7 +141,7 @@ def test_an_unmet_requirement_refuses_a_check_and_says_why_with_the_line(learner
 def test_deleting_the_function_names_it_and_earns_no_fixed_so_far(learner_client, fake_runner, fixture_content):
     deleted = (FIXTURE / EXERCISE / "wrong/function-deleted/template.yaml").read_text()
     body = learner_client.post(URL + "check/", {"file-0": deleted}, **HTMX).content.decode()
-    assert "The function <code>ReportBuilder</code> is gone from your files" in body
+    assert "<code>ReportBuilder</code> is gone from your files" in body
     assert "Fixed so far" not in body
 
 

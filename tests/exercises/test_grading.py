@@ -130,7 +130,7 @@ def test_still_wrong_names_every_reason_in_the_learners_terms():
         requirements_total=1,
     )  # fmt: skip
     assert still_wrong(verdict) == [
-        "the function Worker is gone: deleting it does not fix it",
+        "Worker is gone: deleting it does not fix it",
         "aws-lambda/default-timeout still fires",
         "aws-lambda/default-memory fires, and did not in the starter",
         "End a hung import well before 900 s. (line 26)",
