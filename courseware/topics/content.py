@@ -10,7 +10,7 @@ import hashlib
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -611,5 +611,24 @@ def load_library(content_dir: Path) -> Library:
         topics[topic.slug] = topic
         all_errors.extend(problems.errors)
         all_warnings.extend(problems.warnings)
+    _link_topics_by_title(topics)
     digest = hashlib.sha256("".join(t.content_hash for t in topics.values()).encode()).hexdigest()[:16]
     return Library(topics, tuple(all_errors), tuple(all_warnings), digest)
+
+
+def _link_topics_by_title(topics: dict[str, Topic]) -> None:
+    """A prerequisite or related topic named by the title of an installed topic links to it."""
+    by_title = {topic.title.casefold(): slug for slug, topic in topics.items()}
+
+    def linked(refs: tuple[TopicRef, ...], own: str) -> tuple[TopicRef, ...]:
+        return tuple(
+            replace(ref, slug=by_title[ref.title.casefold()])
+            if ref.slug is None and by_title.get(ref.title.casefold(), own) != own
+            else ref
+            for ref in refs
+        )
+
+    for slug, topic in topics.items():
+        topics[slug] = replace(
+            topic, prerequisites=linked(topic.prerequisites, slug), related=linked(topic.related, slug)
+        )
