@@ -31,6 +31,9 @@ EXPECTED = {
     "ws1003.fail.yaml": ("aws-lambda/wildcard-permissions", {"Function"}),
     "ws1003-fullstar.fail.yaml": ("aws-lambda/wildcard-permissions", {"Function"}),
     "ws1003-substar.pass.yaml": ("aws-lambda/wildcard-permissions", set()),
+    "ws1003.pass.yaml": ("aws-lambda/wildcard-permissions", set()),  # s3:* on a role EC2 assumes is not ours
+    # Named after WS1003 but it fails their ES1007: the SNS event has no failure destination (EventBridge has one)
+    "ws1003-permissions.fail.yaml": ("aws-lambda/async-no-failure-destination", {"Function"}),
     # WS1004 (log retention): the group is linked to its function however its name is written
     "ws1004-missing.fail.yaml": ("aws-lambda/log-retention-unset", {"Function"}),
     "ws1004-noretention.fail.yaml": ("aws-lambda/log-retention-unset", {"Function"}),
@@ -59,6 +62,9 @@ TFLINT_FOLDER = Path(__file__).parent / "conformance" / "serverless-rules-tflint
 ROLE = "aws-lambda/wildcard-permissions"
 ASYNC = "aws-lambda/async-no-failure-destination"
 ELSEWHERE = {"my-lambda-function"}
+THIS = {"aws_lambda_function.this"}
+MEMORY, TIMEOUT, RUNTIME = "aws-lambda/default-memory", "aws-lambda/default-timeout", "aws-lambda/deprecated-runtime"
+RETENTION = "aws-lambda/log-retention-unset"
 TFLINT_EXPECTED = {
     # aws_iam_role_lambda_no_star: a role Lambda can assume, whoever uses it
     "aws_iam_role_lambda_no_star-inline-has-star.fail.tf": (ROLE, {"the Lambda role aws_iam_role.this"}),
@@ -71,6 +77,24 @@ TFLINT_EXPECTED = {
     "async_on_failure-valid.pass.tf": (ASYNC, set()),
     "async_on_failure-no-async.pass.tf": (ASYNC, set()),
     "async_on_failure-no-async-invoke-config.pass.tf": (ASYNC, set()),
+    # aws_lambda_function_default_memory / _default_timeout
+    "default_memory-missing.fail.tf": (MEMORY, THIS),
+    "default_memory-valid.pass.tf": (MEMORY, set()),
+    "default_timeout-missing.fail.tf": (TIMEOUT, THIS),
+    "default_timeout-valid.pass.tf": (TIMEOUT, set()),
+    # aws_lambda_function_eol_runtime
+    "eol_runtime-dotnetcore2.1.fail.tf": (RUNTIME, THIS),
+    "eol_runtime-python2.7.fail.tf": (RUNTIME, THIS),
+    "eol_runtime-ruby2.5.fail.tf": (RUNTIME, THIS),
+    "eol_runtime-nodejs10.x.fail.tf": (RUNTIME, THIS),
+    # Disagreement on purpose: their case predates python3.8's deprecation (2024-10-14, AWS's runtime table);
+    # on 2026-12-07 it is past end of life, and we report it.
+    "eol_runtime-python3.8.pass.tf": (RUNTIME, THIS),
+    # aws_cloudwatch_log_group_lambda_retention
+    "log_retention-missing-log-group.fail.tf": (RETENTION, THIS),
+    "log_retention-missing-retention.fail.tf": (RETENTION, THIS),
+    "log_retention-valid.pass.tf": (RETENTION, set()),
+    "log_retention-non-lambda.pass.tf": (RETENTION, set()),
 }  # fmt: skip
 
 

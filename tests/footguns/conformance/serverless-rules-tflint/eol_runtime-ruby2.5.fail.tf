@@ -1,0 +1,3 @@
+resource "aws_lambda_function" "this" {
+  runtime = "ruby2.5"
+}

@@ -1,0 +1,3 @@
+resource "aws_lambda_function" "this" {
+  function_name = "my-function-name"
+}
