@@ -382,9 +382,9 @@ def main() -> None:
 
 def setup_session(args):
     from courseware.accounts.services import user_create
-    from courseware.cohorts.live_selectors import quizzes_for_topics
-    from courseware.cohorts.live_services import live_session_create
     from courseware.cohorts.services import cohort_create
+    from courseware.live.selectors import quizzes_for_topics
+    from courseware.live.services import live_session_create
 
     host = user_create(username="host", password=PASSWORD, instructor=True)
     cohort = cohort_create(instructor=host, name="Load test", topics=[("aws-lambda", None)])
@@ -437,8 +437,8 @@ def warm(port: int, connections: int) -> None:
 
 
 def run(args, session, port: int, server_pid: int) -> None:
-    from courseware.cohorts.live_models import LiveAnswer
-    from courseware.cohorts.live_services import live_session_transition
+    from courseware.live.models import LiveAnswer
+    from courseware.live.services import live_session_transition
 
     stats = Stats()
     stop = threading.Event()

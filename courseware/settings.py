@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "courseware.quizzes",
     "courseware.exercises",
     "courseware.cohorts",
+    "courseware.live",
     "courseware.dashboard",
 ]
 

@@ -16,7 +16,7 @@ urlpatterns = [
     path("", include("courseware.quizzes.urls")),
     path("", include("courseware.exercises.urls")),
     path("", include("courseware.cohorts.urls")),
-    path("", include("courseware.cohorts.live_urls")),
+    path("", include("courseware.live.urls")),
     path("", include("courseware.dashboard.urls")),
     path("topics/", include("courseware.topics.urls")),
     path("admin/", admin.site.urls),

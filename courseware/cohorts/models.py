@@ -87,6 +87,3 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.cohort}"
-
-
-from .live_models import LiveAnswer, LiveCheck, LiveParticipant, LiveSession  # noqa: E402, F401

@@ -18,6 +18,7 @@ from courseware.topics.library import get_library
 
 from . import selectors, services
 from .forms import AddInstructorForm, CohortForm, JoinForm
+from .links import cohort_links
 from .models import Cohort, normalise_code
 
 JOIN_FAILURE_LIMIT = 20
@@ -69,6 +70,7 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "instructors": cohort.instructors.order_by("username"),
         "join_url": request.build_absolute_uri(reverse("cohorts:join_code", args=[cohort.join_code])),
         "instructor_form": AddInstructorForm(),
+        "cohort_links": cohort_links(cohort),
     }
     return render(request, "cohorts/detail.html", context)
 

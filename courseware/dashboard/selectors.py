@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import User
 from django.db.models import Count, F, Max, Min, Q, QuerySet
 
-from courseware.cohorts.live_models import LiveAnswer
 from courseware.cohorts.models import Cohort
 from courseware.exercises.content import exercises_of
 from courseware.exercises.models import FiredRule, HintReveal, Submission
 from courseware.footguns.registry import all_rules
+from courseware.live.models import LiveAnswer
 from courseware.quizzes.content import quizzes_of
 from courseware.quizzes.models import Answer, Attempt
 from courseware.topics.content import Footgun, Topic

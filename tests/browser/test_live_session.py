@@ -38,8 +38,8 @@ def _serious(page) -> list[dict]:
 
 def test_one_host_and_three_learners_play_a_three_question_session(chromium_browser, live_server):
     from courseware.accounts.services import user_create
-    from courseware.cohorts.live_services import live_session_create
     from courseware.cohorts.services import cohort_create, cohort_join
+    from courseware.live.services import live_session_create
 
     teacher = user_create(username="teacher", password=PASSWORD, instructor=True)
     cohort = cohort_create(instructor=teacher, name="Platform team", topics=[("demo-topic", dt.date(2030, 1, 31))])
@@ -144,8 +144,8 @@ def test_one_host_and_three_learners_play_a_three_question_session(chromium_brow
 
 def test_the_learner_screen_fits_a_360_pixel_phone(chromium_browser, live_server):
     from courseware.accounts.services import user_create
-    from courseware.cohorts.live_services import live_session_create, live_session_transition
     from courseware.cohorts.services import cohort_create
+    from courseware.live.services import live_session_create, live_session_transition
 
     teacher = user_create(username="teacher", password=PASSWORD, instructor=True)
     cohort = cohort_create(instructor=teacher, name="Platform team", topics=[("demo-topic", None)])
@@ -171,8 +171,8 @@ def test_the_learner_screen_fits_a_360_pixel_phone(chromium_browser, live_server
 
 def test_a_late_answer_is_refused_on_screen_with_the_reason(chromium_browser, live_server):
     from courseware.accounts.services import user_create
-    from courseware.cohorts.live_services import live_session_create, live_session_transition
     from courseware.cohorts.services import cohort_create
+    from courseware.live.services import live_session_create, live_session_transition
 
     teacher = user_create(username="teacher", password=PASSWORD, instructor=True)
     cohort = cohort_create(instructor=teacher, name="Platform team", topics=[("demo-topic", None)])

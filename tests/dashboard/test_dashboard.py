@@ -274,8 +274,8 @@ def test_most_chosen_wrong_choice_of_a_multiple_select_question(client, teacher,
 
 
 def test_live_session_answers_count_in_the_heatmap_and_question_statistics(client, teacher, cohort, topic):
-    from courseware.cohorts.live_models import LiveAnswer
-    from courseware.cohorts.live_services import live_join, live_session_create
+    from courseware.live.models import LiveAnswer
+    from courseware.live.services import live_join, live_session_create
 
     quiz = next(iter(quizzes_of(topic).values()))
     question = next(q for q in quiz.questions if q.footgun)

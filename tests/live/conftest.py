@@ -6,8 +6,8 @@ import pytest
 from django.core.cache import cache
 
 from courseware.accounts.services import user_create
-from courseware.cohorts.live_services import live_session_create
 from courseware.cohorts.services import cohort_create, cohort_join
+from courseware.live.services import live_session_create
 
 PASSWORD = "a long test passphrase"
 QUESTIONS = ["demo-topic/demo#q-single", "demo-topic/demo#q-true-false", "demo-topic/demo#q-multiple"]

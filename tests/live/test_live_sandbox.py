@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from courseware.cohorts import live_selectors as selectors
-from courseware.cohorts.live_services import live_check_submit, live_join, live_session_transition
+from courseware.live import selectors
+from courseware.live.services import live_check_submit, live_join, live_session_transition
 
 pytestmark = pytest.mark.django_db
 STARTER = (

@@ -5,10 +5,11 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from courseware.cohorts import live_selectors as selectors
-from courseware.cohorts import live_state
-from courseware.cohorts.live_models import LiveAnswer, LiveCheck, LiveParticipant
-from courseware.cohorts.live_services import (
+from courseware.cohorts.models import CODE_ALPHABET
+from courseware.live import selectors
+from courseware.live import state as live_state
+from courseware.live.models import LiveAnswer, LiveCheck, LiveParticipant
+from courseware.live.services import (
     LiveError,
     live_answer_submit,
     live_check_submit,
@@ -16,7 +17,6 @@ from courseware.cohorts.live_services import (
     live_session_create,
     live_session_transition,
 )
-from courseware.cohorts.models import CODE_ALPHABET
 from courseware.sandbox.outcome import Outcome
 
 pytestmark = pytest.mark.django_db
@@ -73,7 +73,7 @@ def test_transitions_bump_the_version_and_illegal_ones_change_nothing(session):
 def test_state_survives_a_restart(session):
     """Everything lives in the row: a fresh read (another process, after a restart) sees the same session."""
     go(session, "start", "pause")
-    from courseware.cohorts.live_models import LiveSession
+    from courseware.live.models import LiveSession
 
     again = LiveSession.objects.get(pk=session.pk)
     assert again.machine().state == live_state.PAUSED
@@ -104,7 +104,7 @@ def test_guest_names_are_cleaned_and_capped(session, outsider):
 
 
 def test_a_full_session_takes_no_more_guests(session, monkeypatch):
-    monkeypatch.setattr("courseware.cohorts.live_services.MAX_PARTICIPANTS", 2)
+    monkeypatch.setattr("courseware.live.services.MAX_PARTICIPANTS", 2)
     live_join(session=session, guest_name="One")
     live_join(session=session, guest_name="Two")
     with pytest.raises(LiveError, match="full"):

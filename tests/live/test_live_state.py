@@ -5,8 +5,8 @@ from dataclasses import replace
 
 import pytest
 
-from courseware.cohorts import live_state as ls
-from courseware.cohorts.live_state import IllegalTransition, LiveState, transition
+from courseware.live import state as ls
+from courseware.live.state import IllegalTransition, LiveState, transition
 
 T0 = dt.datetime(2030, 1, 1, 9, 0, tzinfo=dt.UTC)
 

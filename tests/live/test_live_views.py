@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from courseware.cohorts.live_models import LiveAnswer, LiveParticipant, LiveSession
-from courseware.cohorts.live_services import live_join, live_session_transition
+from courseware.live.models import LiveAnswer, LiveParticipant, LiveSession
+from courseware.live.services import live_join, live_session_transition
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -278,8 +278,8 @@ def test_every_question_kind_can_be_answered_on_the_phone(client, make_session, 
 
 
 def test_reveal_bars_for_kinds_without_choices(client, teacher, make_session):
-    from courseware.cohorts import live_selectors as selectors
-    from courseware.cohorts.live_services import live_answer_submit
+    from courseware.live import selectors
+    from courseware.live.services import live_answer_submit
 
     session = make_session(questions=["demo-topic/demo#q-spot"], allow_guests=True)
     people = [live_join(session=session, guest_name=f"P{n}") for n in range(3)]
@@ -317,7 +317,7 @@ def test_the_projector_never_shows_ordering_items_in_the_answers_order(client, t
     html = client.get(f"/live/host/{session.pk}/").content.decode()
     listed = html[html.index("Put these in order:") :]
     listed = listed[: listed.index("</ul>")]
-    from courseware.cohorts.live_selectors import question_for
+    from courseware.live.selectors import question_for
 
     question = question_for("demo-topic/demo#q-ordering")
     positions = [listed.index(item.html) for item in question.items]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import segno
 
-from courseware.cohorts.qr import qr_svg
+from courseware.live.qr import qr_svg
 
 
 def test_the_qr_code_is_inline_svg_with_a_label_and_black_on_white():

@@ -17,11 +17,11 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from courseware.accounts.services import user_create
-from courseware.cohorts.live_services import live_join, live_session_create
 from courseware.cohorts.models import Membership
 from courseware.cohorts.services import cohort_create
 from courseware.exercises.content import exercises_of
 from courseware.exercises.models import Submission
+from courseware.live.services import live_join, live_session_create
 from courseware.quizzes.content import quizzes_of
 from courseware.quizzes.services import attempt_start
 from courseware.topics.library import get_library

@@ -22,13 +22,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from courseware.accounts.throttle import client_address
+from courseware.cohorts.models import Cohort, normalise_code
 from courseware.quizzes.grading import small_number
 
-from . import live_selectors as selectors
-from . import live_services as services
-from . import live_state
-from .live_models import LiveAnswer, LiveCheck, LiveParticipant, LiveSession
-from .models import Cohort, normalise_code
+from . import selectors, services
+from . import state as live_state
+from .models import LiveAnswer, LiveCheck, LiveParticipant, LiveSession
 from .qr import qr_svg
 
 HOST_POLL_SECONDS = 1

@@ -19,11 +19,11 @@ from django.db.models import F
 from django.utils import timezone
 
 from courseware.accounts.roles import is_instructor
+from courseware.cohorts.models import Cohort, Membership, new_join_code
 
-from . import live_state
-from .live_models import GUEST_NAME_MAX, LiveAnswer, LiveCheck, LiveParticipant, LiveSession
-from .live_selectors import exercise_for, files_hash, parse_ref, question_for
-from .models import Cohort, Membership, new_join_code
+from . import state as live_state
+from .models import GUEST_NAME_MAX, LiveAnswer, LiveCheck, LiveParticipant, LiveSession
+from .selectors import exercise_for, files_hash, parse_ref, question_for
 
 MAX_POINTS = 1000
 QUESTION_SECONDS = (10, 600)

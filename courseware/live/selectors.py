@@ -11,7 +11,7 @@ from django.db.models import Count, Max, Q, Sum
 
 from courseware.topics.library import get_library
 
-from .live_models import LiveAnswer, LiveCheck, LiveParticipant, LiveSession
+from .models import LiveAnswer, LiveCheck, LiveParticipant, LiveSession
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from . import live_state
-from .models import CODE_LENGTH, Cohort, new_join_code
+from courseware.cohorts.models import CODE_LENGTH, Cohort, new_join_code
+
+from . import state as live_state
 
 GUEST_NAME_MAX = 40
 
@@ -64,6 +65,7 @@ class LiveSession(models.Model):
     objects = LiveSessionQuerySet.as_manager()
 
     class Meta:
+        db_table = "cohorts_livesession"  # kept from when live sessions were part of cohorts
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(condition=Q(state__in=live_state.STATES), name="live_session_state_is_known"),
@@ -118,6 +120,7 @@ class LiveParticipant(models.Model):
     joined_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        db_table = "cohorts_liveparticipant"  # kept from when live sessions were part of cohorts
         ordering = ["joined_at", "pk"]
         constraints = [
             models.UniqueConstraint(
@@ -168,6 +171,7 @@ class LiveAnswer(models.Model):
     objects = LiveAnswerQuerySet.as_manager()
 
     class Meta:
+        db_table = "cohorts_liveanswer"  # kept from when live sessions were part of cohorts
         constraints = [
             models.UniqueConstraint(fields=["participant", "question_index"], name="live_one_answer_per_question")
         ]
@@ -195,6 +199,7 @@ class LiveCheck(models.Model):
     created_at = models.DateTimeField()
 
     class Meta:
+        db_table = "cohorts_livecheck"  # kept from when live sessions were part of cohorts
         ordering = ["pk"]
         indexes = [models.Index(fields=["session", "participant"])]
 
