@@ -232,3 +232,27 @@ def _finding_view(finding: dict, exercise: Exercise, link, anchor: str) -> Findi
         is_target=rule in exercise.targets,
         anchor=f"{anchor}-L-{line}" if isinstance(line, int) else anchor,
     )
+
+
+def plain_feedback(verdict: Verdict, report: dict, library: Library) -> list[str]:
+    """What a check that did not pass still finds, one sentence each: the footgun by its title, where it fires
+    (file and line), the prompt's unmet requirements in the author's words. For places without the full
+    feedback panel (a live round on a phone)."""
+    first_at: dict[str, str] = {}
+    for result in report.get("files", ()):
+        for finding in (*result.get("findings", ()), *result.get("suppressed", ())):
+            rule = finding.get("rule")
+            if rule and rule not in first_at:
+                line = finding.get("line")
+                first_at[rule] = f"{result.get('path')}{f' line {line}' if line else ''}"
+    found = [
+        f"{p.path} does not parse{f' (line {p.line})' if p.line else ''}: {p.message}" for p in verdict.parse_errors
+    ]
+    found += [f"{name} is gone from your files: deleting it does not fix it" for name in verdict.removed]
+    for rules, how in ((verdict.remaining, "still fires"), (verdict.regressions, "now fires, and did not before")):
+        for rule in rules:
+            where = f" at {first_at[rule]}" if rule in first_at else ""
+            found.append(f"{rule_link(rule, library).title} {how}{where}")
+    for unmet in verdict.unmet:
+        found.append(f"{unmet.message}{f' (line {unmet.line})' if unmet.line else ''}")
+    return found

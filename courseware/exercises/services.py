@@ -164,16 +164,32 @@ def submission_finish(
     return submission
 
 
+def run_check(*, exercise: Exercise, files: dict[str, str], learner_key: str, runner: Runner | None = None) -> Outcome:
+    """The one way any part of the app checks a learner's files: the sandbox's runner (refused when it does not
+    contain, outside DEBUG), the exercise's acceptance checks, and an unavailable runner as an outcome, never
+    an exception. Exercise pages and live exercise rounds both call it."""
+    try:
+        active = runner or checker.checker()
+        return active.check(files, learner_key=learner_key, accept=exercise.accept, topic=exercise.engine)
+    except RunnerUnavailable as exc:
+        logger.error("exercise check without a runner: %s", exc)
+        return Outcome("crashed", UNAVAILABLE_MESSAGE, None, 0.0, detail=str(exc))
+
+
+def verdict_for(exercise: Exercise, report: dict) -> grading.Verdict:
+    return grading.grade(
+        targets=exercise.targets,
+        starter_report=checker.starter_report(exercise),
+        report=report,
+        requirements=len(exercise.accept),
+    )
+
+
 def submission_check(*, user, exercise: Exercise, files: dict[str, str], runner: Runner | None = None) -> Submission:
     draft_save(user=user, exercise=exercise, files=files)
     submission = submission_start(user=user, exercise=exercise, files=files)
     started = time.monotonic()
-    try:
-        active = runner or checker.checker()
-        outcome = active.check(files, learner_key=str(user.pk), accept=exercise.accept, topic=exercise.engine)
-    except RunnerUnavailable as exc:
-        logger.error("exercise check without a runner: %s", exc)
-        outcome = Outcome("crashed", UNAVAILABLE_MESSAGE, None, 0.0, detail=str(exc))
+    outcome = run_check(exercise=exercise, files=files, learner_key=str(user.pk), runner=runner)
     duration_ms = (time.monotonic() - started) * 1000
     submission = submission_finish(submission=submission, exercise=exercise, outcome=outcome, duration_ms=duration_ms)
     # Not stored: only meaningful for the response to this request (HTTP 429 Retry-After when busy).

@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 from django.contrib.auth.models import User
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -39,6 +37,20 @@ class LiveError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class CheckNotRun(LiveError):
+    """The checker did not give a verdict: the learner's input was refused (422), the checker was busy (429) or
+    it is down (503). Nothing is recorded; the learner's files stay in the form."""
+
+    def __init__(self, message: str, status: int, retry_after_s: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.retry_after_s = retry_after_s
+
+
+# The learner's own input was refused or too costly to check: theirs to change, not an outage.
+_INPUT_STATUSES = frozenset({"rejected", "timeout", "cpu_limit", "memory_limit", "output_limit"})
 
 
 def live_session_create(
@@ -213,18 +225,6 @@ def live_answer_submit(
     return answer, True
 
 
-def _starter_report(exercise, runner) -> dict[str, Any] | None:
-    key = f"live:starter-report:{exercise.topic}/{exercise.slug}:{exercise.content_hash}"
-    report = cache.get(key)
-    if report is None:
-        outcome = runner.check(exercise.starter_files(), learner_key=f"live-starter-{exercise.slug}")
-        if outcome.status != "ok" or outcome.report is None:
-            return None
-        report = outcome.report
-        cache.set(key, report, timeout=24 * 3600)
-    return report
-
-
 def live_check_submit(
     *,
     session_id: int,
@@ -232,12 +232,14 @@ def live_check_submit(
     files: Mapping[str, str],
     runner=None,
     now: dt.datetime | None = None,
-) -> tuple[LiveCheck | None, str]:
-    """Run the exercise check in the sandbox and record the rules that fired. Returns (check, message).
+) -> tuple[LiveCheck, str]:
+    """Check through the exercises app (same runner, refusal of an unconfined sandbox, acceptance checks and
+    grading as exercise pages) and record the rules that fired. Returns (check, message).
 
-    A runner failure (busy, timeout, ...) is not recorded: the learner is told and can check again.
+    A check that gives no verdict raises CheckNotRun and records nothing: the learner is told and can retry.
     """
     from courseware.exercises import grading
+    from courseware.exercises.services import run_check, verdict_for
 
     session = LiveSession.objects.get(pk=session_id)
     now = now or timezone.now()
@@ -250,17 +252,11 @@ def live_check_submit(
     files = {path: files.get(path, "") for path in exercise.paths}
     if sum(len(text.encode()) for text in files.values()) > MAX_CHECK_FILES_BYTES:
         raise LiveError("The files are too large to check.")
-    if runner is None:
-        from courseware.sandbox import get_runner
-
-        runner = get_runner()
-    outcome = runner.check(files, learner_key=f"live-{participant.pk}", accept=exercise.accept, topic=exercise.engine)
+    outcome = run_check(exercise=exercise, files=files, learner_key=f"live-{participant.pk}", runner=runner)
     if outcome.status != "ok" or outcome.report is None:
-        return None, outcome.message
-    starter = _starter_report(exercise, runner) or {"files": []}
-    verdict = grading.grade(
-        targets=exercise.targets, starter_report=starter, report=outcome.report, requirements=len(exercise.accept)
-    )
+        status = 422 if outcome.status in _INPUT_STATUSES else 429 if outcome.status == "busy" else 503
+        raise CheckNotRun(outcome.message, status, outcome.retry_after_s)
+    verdict = verdict_for(exercise, outcome.report)
     check = LiveCheck.objects.create(
         session_id=session.pk,
         participant=participant,
@@ -274,6 +270,8 @@ def live_check_submit(
     )
     if verdict.passed:
         return check, "Passed: none of the targeted footguns fire any more, and the prompt's requirements hold."
-    if verdict.parse_errors:
-        return check, "A file does not parse yet: " + "; ".join(grading.still_wrong(verdict))[:600]
-    return check, "Not yet: " + "; ".join(grading.still_wrong(verdict))[:600]
+    from courseware.exercises.feedback import plain_feedback
+    from courseware.topics.library import get_library
+
+    lines = plain_feedback(verdict, outcome.report, get_library())
+    return check, ("Not yet. " + "; ".join(lines) + ".")[:900]

@@ -550,9 +550,12 @@ def learner_check(request: HttpRequest, code: str) -> HttpResponse:
         return _learner_reply(request, session, participant, error="This session has no exercise round.", status=400)
     files = {path: request.POST.get(f"file-{n}", "") for n, path in enumerate(exercise.paths)}
     try:
-        check, message = services.live_check_submit(session_id=session.pk, participant=participant, files=files)
+        _check, message = services.live_check_submit(session_id=session.pk, participant=participant, files=files)
+    except services.CheckNotRun as exc:
+        reply = _learner_reply(request, session, participant, error=exc.message, status=exc.status, files=files)
+        if exc.retry_after_s:
+            reply["Retry-After"] = str(exc.retry_after_s)
+        return reply
     except services.LiveError as exc:
         return _learner_reply(request, session, participant, error=exc.message, status=409, files=files)
-    if check is None:
-        return _learner_reply(request, session, participant, error=message, status=503, files=files)
     return _learner_reply(request, session, participant, notice=message)

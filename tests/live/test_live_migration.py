@@ -8,6 +8,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+
 def _latest(executor):
     return executor.loader.graph.leaf_nodes()
 

@@ -10,6 +10,7 @@ from courseware.live import selectors
 from courseware.live import state as live_state
 from courseware.live.models import LiveAnswer, LiveCheck, LiveParticipant
 from courseware.live.services import (
+    CheckNotRun,
     LiveError,
     live_answer_submit,
     live_check_submit,
@@ -252,9 +253,8 @@ def test_a_runner_failure_is_not_recorded(make_session):
     session = make_session(allow_guests=True, exercise="demo-topic/set-a-timeout")
     guest = live_join(session=session, guest_name="Gus")
     go(session, "open_exercise")
-    check, message = live_check_submit(
-        session_id=session.pk, participant=guest, files={}, runner=FakeRunner({}, status="busy")
-    )
-    assert check is None and "busy" in message
+    with pytest.raises(CheckNotRun) as refused:
+        live_check_submit(session_id=session.pk, participant=guest, files={}, runner=FakeRunner({}, status="busy"))
+    assert refused.value.status == 429 and "busy" in refused.value.message
     assert LiveCheck.objects.count() == 0
     assert LiveParticipant.objects.count() == 1

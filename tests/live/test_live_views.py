@@ -234,7 +234,7 @@ def test_exercise_round_check_and_host_heatmap(client, teacher, make_session, mo
     from tests.live.test_live_services import FakeRunner
 
     runner = FakeRunner({"Timeout: 60": [], "": ["aws-lambda/default-timeout"]})
-    monkeypatch.setattr("courseware.sandbox.get_runner", lambda: runner)
+    monkeypatch.setattr("courseware.exercises.checker.checker", lambda: runner)
     session = make_session(allow_guests=True, exercise="demo-topic/set-a-timeout", exercise_seconds=120)
     join_as_guest(client, session)
     closed = client.post(f"/live/{session.code}/check/", {"file-0": "x"}, **HTMX)
@@ -299,13 +299,13 @@ def test_reveal_bars_for_kinds_without_choices(client, teacher, make_session):
 def test_a_busy_checker_without_javascript_keeps_what_the_learner_typed(client, make_session, monkeypatch):
     from tests.live.test_live_services import FakeRunner
 
-    monkeypatch.setattr("courseware.sandbox.get_runner", lambda: FakeRunner({}, status="busy"))
+    monkeypatch.setattr("courseware.exercises.checker.checker", lambda: FakeRunner({}, status="busy"))
     session = make_session(allow_guests=True, exercise="demo-topic/set-a-timeout", exercise_seconds=120)
     join_as_guest(client, session)
     live_session_transition(session_id=session.pk, action="open_exercise")
     typed = "Resources: {}  # my unsaved <edit>"
     response = client.post(f"/live/{session.code}/check/", {"file-0": typed})
-    assert response.status_code == 503
+    assert response.status_code == 429  # busy is not an outage: 503 is kept for a checker that is down
     html = response.content.decode()
     assert "busy" in html and "my unsaved &lt;edit&gt;" in html
 
