@@ -1,6 +1,8 @@
 # The two commands: `make run` and `make test`. Both set everything up on a fresh machine.
 SHELL := /bin/bash
 PORT ?= 8000
+# 127.0.0.1: this computer only. HOST=0.0.0.0 serves the network, so phones can join live sessions.
+HOST ?= 127.0.0.1
 VENV := .venv
 BIN := $(VENV)/bin
 PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3; do \
@@ -26,8 +28,8 @@ demo: migrate
 
 run: demo
 	DEBUG=1 $(BIN)/python manage.py check
-	@echo "Serving on http://127.0.0.1:$(PORT)/"
-	DEBUG=1 $(BIN)/python manage.py runserver --skip-checks 127.0.0.1:$(PORT)
+	@$(BIN)/python -m courseware.addresses $(HOST) $(PORT)
+	DEBUG=1 $(BIN)/python manage.py runserver --skip-checks $(if $(findstring :,$(HOST)),[$(HOST)],$(HOST)):$(PORT)
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

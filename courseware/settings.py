@@ -43,6 +43,14 @@ DEBUG = env_bool("DEBUG")
 TESTING = env_bool("TESTING") or "pytest" in sys.modules
 SECRET_KEY = os.environ.get("SECRET_KEY") or _local_secret_key()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
+if DEBUG and "ALLOWED_HOSTS" not in os.environ:
+    # The development server on the LAN (HOST=0.0.0.0 make run): phones open it by the machine's address.
+    from courseware.addresses import lan_addresses
+
+    ALLOWED_HOSTS += [f"[{a}]" if ":" in a else a for a in lan_addresses()]
+# The public address of the site (https://training.example.com) where requests cannot tell it: behind a proxy
+# that rewrites Host. Join links and QR codes use it; otherwise they come from the request.
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from courseware.accounts.roles import is_instructor
 from courseware.accounts.throttle import client_address
+from courseware.site import absolute_url
 from courseware.topics.library import get_library
 
 from . import selectors, services
@@ -68,7 +69,7 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "assigned": [(a, library.topic(a.topic)) for a in cohort.topics.all()],
         "members": cohort.memberships.select_related("user").order_by("user__username"),
         "instructors": cohort.instructors.order_by("username"),
-        "join_url": request.build_absolute_uri(reverse("cohorts:join_code", args=[cohort.join_code])),
+        "join_url": absolute_url(request, reverse("cohorts:join_code", args=[cohort.join_code])),
         "instructor_form": AddInstructorForm(),
         "cohort_links": cohort_links(cohort),
     }

@@ -22,8 +22,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from courseware.accounts.throttle import client_address
+from courseware.addresses import is_loopback_url
 from courseware.cohorts.models import Cohort, normalise_code
 from courseware.quizzes.grading import small_number
+from courseware.site import absolute_url
 
 from . import selectors, services
 from . import state as live_state
@@ -188,7 +190,7 @@ def _poll_response(response: HttpResponse, etag: str) -> HttpResponse:
 
 
 def _join_url(request: HttpRequest, session: LiveSession) -> str:
-    return request.build_absolute_uri(reverse("live:learner", args=[session.code]))
+    return absolute_url(request, reverse("live:learner", args=[session.code]))
 
 
 def _host_context(request: HttpRequest, session: LiveSession, counts: tuple[int, int, int] | None = None) -> dict:
@@ -208,6 +210,7 @@ def _host_context(request: HttpRequest, session: LiveSession, counts: tuple[int,
         "question_total": len(session.questions),
         "actions": [(a, ACTION_LABELS[a]) for a in settled.allowed(now)],
         "join_url": _join_url(request, session),
+        "join_url_is_loopback": is_loopback_url(_join_url(request, session)),
         "participant_count": counts[0],
         "answer_count": counts[1],
         "etag": _host_etag(session, now, counts),
