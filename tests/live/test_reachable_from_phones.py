@@ -24,7 +24,7 @@ def test_loopback_urls_are_recognised(url, loopback):
 
 def test_serving_on_all_interfaces_lists_the_lan_addresses(monkeypatch):
     monkeypatch.setattr("courseware.addresses.lan_addresses", lambda: ["192.168.1.20", "fd00::2"])
-    assert serving_urls("0.0.0.0", 8000) == [
+    assert serving_urls("0.0.0.0", 8000) == [  # noqa: S104 - a string, not a bind
         "http://127.0.0.1:8000/", "http://192.168.1.20:8000/", "http://[fd00::2]:8000/",
     ]  # fmt: skip
     assert serving_urls("127.0.0.1", 8000) == ["http://127.0.0.1:8000/"]
