@@ -10,6 +10,17 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "courseware.settings")
 application = get_wsgi_application()
 
 
+def _refuse_without_secret_key() -> None:
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
+
+    if settings.SECRET_KEY_MISSING and not settings.DEBUG:
+        raise ImproperlyConfigured("SECRET_KEY is not set; outside DEBUG every app server needs the same key.")
+
+
+_refuse_without_secret_key()
+
+
 def _warm_up() -> None:
     """Pay start-up costs before the first learner does (no cold start on the first request).
 

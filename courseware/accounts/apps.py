@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     name = "courseware.accounts"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (connects the session carry-over on login)
+        from . import checks, signals  # noqa: F401  (registers the deploy checks; connects the session carry-over)
