@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "courseware.exercises",
     "courseware.cohorts",
     "courseware.dashboard",
+    "courseware.ratelimit",
 ]
 
 MIDDLEWARE = [
@@ -166,6 +167,8 @@ LOGOUT_REDIRECT_URL = "home"
 # Login throttling: per username + client address, so one NAT address never locks out a classroom.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_COOLOFF_SECONDS = int(os.environ.get("LOGIN_COOLOFF_SECONDS", "900"))
+# Sign-ups per client address per hour: a whole classroom behind one NAT address can sign up at once.
+SIGNUP_LIMIT_PER_HOUR = int(os.environ.get("SIGNUP_LIMIT_PER_HOUR", "60"))
 # Exercise checks per learner per minute (over it: HTTP 429 with Retry-After).
 EXERCISE_CHECKS_PER_MINUTE = int(os.environ.get("EXERCISE_CHECKS_PER_MINUTE", "20"))
 # Number of reverse proxies in front of the app whose X-Forwarded-For entries are trusted.

@@ -7,14 +7,11 @@ three indexed counts (the host). See docs/live.md for the intervals and their co
 
 from __future__ import annotations
 
-import hashlib
-
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from courseware.accounts.throttle import client_address
 from courseware.quizzes.grading import small_number
+from courseware.ratelimit import limiter
 
 from . import live_selectors as selectors
 from . import live_services as services
@@ -330,22 +328,18 @@ def _remember(response: HttpResponse, participant: LiveParticipant) -> HttpRespo
     return response
 
 
-def _code_failures_key(request: HttpRequest) -> str:
-    return "live-code-failures:" + hashlib.sha256(client_address(request).encode()).hexdigest()[:32]
-
-
 def _session_by_code(request: HttpRequest, code: str) -> LiveSession | None:
     session = LiveSession.objects.filter(code=normalise_code(code)).select_related("cohort").first()
     if session is None:
         # Only wrong codes count, so a classroom behind one address is never locked out of a real session.
-        key = _code_failures_key(request)
-        cache.add(key, 0, timeout=CODE_FAILURE_WINDOW)
-        cache.incr(key)
+        limiter.hit(
+            "live-code-failures", client_address(request), limit=CODE_FAILURE_LIMIT, window_s=CODE_FAILURE_WINDOW
+        )
     return session
 
 
 def _too_many_wrong_codes(request: HttpRequest) -> bool:
-    return cache.get(_code_failures_key(request), 0) >= CODE_FAILURE_LIMIT
+    return not limiter.peek("live-code-failures", client_address(request), limit=CODE_FAILURE_LIMIT).allowed
 
 
 class CodeForm(forms.Form):
