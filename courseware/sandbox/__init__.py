@@ -128,3 +128,19 @@ def get_runner() -> Runner:
 def _close_runner() -> None:
     if _runner is not None and _runner_pid == os.getpid():
         _runner.close()
+
+
+def runner_status() -> str:
+    """How this process's runner stands, without starting one: for the readiness check."""
+    with _lock:
+        runner, pid, failure = _runner, _runner_pid, _failure
+    if runner is not None and pid == os.getpid():
+        report = runner.last_self_test
+        if report is None:
+            return "started, no self-test"
+        if report.contained:
+            return "self-test passed"
+        return "self-test failed: " + ", ".join(report.escaped)
+    if failure is not None and failure[1] == os.getpid():
+        return f"unavailable: {failure[2]}"
+    return "not started in this process"
