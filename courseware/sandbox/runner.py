@@ -100,6 +100,7 @@ class Runner:
     # Life cycle
 
     def start(self) -> SelfTestReport:
+        _sweep_abandoned_workdirs()
         try:
             with self._control_lock:
                 self._stop_zygote()
@@ -450,6 +451,16 @@ class Runner:
             control.close()
         if process is not None:
             _stop_process(process)
+
+
+def _sweep_abandoned_workdirs() -> None:
+    # Folders of a web process that died with its zygote (both killed): named sandbox-<pid>-..., removed once
+    # that pid is gone. The zygote removes a child's folder itself whenever it reaps the child.
+    for folder in Path(tempfile.gettempdir()).glob("sandbox-*-*"):
+        pid = folder.name.split("-")[1]
+        if not pid.isdigit() or int(pid) == os.getpid() or Path(f"/proc/{pid}").exists():
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _stop_process(process: subprocess.Popen[bytes]) -> None:

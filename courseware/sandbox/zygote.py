@@ -15,6 +15,7 @@ import importlib
 import json
 import os
 import selectors
+import shutil
 import signal
 import socket
 import sys
@@ -77,7 +78,9 @@ def resolve(path: str) -> Callable[[dict[str, Any]], Any]:
 
 
 def _serve(control: socket.socket, wake_r: int) -> None:
-    status_fds: dict[int, int] = {}
+    # pid -> (status pipe, working directory): the zygote removes a child's folder when it reaps the child, so
+    # the folder goes on every ending, even when the web process that asked for the check has died.
+    status_fds: dict[int, tuple[int, str]] = {}
     selector = selectors.DefaultSelector()
     selector.register(control, selectors.EVENT_READ)
     selector.register(wake_r, selectors.EVENT_READ)
@@ -114,11 +117,11 @@ def _spawn(control: socket.socket, request: dict, fds: list[int], status_fds: di
     if pid == 0:
         _child(request, result_w)  # never returns
     os.close(result_w)
-    status_fds[pid] = status_w
+    status_fds[pid] = (status_w, str(request.get("workdir", "")))
     send_message(control, {"pid": pid})
 
 
-def _kill_all(status_fds: dict[int, int]) -> None:
+def _kill_all(status_fds: dict[int, tuple[int, str]]) -> None:
     for pid in list(status_fds):
         for kill in (os.killpg, os.kill):
             with contextlib.suppress(OSError):
@@ -128,11 +131,12 @@ def _kill_all(status_fds: dict[int, int]) -> None:
             pid, _status = os.waitpid(-1, 0)
         except ChildProcessError:
             return
-        with contextlib.suppress(OSError):
-            os.close(status_fds.pop(pid))
+        entry = status_fds.pop(pid, None)
+        if entry is not None:
+            _finished(*entry)
 
 
-def _reap(status_fds: dict[int, int]) -> None:
+def _reap(status_fds: dict[int, tuple[int, str]]) -> None:
     while status_fds:
         try:
             pid, status, usage = os.wait4(-1, os.WNOHANG)
@@ -140,9 +144,10 @@ def _reap(status_fds: dict[int, int]) -> None:
             return
         if pid == 0:
             return
-        fd = status_fds.pop(pid, None)
-        if fd is None:
+        entry = status_fds.pop(pid, None)
+        if entry is None:
             continue
+        fd, workdir = entry
         report = {
             "pid": pid,
             "status": status,
@@ -151,7 +156,14 @@ def _reap(status_fds: dict[int, int]) -> None:
         }
         with contextlib.suppress(OSError):
             os.write(fd, json.dumps(report).encode())
-        os.close(fd)
+        _finished(fd, workdir)
+
+
+def _finished(status_fd: int, workdir: str) -> None:
+    with contextlib.suppress(OSError):
+        os.close(status_fd)
+    if os.path.basename(workdir).startswith("sandbox-"):
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def _child(request: dict, result_w: int) -> None:
