@@ -285,6 +285,10 @@ class Runner:
                 # A service on the host's loopback is the realistic target (database, app).
                 listener = stack.enter_context(socket.create_server(("127.0.0.1", 0)))
                 args["local_port"] = listener.getsockname()[1]
+            if canary.name == "signal_others":
+                # The realistic targets: a sibling check of another learner (stood for by the zygote, which
+                # runs as the same user as the web process), this web process, and whatever else kill(-1) finds.
+                args["pids"] = [pid for pid in (self.zygote_pid, os.getpid()) if pid]
             if canary.name == "secrets":
                 # World-readable, like a SQLite database or the code: only an empty root hides it.
                 folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="sandbox-secret-")))

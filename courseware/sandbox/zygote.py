@@ -23,7 +23,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from courseware.sandbox.confine import RESULT_FD, ChildLimits, ConfinementError, confine
+from courseware.sandbox.confine import RESULT_FD, ChildLimits, ConfinementError, become_subreaper, confine
 from courseware.sandbox.protocol import recv_message, send_message
 
 EXIT_OK = 0
@@ -40,6 +40,9 @@ _MEMORY_ERROR_ENVELOPE = b'{"ok":false,"error":"MemoryError"}'
 def main() -> None:
     control_fd, preload, warm_up = int(sys.argv[1]), json.loads(sys.argv[2]), sys.argv[3]
     control = socket.socket(fileno=control_fd)
+    # A child killed at its deadline leaves the processes of its PID namespace orphaned: they come here to be
+    # reaped (_reap takes any pid), not to the host's init, which may never reap them.
+    become_subreaper()
     loaded, failed = _preload(preload)
     warmed = _warm_up(warm_up)
     wake_r, wake_w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
@@ -137,7 +140,7 @@ def _kill_all(status_fds: dict[int, tuple[int, str]]) -> None:
 
 
 def _reap(status_fds: dict[int, tuple[int, str]]) -> None:
-    while status_fds:
+    while True:  # orphans from the children's PID namespaces too, not only the children it tracks
         try:
             pid, status, usage = os.wait4(-1, os.WNOHANG)
         except ChildProcessError:

@@ -146,6 +146,7 @@ def test_self_test_contains_every_canary(runner):
         "environment",
         "secrets",
         "inherited_fds",
+        "signal_others",
         "engine",
     ]
     assert report.contained, [c for c in report.canaries if not c.contained]
