@@ -450,7 +450,7 @@ def learner_join(request: HttpRequest, code: str) -> HttpResponse:
             response = render(
                 request, "live/join.html", {"session": session, "is_member": is_member, "error": exc.message}
             )
-            response.status_code = 400
+            response.status_code = 422
             return response
     return _remember(redirect("live:learner", code=session.code), participant)
 
@@ -521,7 +521,7 @@ def learner_answer(request: HttpRequest, code: str) -> HttpResponse:
     raw_index = request.POST.get("index", "")
     if not small_number(raw_index) or int(raw_index) >= len(session.questions):
         return _learner_reply(
-            request, session, participant, error="This question is not part of the session.", status=400
+            request, session, participant, error="This question is not part of the session.", status=422
         )
     form = {key: request.POST.getlist(key) for key in request.POST if key not in ("csrfmiddlewaretoken", "index")}
     try:
@@ -542,12 +542,14 @@ def learner_check(request: HttpRequest, code: str) -> HttpResponse:
     session, participant = joined
     exercise = selectors.exercise_for(session.exercise) if session.exercise else None
     if exercise is None:
-        return _learner_reply(request, session, participant, error="This session has no exercise round.", status=400)
+        return _learner_reply(request, session, participant, error="This session has no exercise round.", status=409)
     files = {path: request.POST.get(f"file-{n}", "") for n, path in enumerate(exercise.paths)}
     try:
         check, message = services.live_check_submit(session_id=session.pk, participant=participant, files=files)
     except services.LiveError as exc:
         return _learner_reply(request, session, participant, error=exc.message, status=409, files=files)
-    if check is None:
-        return _learner_reply(request, session, participant, error=message, status=503, files=files)
+    if check is None:  # the checker is busy or unavailable: try again shortly (not counted)
+        response = _learner_reply(request, session, participant, error=message, status=429, files=files)
+        response["Retry-After"] = "5"
+        return response
     return _learner_reply(request, session, participant, notice=message)
