@@ -64,4 +64,6 @@ def is_outage(exc: BaseException | None) -> bool:
 
     # OperationalError and InterfaceError: the database is unreachable or went away; an IntegrityError or
     # ProgrammingError is a bug and stays a 500.
-    return isinstance(exc, OperationalError | InterfaceError | RateLimitUnavailable | redis.ConnectionError)
+    return isinstance(
+        exc, OperationalError | InterfaceError | RateLimitUnavailable | redis.ConnectionError | redis.TimeoutError
+    )

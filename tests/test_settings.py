@@ -129,3 +129,24 @@ def test_check_deploy_flags_a_proxy_with_no_trusted_proxy_count(tmp_path):
         "check", "--deploy", "--fail-level", "WARNING", env={**env, "BEHIND_TLS_PROXY": "0", "SECURE_SSL_REDIRECT": "1"}
     )
     assert "courseware.W001" not in clean.stdout + clean.stderr
+
+
+def test_the_gunicorn_config_preloads_content_and_leaves_the_sandbox_to_the_workers(tmp_path):
+    code = (
+        "import threading; from courseware import gunicorn_conf; import courseware.wsgi;"
+        "from django.db import connection; from courseware.topics import library;"
+        "print(gunicorn_conf.preload_app, gunicorn_conf.max_requests, bool(library._cache),"
+        " any(t.name == 'sandbox-warm-up' for t in threading.enumerate()), connection.connection is None)"
+    )
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in {"DEBUG", "TESTING"}},
+        **PRODUCTION,
+        "SECRET_KEY": "k" * 60,
+        "VAR_DIR": str(tmp_path),
+        "SANDBOX_WARM": "1",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    # Content loaded in the (master) process; no sandbox thread and no database connection to be forked.
+    assert result.stdout.split() == ["True", "0", "True", "False", "True"], result.stderr[-2000:]
