@@ -141,12 +141,13 @@ def join_code(request: HttpRequest, code: str) -> HttpResponse:
         messages.info(request, "Sign up or log in to join the cohort; you will come back here.")
         return redirect(f"{reverse('accounts:signup')}?next={request.path}")
     key = _join_failures_key(request)
-    if not limiter.peek("join-failures", key, limit=JOIN_FAILURE_LIMIT).allowed:
+    guesses = limiter.peek("join-failures", key, limit=JOIN_FAILURE_LIMIT)
+    if not guesses.allowed:
         response = render(
             request, "cohorts/join.html", {"form": JoinForm(), "error": "Too many wrong codes. Wait a few minutes."}
         )
         response.status_code = 429
-        response["Retry-After"] = str(JOIN_FAILURE_WINDOW)
+        response["Retry-After"] = str(guesses.retry_after_s)
         return response
     cohort = Cohort.objects.filter(join_code=normalise_code(code)).first()
     if cohort is None:
