@@ -151,6 +151,7 @@ def _reap(status_fds: dict[int, tuple[int, str]]) -> None:
         if entry is None:
             continue
         fd, workdir = entry
+        _reap_group(pid)
         report = {
             "pid": pid,
             "status": status,
@@ -160,6 +161,18 @@ def _reap(status_fds: dict[int, tuple[int, str]]) -> None:
         with contextlib.suppress(OSError):
             os.write(fd, json.dumps(report).encode())
         _finished(fd, workdir)
+
+
+def _reap_group(leader: int) -> None:
+    """Before a check's ending is reported, nothing of it runs: a child killed at its deadline leaves its PID
+    namespace's init orphaned (it comes here, the subreaper) and dying; wait for every member of its group."""
+    with contextlib.suppress(OSError):
+        os.killpg(leader, signal.SIGKILL)
+    while True:
+        try:
+            os.waitpid(-leader, 0)
+        except ChildProcessError:
+            return
 
 
 def _finished(status_fd: int, workdir: str) -> None:
