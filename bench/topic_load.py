@@ -1,6 +1,7 @@
 """Topic pages under load: gunicorn with production settings, 50 concurrent clients with wrk (Debian's `wrk`).
 
     .venv/bin/python bench/topic_load.py [--workers 2] [--threads 4] [--connections 50] [--seconds 20]
+        [--gunicorn="-c python:courseware.gunicorn_conf"]   # or "--max-requests 2000 --max-requests-jitter 200"
 
 Prints wrk's summary (requests/s, latency, errors) for the topic hub and the primer.
 """
@@ -33,6 +34,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--gunicorn", default="", help="more gunicorn arguments, e.g. the production config")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed: apt-get install wrk")
@@ -63,6 +65,7 @@ def main() -> None:
             "30",
             "--log-level",
             "warning",
+            *args.gunicorn.split(),
         ],
         cwd=ROOT,
         env=env,
@@ -91,7 +94,10 @@ def main() -> None:
                 check=True,
                 timeout=args.seconds + 30,
             )
-            print(f"== {path} (gunicorn -w {args.workers} --threads {args.threads}, {args.connections} connections)")
+            print(
+                f"== {path} (gunicorn -w {args.workers} --threads {args.threads} {args.gunicorn}, "
+                f"{args.connections} connections)"
+            )
             print(result.stdout)
     finally:
         server.terminate()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import sys
 from pathlib import Path
 
 import dj_database_url
@@ -39,9 +38,15 @@ def _local_secret_key() -> str:
 
 
 DEBUG = env_bool("DEBUG")
-# Under pytest the suite runs over plain HTTP with unhashed static files.
-TESTING = env_bool("TESTING") or "pytest" in sys.modules
-SECRET_KEY = os.environ.get("SECRET_KEY") or _local_secret_key()
+# The test configuration says so explicitly (pytest-env sets TESTING=1 in pyproject.toml): the suite runs over
+# plain HTTP with unhashed static files.
+TESTING = env_bool("TESTING")
+# Outside development a missing key is an error (at start and in `check --deploy`, see courseware/checks.py): a key
+# generated per server would break sessions across app servers and container restarts.
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
+SECRET_KEY_MISSING = not SECRET_KEY
+if SECRET_KEY_MISSING and (DEBUG or TESTING):
+    SECRET_KEY = _local_secret_key()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 if DEBUG and "ALLOWED_HOSTS" not in os.environ:
     # The development server on the LAN (HOST=0.0.0.0 make run): phones open it by the machine's address.
@@ -69,6 +74,7 @@ INSTALLED_APPS = [
     "courseware.cohorts",
     "courseware.live",
     "courseware.dashboard",
+    "courseware.ratelimit",
 ]
 
 MIDDLEWARE = [
@@ -170,10 +176,13 @@ LOGOUT_REDIRECT_URL = "home"
 # Login throttling: per username + client address, so one NAT address never locks out a classroom.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_COOLOFF_SECONDS = int(os.environ.get("LOGIN_COOLOFF_SECONDS", "900"))
+# Sign-ups per client address per hour: a whole classroom behind one NAT address can sign up at once.
+SIGNUP_LIMIT_PER_HOUR = int(os.environ.get("SIGNUP_LIMIT_PER_HOUR", "60"))
 # Exercise checks per learner per minute (over it: HTTP 429 with Retry-After).
 EXERCISE_CHECKS_PER_MINUTE = int(os.environ.get("EXERCISE_CHECKS_PER_MINUTE", "20"))
 # Number of reverse proxies in front of the app whose X-Forwarded-For entries are trusted.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", True)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
@@ -227,7 +236,7 @@ if not DEBUG and not TESTING:
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
-    if env_bool("BEHIND_TLS_PROXY", True):
+    if BEHIND_TLS_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {

@@ -8,6 +8,7 @@ from courseware.topics.views import pygments_stylesheet
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("livez", views.livez, name="livez"),
     path("healthz", views.healthz, name="healthz"),
     path("pygments.css", pygments_stylesheet, name="pygments_css"),
     path("accounts/", include("courseware.accounts.urls")),
@@ -21,3 +22,5 @@ urlpatterns = [
     path("topics/", include("courseware.topics.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "courseware.views.server_error"

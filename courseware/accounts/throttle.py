@@ -1,16 +1,19 @@
-"""Login throttling keyed by username + client address.
+"""Login and sign-up limits, through the one rate-limit helper (courseware.ratelimit.limiter).
 
-A classroom behind one NAT address shares the address, never the username, so one learner's typos
-cannot lock out another (reference/security.md §3, ASVS 6.1.1).
+Logins are keyed by username + client address: a classroom behind one NAT address shares the address, never the
+username, so one learner's typos cannot lock out another (reference/security.md §3, ASVS 6.1.1). Every attempt is
+counted before the password is checked, so simultaneous guesses cannot slip past the limit; a success clears it.
 """
 
 from __future__ import annotations
 
-import hashlib
-
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
+
+from courseware.ratelimit import limiter
+
+LOGIN = "login"
+SIGNUP = "signup"
 
 
 def client_address(request: HttpRequest) -> str:
@@ -22,27 +25,23 @@ def client_address(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "unknown")
 
 
-def _key(username: str, address: str) -> str:
-    digest = hashlib.sha256(f"{username.strip().lower()}\0{address}".encode()).hexdigest()[:32]
-    return f"login-failures:{digest}"
+def _login_key(username: str, address: str) -> str:
+    return f"{username.strip().lower()}\0{address}"
 
 
-def is_locked(username: str, address: str) -> bool:
-    return cache.get(_key(username, address), 0) >= settings.LOGIN_FAILURE_LIMIT
+def login_attempt(username: str, address: str) -> limiter.Decision:
+    return limiter.hit(
+        LOGIN,
+        _login_key(username, address),
+        limit=settings.LOGIN_FAILURE_LIMIT,
+        window_s=settings.LOGIN_COOLOFF_SECONDS,
+    )
 
 
-def record_failure(username: str, address: str) -> int:
-    key = _key(username, address)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.add(key, 0, timeout=settings.LOGIN_COOLOFF_SECONDS)
-        count = cache.incr(key)
-    if count >= settings.LOGIN_FAILURE_LIMIT:
-        # The cool-off runs from the failure that reached the limit.
-        cache.touch(key, timeout=settings.LOGIN_COOLOFF_SECONDS)
-    return count
+def login_succeeded(username: str, address: str) -> None:
+    limiter.reset(LOGIN, _login_key(username, address))
 
 
-def reset(username: str, address: str) -> None:
-    cache.delete(_key(username, address))
+def signup_attempt(address: str) -> limiter.Decision:
+    # A classroom signs up from one address at once: the burst is a class, not one account.
+    return limiter.hit(SIGNUP, address, limit=settings.SIGNUP_LIMIT_PER_HOUR, window_s=3600)

@@ -1,11 +1,8 @@
 from __future__ import annotations
 
-import hashlib
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from courseware.accounts.roles import is_instructor
 from courseware.accounts.throttle import client_address
+from courseware.ratelimit import limiter
 from courseware.site import absolute_url
 from courseware.topics.library import get_library
 
@@ -128,8 +126,7 @@ def cohort_archive(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _join_failures_key(request: HttpRequest) -> str:
-    who = f"{request.user.pk}\0{client_address(request)}"
-    return "join-failures:" + hashlib.sha256(who.encode()).hexdigest()[:32]
+    return f"{request.user.pk}\0{client_address(request)}"
 
 
 @require_http_methods(["GET", "POST"])
@@ -147,17 +144,18 @@ def join_code(request: HttpRequest, code: str) -> HttpResponse:
         messages.info(request, "Sign up or log in to join the cohort; you will come back here.")
         return redirect(f"{reverse('accounts:signup')}?next={request.path}")
     key = _join_failures_key(request)
-    if cache.get(key, 0) >= JOIN_FAILURE_LIMIT:
+    guesses = limiter.peek("join-failures", key, limit=JOIN_FAILURE_LIMIT)
+    if not guesses.allowed:
         response = render(
             request, "cohorts/join.html", {"form": JoinForm(), "error": "Too many wrong codes. Wait a few minutes."}
         )
         response.status_code = 429
-        response["Retry-After"] = str(JOIN_FAILURE_WINDOW)
+        response["Retry-After"] = str(guesses.retry_after_s)
         return response
     cohort = Cohort.objects.filter(join_code=normalise_code(code)).first()
     if cohort is None:
-        cache.add(key, 0, timeout=JOIN_FAILURE_WINDOW)
-        cache.incr(key)
+        # Only wrong codes count, so joining a real cohort is never limited.
+        limiter.hit("join-failures", key, limit=JOIN_FAILURE_LIMIT, window_s=JOIN_FAILURE_WINDOW)
         response = render(
             request,
             "cohorts/join.html",

@@ -15,6 +15,8 @@ class Status(models.TextChoices):
     OUTPUT_LIMIT = "output_limit", "Output limit"
     CRASHED = "crashed", "Checker failed"
     BUSY = "busy", "Checker busy"
+    # The server stopped mid-check (a worker killed or restarted): settled on read after the wall limit.
+    INTERRUPTED = "interrupted", "Interrupted"
 
 
 # Only the learner's own input uses up an attempt; a runner failure never does.

@@ -9,6 +9,7 @@ from courseware.topics.content import Topic
 
 from .content import Exercise, exercises_of
 from .models import Draft, HintReveal, Submission
+from .services import submissions_interrupt_stale
 
 NOT_STARTED = "not_started"
 IN_PROGRESS = "in_progress"
@@ -96,6 +97,7 @@ def workspace_for(*, user, exercise: Exercise) -> Workspace:
         # Only the exercise's own files, in its order; a file added to the exercise later starts from the starter.
         files = {path: str(draft.files.get(path, text)) for path, text in files.items()}
         from_draft = True
+    submissions_interrupt_stale(user=user)
     mine = Submission.objects.for_user(user).for_exercise(exercise)
     counts = mine.aggregate(
         checks=Count("id", filter=Q(counts_as_attempt=True)),
@@ -126,10 +128,12 @@ def status_of(workspace: Workspace) -> str:
 
 def submission_of(*, user, pk: int) -> Submission:
     """A learner sees only their own submissions: anyone else's is a 404, not a 403."""
+    submissions_interrupt_stale(user=user)
     return get_object_or_404(Submission.objects.for_user(user), pk=pk)
 
 
 def submissions_of(*, user, exercise: Exercise, limit: int = 20) -> list[Submission]:
+    submissions_interrupt_stale(user=user)
     return list(
         Submission.objects.for_user(user)
         .for_exercise(exercise)

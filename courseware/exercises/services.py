@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections import Counter
+from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -14,6 +16,14 @@ from .content import Exercise
 from .models import Draft, FiredRule, HintReveal, Status, Submission
 
 logger = logging.getLogger(__name__)
+
+INTERRUPTED_MESSAGE = (
+    "This check was interrupted: the server stopped before it finished. It does not count as an attempt; your "
+    "files are saved. Check again."
+)
+IN_FLIGHT = "check-in-flight"
+# A check that has not finished this long after it started never will (its server stopped): wall limit + slack.
+STALE_AFTER_SLACK_S = 30
 
 UNAVAILABLE_MESSAGE = (
     "The checker is not available right now, so your files were not checked. This does not count as an "
@@ -166,11 +176,12 @@ def submission_finish(
 
 def run_check(*, exercise: Exercise, files: dict[str, str], learner_key: str, runner: Runner | None = None) -> Outcome:
     """The one way any part of the app checks a learner's files: the sandbox's runner (refused when it does not
-    contain, outside DEBUG), the exercise's acceptance checks, and an unavailable runner as an outcome, never
-    an exception. Exercise pages and live exercise rounds both call it."""
+    contain, outside DEBUG), one check at a time per learner across workers, the exercise's acceptance checks,
+    and an unavailable runner as an outcome, never an exception. Exercise pages and live rounds both call it."""
+    started = time.monotonic()
     try:
         active = runner or checker.checker()
-        return active.check(files, learner_key=learner_key, accept=exercise.accept, topic=exercise.engine)
+        return _check_one_at_a_time(active, learner_key=learner_key, exercise=exercise, files=files, started=started)
     except RunnerUnavailable as exc:
         logger.error("exercise check without a runner: %s", exc)
         return Outcome("crashed", UNAVAILABLE_MESSAGE, None, 0.0, detail=str(exc))
@@ -195,6 +206,39 @@ def submission_check(*, user, exercise: Exercise, files: dict[str, str], runner:
     # Not stored: only meaningful for the response to this request (HTTP 429 Retry-After when busy).
     submission.retry_after_s = outcome.retry_after_s
     return submission
+
+
+def _check_one_at_a_time(
+    runner: Runner, *, learner_key: str, exercise: Exercise, files: dict[str, str], started: float
+) -> Outcome:
+    """One check at a time per learner across every worker and server (the runner's own guard is per process).
+
+    The lock frees itself after the longest a check can take, so a worker that dies holding it cannot block the
+    learner for longer than that.
+    """
+    from courseware.ratelimit import limiter
+    from courseware.sandbox import messages
+
+    longest_s = runner.limits.queue_wait_s + runner.limits.wall_s + 5
+    if not limiter.acquire(IN_FLIGHT, learner_key, ttl_s=longest_s):
+        retry = max(1, math.ceil(runner.limits.wall_s))
+        return Outcome("busy", messages.learner_busy(), None, (time.monotonic() - started) * 1000, retry)
+    try:
+        return runner.check(files, learner_key=learner_key, accept=exercise.accept, topic=exercise.engine)
+    finally:
+        limiter.release(IN_FLIGHT, learner_key)
+
+
+def submissions_interrupt_stale(*, user, now=None) -> int:
+    """Settle, on read, the learner's checks whose server stopped mid-run: interrupted, not counted."""
+    from courseware.sandbox import limits_from_environment
+
+    limits = limits_from_environment()
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=limits.queue_wait_s + limits.wall_s + STALE_AFTER_SLACK_S)
+    return Submission.objects.filter(user=user, status=Status.PENDING, created_at__lt=cutoff).update(
+        status=Status.INTERRUPTED, message=INTERRUPTED_MESSAGE, counts_as_attempt=False, finished_at=now
+    )
 
 
 def _rule_counts(report: dict | None) -> Counter[str]:

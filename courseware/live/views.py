@@ -7,14 +7,11 @@ three indexed counts (the host). See docs/live.md for the intervals and their co
 
 from __future__ import annotations
 
-import hashlib
-
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,6 +22,7 @@ from courseware.accounts.throttle import client_address
 from courseware.addresses import is_loopback_url
 from courseware.cohorts.models import Cohort, normalise_code
 from courseware.quizzes.grading import small_number
+from courseware.ratelimit import limiter
 from courseware.site import absolute_url
 
 from . import selectors, services
@@ -332,22 +330,18 @@ def _remember(response: HttpResponse, participant: LiveParticipant) -> HttpRespo
     return response
 
 
-def _code_failures_key(request: HttpRequest) -> str:
-    return "live-code-failures:" + hashlib.sha256(client_address(request).encode()).hexdigest()[:32]
-
-
 def _session_by_code(request: HttpRequest, code: str) -> LiveSession | None:
     session = LiveSession.objects.filter(code=normalise_code(code)).select_related("cohort").first()
     if session is None:
         # Only wrong codes count, so a classroom behind one address is never locked out of a real session.
-        key = _code_failures_key(request)
-        cache.add(key, 0, timeout=CODE_FAILURE_WINDOW)
-        cache.incr(key)
+        limiter.hit(
+            "live-code-failures", client_address(request), limit=CODE_FAILURE_LIMIT, window_s=CODE_FAILURE_WINDOW
+        )
     return session
 
 
 def _too_many_wrong_codes(request: HttpRequest) -> bool:
-    return cache.get(_code_failures_key(request), 0) >= CODE_FAILURE_LIMIT
+    return not limiter.peek("live-code-failures", client_address(request), limit=CODE_FAILURE_LIMIT).allowed
 
 
 class CodeForm(forms.Form):
@@ -458,7 +452,7 @@ def learner_join(request: HttpRequest, code: str) -> HttpResponse:
             response = render(
                 request, "live/join.html", {"session": session, "is_member": is_member, "error": exc.message}
             )
-            response.status_code = 400
+            response.status_code = 422
             return response
     return _remember(redirect("live:learner", code=session.code), participant)
 
@@ -529,7 +523,7 @@ def learner_answer(request: HttpRequest, code: str) -> HttpResponse:
     raw_index = request.POST.get("index", "")
     if not small_number(raw_index) or int(raw_index) >= len(session.questions):
         return _learner_reply(
-            request, session, participant, error="This question is not part of the session.", status=400
+            request, session, participant, error="This question is not part of the session.", status=422
         )
     form = {key: request.POST.getlist(key) for key in request.POST if key not in ("csrfmiddlewaretoken", "index")}
     try:
@@ -550,7 +544,7 @@ def learner_check(request: HttpRequest, code: str) -> HttpResponse:
     session, participant = joined
     exercise = selectors.exercise_for(session.exercise) if session.exercise else None
     if exercise is None:
-        return _learner_reply(request, session, participant, error="This session has no exercise round.", status=400)
+        return _learner_reply(request, session, participant, error="This session has no exercise round.", status=409)
     files = {path: request.POST.get(f"file-{n}", "") for n, path in enumerate(exercise.paths)}
     try:
         _check, message = services.live_check_submit(session_id=session.pk, participant=participant, files=files)

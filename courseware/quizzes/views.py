@@ -164,12 +164,12 @@ def answer(request: HttpRequest, topic: str, quiz: str, attempt: int, question: 
     except InvalidAnswer as exc:
         card = _card(attempt_obj, quiz_obj, question_obj, error=exc.message, typed=request.POST.get("value", "")[:40])
         context = _card_context(attempt_obj, quiz_obj, question_obj, card, swapped=bool(request.htmx))
-        # htmx does not swap 4xx responses, so the htmx form gets its error message with a 200; without
-        # JavaScript the page comes back with 400.
+        # 422 either way: htmx swaps it (the site's error convention, static/js/errors.js), without JavaScript
+        # the page comes back with the message and what was typed.
         if request.htmx:
-            return render(request, "quizzes/question.html#card", context)
+            return render(request, "quizzes/question.html#card", context, status=422)
         return render(
-            request, "quizzes/question_error.html", {**context, "topic": get_library().topic(topic)}, status=400
+            request, "quizzes/question_error.html", {**context, "topic": get_library().topic(topic)}, status=422
         )
     try:
         result = services.answer_submit(attempt=attempt_obj, question=question_obj, response=response)
@@ -191,7 +191,7 @@ def answer(request: HttpRequest, topic: str, quiz: str, attempt: int, question: 
 def _finished(request: HttpRequest, attempt: Attempt) -> HttpResponse:
     result_url = reverse("quizzes:result", args=[attempt.topic, attempt.quiz, attempt.pk])
     if request.htmx:
-        # htmx ignores the body of a 409 but follows HX-Redirect: the result page shows the message.
+        # htmx follows HX-Redirect before any swap: the result page shows the message.
         messages.warning(request, FINISHED_MESSAGE)
         response = HttpResponse(FINISHED_MESSAGE, status=409, content_type="text/plain; charset=utf-8")
         response["HX-Redirect"] = result_url
@@ -291,8 +291,8 @@ def review_question(request: HttpRequest, topic: str, quiz: str, question: str) 
             typed=request.POST.get("value", "")[:40],
         )
         if request.htmx:
-            return render(request, "quizzes/question.html#card", {**context, "card": card, "swapped": True})
-        return render(request, "quizzes/review_question.html", {**context, "card": card}, status=400)
+            return render(request, "quizzes/question.html#card", {**context, "card": card, "swapped": True}, status=422)
+        return render(request, "quizzes/review_question.html", {**context, "card": card}, status=422)
     card = build_card(question_obj, seed=item.pk, shuffle=quiz_obj.shuffle, action=action, response=response)
     if item.due_at is not None and item.due_at <= timezone.now():
         services.review_record(item=item, correct=card.grade.correct)

@@ -32,7 +32,8 @@ API (the exercises app calls exactly this)::
   (zygote start ~0.2 s, self-test ~1.1 s): call it once at start-up, not in a request.
 - The self-test entries: prescan (in the web process), alias_bomb, deep_nesting,
   large_allocation (1 GiB, so memory_bytes above that fails it), fork, file_write,
-  network, environment, secrets, inherited_fds, and engine (a confined child can run a
+  network, environment, secrets, inherited_fds, signal_others (the zygote and the web
+  process are invisible to a child), and engine (a confined child can run a
   real check, so a broken deploy fails at start-up too).
 
 How a check runs (reference/security.md §5):
@@ -45,7 +46,9 @@ How a check runs (reference/security.md §5):
    process never forks.
 3. The child confines itself before it reads learner input: new session (its own
    process group), /dev/null for stdio and no other inherited descriptors, a new network
-   namespace (no usable interface) and mount namespace with every mount read-only, an
+   namespace (no usable interface), a PID namespace of its own (it runs as pid 2 under a
+   waiting init, so no sibling check, zygote or web process can be seen or signalled), a
+   mount namespace with every mount read-only, an
    empty per-check working directory that it also chroots into (no host file, /proc or
    database is visible), RLIMIT_CPU soft < hard, RLIMIT_AS, RLIMIT_FSIZE=0,
    RLIMIT_NOFILE, RLIMIT_NPROC=0 (effective because it then switches to uid/gid nobody;
@@ -128,3 +131,19 @@ def get_runner() -> Runner:
 def _close_runner() -> None:
     if _runner is not None and _runner_pid == os.getpid():
         _runner.close()
+
+
+def runner_status() -> str:
+    """How this process's runner stands, without starting one: for the readiness check."""
+    with _lock:
+        runner, pid, failure = _runner, _runner_pid, _failure
+    if runner is not None and pid == os.getpid():
+        report = runner.last_self_test
+        if report is None:
+            return "started, no self-test"
+        if report.contained:
+            return "self-test passed"
+        return "self-test failed: " + ", ".join(report.escaped)
+    if failure is not None and failure[1] == os.getpid():
+        return f"unavailable: {failure[2]}"
+    return "not started in this process"

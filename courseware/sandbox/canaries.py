@@ -167,6 +167,34 @@ def inherited_fds(_args: dict[str, Any]) -> dict[str, Any]:
     return _escaped(False, "only /dev/null and the result pipe are open")
 
 
+def signal_others(args: dict[str, Any]) -> dict[str, Any]:
+    """Another learner's check, the zygote, the web process: none may be seen, let alone signalled.
+
+    Probes with signal 0 (a permission and existence check that delivers nothing), unless args["kill"] asks to
+    send SIGKILL to the given pids, as a parser exploit would to a sibling check.
+    """
+    sig = signal.SIGKILL if args.get("kill") else 0
+    reached = []
+    for pid in [int(pid) for pid in args.get("pids", [])]:
+        try:
+            os.kill(pid, sig)
+        except ProcessLookupError:
+            continue
+        except PermissionError:
+            reached.append(f"{pid} (exists)")
+            continue
+        reached.append(str(pid))
+    try:
+        os.kill(-1, 0)  # every process this one may signal
+    except ProcessLookupError:
+        pass
+    else:
+        reached.append("-1 (some process)")
+    if reached:
+        return _escaped(True, f"could see or signal: {', '.join(reached)}")
+    return _escaped(False, f"no other process is visible (own pid {os.getpid()})")
+
+
 # Canaries for the tests only: misbehaviour whose containment is a runner outcome.
 
 
@@ -175,7 +203,11 @@ def ping(_args: dict[str, Any]) -> dict[str, Any]:
 
 
 def segfault(_args: dict[str, Any]) -> dict[str, Any]:
-    os.kill(os.getpid(), signal.SIGSEGV)
+    # A real fault, as a bug in a C parser would cause (a kill() of itself would be ignored by the pid 1 of a
+    # PID namespace, which only kernel-generated signals reach).
+    import ctypes
+
+    ctypes.string_at(0)
     return _escaped(True, "survived SIGSEGV")
 
 
@@ -229,6 +261,7 @@ SELF_TEST = (
     _canary("environment"),
     _canary("secrets"),
     _canary("inherited_fds"),
+    _canary("signal_others"),
 )
 CANARIES = {canary.name: canary for canary in SELF_TEST} | {
     name: _canary(name)

@@ -103,6 +103,7 @@ class Runner:
     # Life cycle
 
     def start(self) -> SelfTestReport:
+        _sweep_abandoned_workdirs()
         try:
             with self._control_lock:
                 self._stop_zygote()
@@ -287,6 +288,10 @@ class Runner:
                 # A service on the host's loopback is the realistic target (database, app).
                 listener = stack.enter_context(socket.create_server(("127.0.0.1", 0)))
                 args["local_port"] = listener.getsockname()[1]
+            if canary.name == "signal_others":
+                # The realistic targets: a sibling check of another learner (stood for by the zygote, which
+                # runs as the same user as the web process), this web process, and whatever else kill(-1) finds.
+                args["pids"] = [pid for pid in (self.zygote_pid, os.getpid()) if pid]
             if canary.name == "secrets":
                 # World-readable, like a SQLite database or the code: only an empty root hides it.
                 folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="sandbox-secret-")))
@@ -453,6 +458,16 @@ class Runner:
             control.close()
         if process is not None:
             _stop_process(process)
+
+
+def _sweep_abandoned_workdirs() -> None:
+    # Folders of a web process that died with its zygote (both killed): named sandbox-<pid>-..., removed once
+    # that pid is gone. The zygote removes a child's folder itself whenever it reaps the child.
+    for folder in Path(tempfile.gettempdir()).glob("sandbox-*-*"):
+        pid = folder.name.split("-")[1]
+        if not pid.isdigit() or int(pid) == os.getpid() or Path(f"/proc/{pid}").exists():
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _stop_process(process: subprocess.Popen[bytes]) -> None:

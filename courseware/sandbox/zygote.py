@@ -15,6 +15,7 @@ import importlib
 import json
 import os
 import selectors
+import shutil
 import signal
 import socket
 import sys
@@ -22,7 +23,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from courseware.sandbox.confine import RESULT_FD, ChildLimits, ConfinementError, confine
+from courseware.sandbox.confine import RESULT_FD, ChildLimits, ConfinementError, become_subreaper, confine
 from courseware.sandbox.protocol import recv_message, send_message
 
 EXIT_OK = 0
@@ -39,6 +40,9 @@ _MEMORY_ERROR_ENVELOPE = b'{"ok":false,"error":"MemoryError"}'
 def main() -> None:
     control_fd, preload, warm_up = int(sys.argv[1]), json.loads(sys.argv[2]), sys.argv[3]
     control = socket.socket(fileno=control_fd)
+    # A child killed at its deadline leaves the processes of its PID namespace orphaned: they come here to be
+    # reaped (_reap takes any pid), not to the host's init, which may never reap them.
+    become_subreaper()
     loaded, failed = _preload(preload)
     warmed = _warm_up(warm_up)
     wake_r, wake_w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
@@ -77,7 +81,9 @@ def resolve(path: str) -> Callable[[dict[str, Any]], Any]:
 
 
 def _serve(control: socket.socket, wake_r: int) -> None:
-    status_fds: dict[int, int] = {}
+    # pid -> (status pipe, working directory): the zygote removes a child's folder when it reaps the child, so
+    # the folder goes on every ending, even when the web process that asked for the check has died.
+    status_fds: dict[int, tuple[int, str]] = {}
     selector = selectors.DefaultSelector()
     selector.register(control, selectors.EVENT_READ)
     selector.register(wake_r, selectors.EVENT_READ)
@@ -114,11 +120,11 @@ def _spawn(control: socket.socket, request: dict, fds: list[int], status_fds: di
     if pid == 0:
         _child(request, result_w)  # never returns
     os.close(result_w)
-    status_fds[pid] = status_w
+    status_fds[pid] = (status_w, str(request.get("workdir", "")))
     send_message(control, {"pid": pid})
 
 
-def _kill_all(status_fds: dict[int, int]) -> None:
+def _kill_all(status_fds: dict[int, tuple[int, str]]) -> None:
     for pid in list(status_fds):
         for kill in (os.killpg, os.kill):
             with contextlib.suppress(OSError):
@@ -128,21 +134,24 @@ def _kill_all(status_fds: dict[int, int]) -> None:
             pid, _status = os.waitpid(-1, 0)
         except ChildProcessError:
             return
-        with contextlib.suppress(OSError):
-            os.close(status_fds.pop(pid))
+        entry = status_fds.pop(pid, None)
+        if entry is not None:
+            _finished(*entry)
 
 
-def _reap(status_fds: dict[int, int]) -> None:
-    while status_fds:
+def _reap(status_fds: dict[int, tuple[int, str]]) -> None:
+    while True:  # orphans from the children's PID namespaces too, not only the children it tracks
         try:
             pid, status, usage = os.wait4(-1, os.WNOHANG)
         except ChildProcessError:
             return
         if pid == 0:
             return
-        fd = status_fds.pop(pid, None)
-        if fd is None:
+        entry = status_fds.pop(pid, None)
+        if entry is None:
             continue
+        fd, workdir = entry
+        _reap_group(pid)
         report = {
             "pid": pid,
             "status": status,
@@ -151,7 +160,26 @@ def _reap(status_fds: dict[int, int]) -> None:
         }
         with contextlib.suppress(OSError):
             os.write(fd, json.dumps(report).encode())
-        os.close(fd)
+        _finished(fd, workdir)
+
+
+def _reap_group(leader: int) -> None:
+    """Before a check's ending is reported, nothing of it runs: a child killed at its deadline leaves its PID
+    namespace's init orphaned (it comes here, the subreaper) and dying; wait for every member of its group."""
+    with contextlib.suppress(OSError):
+        os.killpg(leader, signal.SIGKILL)
+    while True:
+        try:
+            os.waitpid(-leader, 0)
+        except ChildProcessError:
+            return
+
+
+def _finished(status_fd: int, workdir: str) -> None:
+    with contextlib.suppress(OSError):
+        os.close(status_fd)
+    if os.path.basename(workdir).startswith("sandbox-"):
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def _child(request: dict, result_w: int) -> None:

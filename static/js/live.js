@@ -9,18 +9,12 @@
       event.detail.headers["If-None-Match"] = elt.dataset.etag;
     }
   });
-  // A 304 means "nothing changed": keep the page (and whatever the learner is typing) as it is.
-  // A refused action (400, 409) or a busy checker (503) comes back as the stage with its message:
-  // show it, since htmx would otherwise drop 4xx and 5xx bodies.
-  var SHOWN = { 400: true, 409: true, 503: true };
+  // A 304 means "nothing changed": keep the page (and whatever the learner is typing) as it is. Refusals (409,
+  // 422, 429) and failures follow the site's one error convention (base.html's htmx-config, js/errors.js).
   document.addEventListener("htmx:beforeSwap", function (event) {
     var xhr = event.detail.xhr;
-    if (!xhr) return;
-    if (xhr.status === 304) {
+    if (xhr && xhr.status === 304) {
       event.detail.shouldSwap = false;
-      event.detail.isError = false;
-    } else if (SHOWN[xhr.status] && event.detail.target && event.detail.target.id === "live-stage") {
-      event.detail.shouldSwap = true;
       event.detail.isError = false;
     }
   });

@@ -126,7 +126,9 @@ def test_a_refused_check_is_shown_and_the_text_stays(page, django_user_model, se
     assert page.locator("#file-0").input_value() == "# my own text\n"
     page.locator("#file-0").fill("x: " + "y" * 1_600_000)  # over what the server reads at all
     page.get_by_role("button", name="Check").click()
-    page.get_by_text("could not read your files").wait_for()
+    page.get_by_text("could not read what was sent").wait_for()  # js/errors.js, next to the form
+    assert "still here" in page.locator(".request-error").inner_text()
+    assert page.locator("#file-0").input_value().startswith("x: yyy")
     # The browser and htmx log the 429 and 400 answers to the console; they are expected here.
     expected = ("status of 4", "Response Status Error Code 4")
     page.problems.errors = [e for e in page.problems.errors if not any(x in e for x in expected)]

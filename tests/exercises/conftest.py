@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from courseware.sandbox import Outcome
+from courseware.sandbox import Limits, Outcome
 
 
 @dataclass
@@ -16,6 +16,7 @@ class FakeRunner:
     retry_after_s: int | None = None
     calls: list[dict] = field(default_factory=list)
     on_check: object = None
+    limits: Limits = field(default_factory=Limits)
 
     def check(self, files, *, learner_key, accept=(), topic=None):
         from courseware.footguns.engine import check_files

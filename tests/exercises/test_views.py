@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from courseware.exercises import selectors
+from courseware.exercises import selectors, services
 from courseware.exercises.models import Draft, FiredRule, HintReveal, Status, Submission
 
 URL = "/topics/demo-topic/exercises/set-a-timeout/"
@@ -267,3 +267,52 @@ def test_the_page_shows_the_learners_status_in_few_queries(learner_client, fake_
         body = learner_client.get(URL).content.decode()
     assert 'id="exercise-status" class="exercise-status status-passed">Passed' in body
     assert len(queries) <= 10, [q["sql"][:80] for q in queries]
+
+
+def test_one_check_at_a_time_holds_across_workers(learner_client, learner, fake_runner):
+    from courseware.exercises.services import IN_FLIGHT
+    from courseware.ratelimit import limiter
+
+    # Another worker (or server) is running this learner's check: the lock lives in the shared store.
+    assert limiter.acquire(IN_FLIGHT, learner.pk, ttl_s=30)
+    response = check(learner_client, "Resources: {}  # mine\n")
+    assert response.status_code == 429 and int(response["Retry-After"]) >= 1
+    assert "still running" in response.content.decode()
+    assert fake_runner.calls == []
+    assert Submission.objects.get().status == Status.BUSY
+    limiter.release(IN_FLIGHT, learner.pk)
+    assert check(learner_client, STARTER, **HTMX).status_code == 200
+    assert len(fake_runner.calls) == 1
+    # Released after the check, whatever its ending: the next one is not refused.
+    assert limiter.acquire(IN_FLIGHT, learner.pk, ttl_s=30)
+
+
+def test_a_crashed_worker_cannot_hold_the_lock_for_longer_than_a_check(learner, fake_runner):
+    import time
+
+    from courseware.exercises.services import IN_FLIGHT
+    from courseware.ratelimit import limiter
+
+    longest = fake_runner.limits.queue_wait_s + fake_runner.limits.wall_s + 5
+    now = time.time()
+    assert limiter.acquire(IN_FLIGHT, learner.pk, ttl_s=longest, now=now)
+    assert not limiter.acquire(IN_FLIGHT, learner.pk, ttl_s=longest, now=now + longest - 1)
+    assert limiter.acquire(IN_FLIGHT, learner.pk, ttl_s=longest, now=now + longest + 1)
+
+
+def test_a_check_whose_server_died_is_shown_as_interrupted_and_not_counted(learner_client, learner):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    exercise = _exercise()
+    stale = services.submission_start(user=learner, exercise=exercise, files={"template.yaml": STARTER})
+    recent = services.submission_start(user=learner, exercise=exercise, files={"template.yaml": STARTER})
+    Submission.objects.filter(pk=stale.pk).update(created_at=timezone.now() - dt.timedelta(minutes=5))
+    body = learner_client.get(URL).content.decode()
+    stale.refresh_from_db()
+    recent.refresh_from_db()
+    assert stale.status == Status.INTERRUPTED and not stale.counts_as_attempt and stale.finished_at
+    assert recent.status == Status.PENDING  # still within the wall limit: it may yet finish
+    assert "interrupted" in body
+    assert "interrupted" in learner_client.get(f"{URL}submissions/{stale.pk}/").content.decode().lower()

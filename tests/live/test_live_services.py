@@ -210,9 +210,12 @@ def test_distribution_results_and_personal_summary(session):
 
 class FakeRunner:
     def __init__(self, fired_by_text: dict[str, list[str]], status: str = "ok") -> None:
+        from courseware.sandbox import limits_from_environment
+
         self.fired_by_text = fired_by_text
         self.status = status
         self.calls = 0
+        self.limits = limits_from_environment()
 
     def check(self, files, *, learner_key, accept=(), topic=None):
         self.calls += 1

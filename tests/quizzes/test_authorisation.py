@@ -65,13 +65,30 @@ def test_nobody_but_the_owner_reaches_an_attempt(name, method, owned_attempt, dj
     assert owned_attempt.finished_at is None and owned_attempt.answers.count() == 1
 
 
+# What the owner gets: the attempt page (200); the result of an unfinished attempt sends them back to it (302); a
+# POST without htmx redirects after the write (302). Each proves the request got past the ownership check.
+OWNER_GETS = {"attempt": 200, "result": 302, "answer": 302, "finish": 302}
+
+
+def test_every_owner_url_has_an_expected_answer():
+    assert set(OWNER_GETS) == {n for n, owner in OWNERS.items() if owner == "owner"}
+
+
 @pytest.mark.parametrize("name", sorted(n for n, owner in OWNERS.items() if owner == "owner"))
 def test_the_owner_reaches_their_attempt(name, owned_attempt, learner):
     client = Client()
     client.force_login(learner)
     method = "post" if name in ("answer", "finish") else "get"
     response = getattr(client, method)(_url(name, owned_attempt), {"choice": "short"} if method == "post" else None)
-    assert response.status_code in (200, 302)
+    assert response.status_code == OWNER_GETS[name], (name, response.status_code)
+    owned_attempt.refresh_from_db()
+    if name == "answer":
+        assert owned_attempt.answers.filter(question_id="q-single").exists()  # the owner's answer was stored
+    if name == "result":
+        assert response.headers["Location"] == _url("attempt", owned_attempt)
+    if name == "finish":
+        assert owned_attempt.finished_at is not None
+        assert response.headers["Location"] == _url("result", owned_attempt)
 
 
 @pytest.mark.parametrize("name", sorted(n for n, owner in OWNERS.items() if owner == "learner"))

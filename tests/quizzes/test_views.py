@@ -143,10 +143,10 @@ def test_a_different_second_answer_keeps_the_first_and_says_so(client):
 def test_bad_input_gets_a_clear_message_and_nothing_is_stored(client, question, data, message):
     attempt = start(client)
     response = client.post(url(attempt, f"answer/{question}/"), data)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert message in response.content.decode()
     htmx = client.post(url(attempt, f"answer/{question}/"), data, headers=HTMX)
-    assert htmx.status_code == 200  # htmx only swaps 2xx: the form comes back with the message
+    assert htmx.status_code == 422  # the site's htmx-config swaps 422: the form comes back with the message
     assert message in htmx.content.decode() and 'role="alert"' in htmx.content.decode()
     assert not Answer.objects.exists()
 
@@ -154,7 +154,7 @@ def test_bad_input_gets_a_clear_message_and_nothing_is_stored(client, question, 
 def test_oversized_field_is_refused_not_a_500(client):
     attempt = start(client)
     response = client.post(url(attempt, "answer/q-numeric/"), {"value": "9" * 5000})
-    assert response.status_code == 400
+    assert response.status_code == 422
 
 
 def test_unknown_question_is_404(client):

@@ -146,6 +146,7 @@ def test_self_test_contains_every_canary(runner):
         "environment",
         "secrets",
         "inherited_fds",
+        "signal_others",
         "engine",
     ]
     assert report.contained, [c for c in report.canaries if not c.contained]
@@ -215,3 +216,46 @@ def _wait_until_running(runner: Runner) -> None:
     while not runner._running and time.monotonic() < deadline:
         time.sleep(0.005)
     assert runner._running
+
+
+DYING_WEB_PROCESS = """
+import sys
+from courseware.sandbox import Limits, Runner
+runner = Runner(Limits(cpu_s=1, cpu_hard_s=2, wall_s=60.0))
+runner.start()
+print(runner.zygote_pid, flush=True)
+runner.run_canary("sleep")
+"""
+
+
+def test_a_check_whose_web_process_dies_leaves_no_folder_and_no_child(tmp_path):
+    import glob
+    import os
+    import signal
+    import subprocess
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    web = subprocess.Popen([sys.executable, "-c", DYING_WEB_PROCESS], cwd=root, stdout=subprocess.PIPE, text=True)
+    try:
+        zygote = int(web.stdout.readline())
+        pattern = os.path.join(tempfile.gettempdir(), f"sandbox-{web.pid}-*")
+        deadline = time.monotonic() + 20
+        while not glob.glob(pattern) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert glob.glob(pattern), "the check never started"
+        time.sleep(0.3)
+        os.kill(web.pid, signal.SIGKILL)  # a worker killed mid-check
+        web.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        while (glob.glob(pattern) or os.path.exists(f"/proc/{zygote}")) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert glob.glob(pattern) == []  # the zygote removed the child's folder when it reaped it
+        assert not os.path.exists(f"/proc/{zygote}")  # and then left: nothing is left running
+    finally:
+        if web.poll() is None:
+            web.kill()
+            web.wait()
+        web.stdout.close()

@@ -68,7 +68,7 @@ def test_runs_as_nobody_in_an_empty_root(runner):
     assert outcome.report["uid"] == NOBODY
     assert outcome.report["cwd"] == "/"  # the empty directory is the child's whole filesystem
     assert not _work_dirs()  # and it is removed after
-    for layer in ("netns", "readonly-fs", "empty-root", "uid:nobody", "rlimits", "environ:empty"):
+    for layer in ("netns", "pidns", "readonly-fs", "empty-root", "uid:nobody", "rlimits", "environ:empty"):
         assert layer in outcome.detail
 
 
@@ -274,3 +274,37 @@ def test_hostile_corpus_gets_a_defined_outcome(runner, name):
     if outcome.status == "ok":
         assert all(result["status"] in {"ok", "parse_error", "rejected"} for result in outcome.report["files"])
     assert runner.zygote_pid == zygote
+
+
+def test_cannot_signal_other_checks(runner):
+    """A child (standing in for a parser exploit) tries to SIGKILL a concurrent learner's check."""
+    import threading
+
+    sibling: dict = {}
+    thread = threading.Thread(target=lambda: sibling.update(outcome=runner.run_canary("sleep")))
+    thread.start()
+    try:
+        deadline = time.monotonic() + 5
+        while not runner._running and time.monotonic() < deadline:
+            time.sleep(0.01)
+        (sibling_pid,) = tuple(runner._running)
+        targets = [sibling_pid, runner.zygote_pid, os.getpid()]
+        detail = _contained(runner.run_canary("signal_others", pids=targets, kill=True))
+        assert detail.startswith("no other process is visible")
+    finally:
+        thread.join()
+    # The sibling was not killed: it slept on until its own wall-clock deadline.
+    assert sibling["outcome"].status == "timeout", sibling["outcome"]
+
+
+def test_each_check_runs_alone_in_its_own_pid_namespace(runner):
+    outcome = runner.run_canary("ping")
+    assert "pidns" in outcome.detail
+    assert "no other process is visible (own pid 2)" == _contained(runner.run_canary("signal_others"))
+
+
+def test_the_signal_canary_sees_processes_when_unconfined():
+    from courseware.sandbox import canaries
+
+    report = canaries.signal_others({"pids": [os.getpid()]})
+    assert report["escaped"] is True and str(os.getpid()) in report["detail"]

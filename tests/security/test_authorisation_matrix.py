@@ -71,6 +71,7 @@ def learner_owned(method="GET", kwargs="attempt", anonymous=NOT_FOUND) -> Policy
 POLICY: dict[str, Policy] = {
     "home": everyone(),
     "healthz": everyone(),
+    "livez": everyone(),
     "pygments_css": everyone(),
     "accounts:login": everyone(),
     "accounts:logout": everyone("POST"),
