@@ -17,6 +17,7 @@ from courseware.footguns.topic import TopicEngine, Unit
 PARSE_ERROR_RULE = "parse-error"
 SUPPRESSION_RULE = "suppression-without-reason"
 RULE_ERROR = "rule-error"
+INVALID_VALUE_RULE = "invalid-value"
 
 
 def check_files(
@@ -40,6 +41,7 @@ def check_files(
         topic_rules = engine.rules() if rules is None else tuple(r for r in rules if r.topic == engine.slug)
         for unit in topic_units:
             findings.extend(_run_rules(topic_rules, unit, context, limits))
+            findings.extend(_invalid_values(unit, limits))
     texts = {item.path: item.text for item in loaded if item.status == "ok"}
     # Two routes to one fact (an S3 notification and an S3 permission) give one finding.
     findings = list(dict.fromkeys(findings))
@@ -92,6 +94,23 @@ def build_models(
     """The model of each unit of `topic` in `files`, without running rules (content checks use it)."""
     loaded = [item for item in _load_all(files, limits) if item.status == "ok"]
     return [unit.model for engine, units in _build_units(loaded).items() if engine.slug == topic for unit in units]
+
+
+def _invalid_values(unit: Unit, limits: ScanLimits) -> list[Finding]:
+    return [
+        Finding(
+            rule=INVALID_VALUE_RULE,
+            footgun=None,
+            severity="error",
+            file=problem.file,
+            line=problem.line,
+            resource=problem.resource,
+            message=_clip(problem.message, limits),
+            fix="Write the value the service expects (a whole number here), then check again.",
+            learn=None,
+        )
+        for problem in unit.problems
+    ]
 
 
 def _rule_error(rule: Rule, unit: Unit, error: Exception) -> Finding:

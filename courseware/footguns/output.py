@@ -14,6 +14,7 @@ BUILTIN_RULES = {
     "parse-error": ("error", "The file could not be read or parsed."),
     "suppression-without-reason": ("warning", "A footgun:ignore comment gives no reason."),
     "rule-error": ("warning", "A rule failed on this input (a checker bug); the other rules ran."),
+    "invalid-value": ("error", "A value the service needs as a number is not one (it is not taken as unset)."),
 }
 
 

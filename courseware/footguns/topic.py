@@ -51,6 +51,17 @@ class Unit:
     paths: list[str] = field(default_factory=list)
     # What the files define that rules report on (functions, workloads), by the name findings use.
     resources: set[str] = field(default_factory=set)
+    # Values the model could not read (a timeout of "²", replicas of "three"): each becomes an `invalid-value`
+    # finding at its line, so no learner input is silently taken as "not set".
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int | None
+    resource: str | None
+    message: str
 
 
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity: one per topic

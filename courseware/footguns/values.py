@@ -35,6 +35,22 @@ def strings_in(value: Any) -> list[str]:
 
 @dataclass(frozen=True)
 class Setting:
+    """A configured value and where it was written."""
+
     value: Any
     file: str
     line: int | None
+
+
+def unreadable_number(setting: Setting | None) -> bool:
+    """A literal written where a whole number belongs that is not one ("²", "ten", 1.5, true).
+
+    References and expressions (mappings such as `!Ref`, `${...}`, `var.x`) are unknown, not unreadable.
+    """
+    if setting is None or setting.value is None or whole_number(setting.value) is not None:
+        return False
+    value = setting.value
+    if isinstance(value, str):
+        text = value.strip()
+        return not any(mark in text for mark in ("${", "{{", "var.", "local.", "(", "[")) and not text.startswith("-")
+    return isinstance(value, bool | float)

@@ -9,7 +9,38 @@ from collections.abc import Sequence
 from courseware.footguns.aws_lambda.formats import cloudformation, serverless
 from courseware.footguns.aws_lambda.model import Application
 from courseware.footguns.loading import Loaded
-from courseware.footguns.topic import Unit
+from courseware.footguns.topic import Problem, Unit
+from courseware.footguns.values import unreadable_number
+
+# Function settings that AWS reads as whole numbers, and what people call them.
+NUMBERS = {
+    "timeout": "timeout",
+    "memory": "memory size",
+    "reserved_concurrency": "reserved concurrency",
+    "provisioned_concurrency": "provisioned concurrency",
+    "ephemeral_storage": "ephemeral storage size",
+    "retries": "maximum retry attempts",
+    "event_age": "maximum event age",
+    "log_retention": "log retention",
+}
+
+
+def unreadable_numbers(app: Application) -> list[Problem]:
+    problems = []
+    for function in app.functions.values():
+        for attribute, what in NUMBERS.items():
+            setting = getattr(function, attribute, None)
+            if unreadable_number(setting):
+                problems.append(
+                    Problem(
+                        setting.file,
+                        setting.line,
+                        function.name,
+                        f"The {what} of function {function.name} is {setting.value!r}, which is not a whole number: "
+                        "the deployment is refused, and no check can say what it would do.",
+                    )
+                )
+    return problems
 
 
 def build_units(loaded: Sequence[Loaded]) -> list[Unit]:
@@ -43,6 +74,7 @@ def build_units(loaded: Sequence[Loaded]) -> list[Unit]:
             terraform.read_module(documents, folder, unit.model)
     for unit in units:
         unit.resources = set(unit.model.functions)
+        unit.problems = unreadable_numbers(unit.model)
     if not python_files:
         return units
     # Imported only when handler code is checked (it brings the ast module and its own model).

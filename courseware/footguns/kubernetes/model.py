@@ -17,8 +17,8 @@ from typing import Any
 
 from courseware.footguns.loading import Loaded
 from courseware.footguns.parsers.nodes import line_of
-from courseware.footguns.topic import Unit
-from courseware.footguns.values import Setting, whole_number
+from courseware.footguns.topic import Problem, Unit
+from courseware.footguns.values import Setting, unreadable_number, whole_number
 
 WORKLOAD_KINDS = frozenset(
     {"Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob"}
@@ -241,7 +241,36 @@ def build_units(loaded: Sequence[Loaded]) -> list[Unit]:
             _read_object(obj, item.path, line, unit.model)
     for unit in units.values():
         unit.resources = {w.ref for w in unit.model.workloads} | {f"Service/{s.name}" for s in unit.model.services}
+        unit.problems = _unreadable_numbers(unit.model)
     return list(units.values())
+
+
+def _unreadable_numbers(model: Manifests) -> list[Problem]:
+    """Whole-number fields holding something else ("three", "30s"): the API server would refuse the object."""
+    problems = []
+    for workload in model.workloads:
+        fields = [
+            ("replicas", workload.replicas),
+            ("terminationGracePeriodSeconds", workload.pod.grace_period),
+            ("activeDeadlineSeconds", workload.active_deadline_s),
+            ("backoffLimit", workload.backoff_limit),
+        ]
+        for container in workload.pod.containers:
+            for probe in (container.readiness, container.liveness, container.startup):
+                if probe is not None:
+                    fields.append(("failureThreshold", probe.failure_threshold_setting))
+        for name, setting in fields:
+            if unreadable_number(setting):
+                problems.append(
+                    Problem(
+                        setting.file,
+                        setting.line,
+                        workload.ref,
+                        f"{name} of {workload.kind} {workload.name} is {setting.value!r}, which is not a whole "
+                        "number: the API server refuses the object, and no check can say what it would do.",
+                    )
+                )
+    return problems
 
 
 def _read_object(obj: dict, file: str, line: int, model: Manifests) -> None:
