@@ -28,7 +28,8 @@ def check(model: Manifests, context: Context) -> Iterator[Hit]:
             script = shell_script(argv)
             if script is None:
                 continue
-            # A shell that runs several commands stays PID 1 and does not pass SIGTERM on; `exec` hands over.
+            # Some shells (dash) stay PID 1 for a list of commands and do not pass SIGTERM on; bash 4.4+ may exec
+            # the last one. An explicit `exec` hands over whatever the shell.
             several = any(mark in script for mark in ("&&", ";", "\n", "||", "|"))
             if not several or "exec " in script:
                 continue
@@ -37,9 +38,10 @@ def check(model: Manifests, context: Context) -> Iterator[Hit]:
                 line=container.command_line or container.line,
                 resource=workload.ref,
                 message=(
-                    f"{label(workload, container)} starts through a shell script ({argv[0]} {argv[1]}). The shell "
-                    "is PID 1 and does not forward SIGTERM, so the application never hears that it should stop: "
-                    "it is killed when the grace period ends, mid-request."
+                    f"{label(workload, container)} starts through a shell script ({argv[0]} {argv[1]}) that runs "
+                    "several commands without exec. Depending on the image's shell, the shell stays PID 1 and "
+                    "does not pass SIGTERM on, so the application never hears that it should stop: it is killed "
+                    "when the grace period ends, mid-request."
                 ),
                 fix="End the script with `exec your-app ...` so the app replaces the shell, or run it directly.",
             )
