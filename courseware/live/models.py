@@ -49,6 +49,7 @@ class LiveSession(models.Model):
     allow_guests = models.BooleanField(default=False)
     show_leaderboard = models.BooleanField(default=True)
     speed_scoring = models.BooleanField(default=False)
+    lobby_locked = models.BooleanField(default=False)  # no one new may join
 
     state = models.CharField(max_length=20, default=live_state.LOBBY)
     current_index = models.IntegerField(default=-1)
@@ -117,6 +118,8 @@ class LiveParticipant(models.Model):
     )
     display_name = models.CharField(max_length=GUEST_NAME_MAX)
     token = models.CharField(max_length=32, default=new_participant_token)
+    # Removed by the host: hidden from the projector, answers and checks left out of every count; cannot rejoin.
+    removed = models.BooleanField(default=False)
     joined_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -138,7 +141,7 @@ class LiveParticipant(models.Model):
 
 class LiveAnswerQuerySet(models.QuerySet["LiveAnswer"]):
     def for_cohort(self, cohort) -> LiveAnswerQuerySet:
-        return self.filter(session__cohort=cohort)
+        return self.filter(session__cohort=cohort, participant__removed=False)
 
     def for_footgun(self, *, topic: str, footgun: str) -> LiveAnswerQuerySet:
         return self.filter(topic=topic, footgun=footgun)

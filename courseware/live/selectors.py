@@ -84,17 +84,17 @@ def exercise_for(ref: str):
 
 
 def participant_count(*, session: LiveSession) -> int:
-    return LiveParticipant.objects.filter(session=session).count()
+    return LiveParticipant.objects.filter(session=session, removed=False).count()
 
 
 def answer_count(*, session: LiveSession, index: int) -> int:
     if index < 0:
         return 0
-    return LiveAnswer.objects.filter(session=session, question_index=index).count()
+    return LiveAnswer.objects.filter(session=session, question_index=index, participant__removed=False).count()
 
 
 def check_count(*, session: LiveSession) -> int:
-    return LiveCheck.objects.filter(session=session).count()
+    return LiveCheck.objects.filter(session=session, participant__removed=False).count()
 
 
 @dataclass(frozen=True)
@@ -119,7 +119,11 @@ def choices_in_order(*, session: LiveSession, question) -> list:
 
 def answer_distribution(*, session: LiveSession, index: int, question) -> tuple[list[Bar], int]:
     """Bars for the host's reveal: one per choice where the question has choices, else right/partly/wrong."""
-    answers = list(LiveAnswer.objects.filter(session=session, question_index=index).values("response", "score"))
+    answers = list(
+        LiveAnswer.objects.filter(session=session, question_index=index, participant__removed=False).values(
+            "response", "score"
+        )
+    )
     total = len(answers)
     if question is None:
         return [], total
@@ -161,7 +165,7 @@ class QuestionResult:
 def question_results(*, session: LiveSession) -> list[QuestionResult]:
     stats = {
         row["question_index"]: row
-        for row in LiveAnswer.objects.filter(session=session)
+        for row in LiveAnswer.objects.filter(session=session, participant__removed=False)
         .values("question_index")
         .annotate(answered=Count("id"), right=Count("id", filter=Q(correct=True)))
     }
@@ -184,7 +188,7 @@ class Standing:
 
 def leaderboard(*, session: LiveSession, limit: int = 10) -> list[Standing]:
     rows = (
-        LiveParticipant.objects.filter(session=session)
+        LiveParticipant.objects.filter(session=session, removed=False)
         .annotate(total=Sum("answers__points", default=0), right=Count("answers", filter=Q(answers__correct=True)))
         .order_by("-total", "-right", "joined_at")
         .values("display_name", "total", "right")[:limit]
@@ -207,7 +211,7 @@ def personal_summary(*, session: LiveSession, participant: LiveParticipant) -> P
     rank = None
     if session.show_leaderboard:
         better = (
-            LiveParticipant.objects.filter(session=session)
+            LiveParticipant.objects.filter(session=session, removed=False)
             .annotate(total=Sum("answers__points", default=0))
             .filter(total__gt=points)
             .count()
@@ -240,7 +244,12 @@ class ExerciseRoom:
 
 
 def _latest_checks(session: LiveSession) -> list[LiveCheck]:
-    latest_ids = LiveCheck.objects.filter(session=session).values("participant").annotate(last=Max("id")).values("last")
+    latest_ids = (
+        LiveCheck.objects.filter(session=session, participant__removed=False)
+        .values("participant")
+        .annotate(last=Max("id"))
+        .values("last")
+    )
     return list(LiveCheck.objects.filter(id__in=latest_ids))
 
 

@@ -138,24 +138,48 @@ def guest_name_clean(raw: str) -> str:
 def live_join(*, session: LiveSession, user: User | None = None, guest_name: str = "") -> LiveParticipant:
     if session.state == live_state.FINISHED:
         raise LiveError("This live session has finished.")
-    if user is not None and user.is_authenticated:
-        if Membership.objects.filter(cohort_id=session.cohort_id, user=user).exists():
-            try:
-                with transaction.atomic():
-                    participant, _ = LiveParticipant.objects.get_or_create(
-                        session=session, user=user, defaults={"display_name": user.get_username()[:GUEST_NAME_MAX]}
-                    )
-            except IntegrityError:
-                participant = LiveParticipant.objects.get(session=session, user=user)
-            return participant
-        if not session.allow_guests:
-            raise LiveError("This session is for the cohort's learners. Join the cohort first.")
-    if not session.allow_guests:
+    member = (
+        user is not None
+        and user.is_authenticated
+        and Membership.objects.filter(cohort_id=session.cohort_id, user=user).exists()
+    )
+    if member:
+        existing = LiveParticipant.objects.filter(session=session, user=user).first()
+        if existing is not None:
+            return existing
+    elif user is not None and user.is_authenticated and not session.allow_guests:
+        raise LiveError("This session is for the cohort's learners. Join the cohort first.")
+    elif not session.allow_guests:
         raise LiveError("This session does not take guests. Log in with your cohort account.")
-    name = guest_name_clean(guest_name)
-    if LiveParticipant.objects.filter(session=session).count() >= MAX_PARTICIPANTS:
-        raise LiveError("This session is full.")
-    return LiveParticipant.objects.create(session=session, display_name=name)
+    name = user.get_username()[:GUEST_NAME_MAX] if member else guest_name_clean(guest_name)
+    try:
+        with transaction.atomic():
+            # The session row is locked while counting, so concurrent joins cannot pass the cap together
+            # (SQLite's IMMEDIATE transactions serialise them the same way).
+            locked = LiveSession.objects.select_for_update().get(pk=session.pk)
+            if locked.lobby_locked:
+                raise LiveError("The host has closed this session to new participants.")
+            if LiveParticipant.objects.filter(session_id=session.pk).count() >= MAX_PARTICIPANTS:
+                raise LiveError("This session is full.")
+            return LiveParticipant.objects.create(session=session, user=user if member else None, display_name=name)
+    except IntegrityError:  # the same member joined in a parallel request
+        return LiveParticipant.objects.get(session=session, user=user)
+
+
+def live_participant_remove(*, session: LiveSession, participant_id: int) -> LiveParticipant:
+    """The host removes a participant: their name leaves the projector, their answers leave every count."""
+    participant = LiveParticipant.objects.filter(session=session, pk=participant_id).first()
+    if participant is None:
+        raise LiveError("That participant is not in this session.")
+    if not participant.removed:
+        participant.removed = True
+        participant.save(update_fields=["removed"])
+        LiveSession.objects.filter(pk=session.pk).update(version=F("version") + 1)
+    return participant
+
+
+def live_lobby_lock(*, session: LiveSession, locked: bool) -> None:
+    LiveSession.objects.filter(pk=session.pk).update(lobby_locked=locked, version=F("version") + 1)
 
 
 def _points(session: LiveSession, score: float, now: dt.datetime) -> int:

@@ -7,6 +7,8 @@ three indexed counts (the host). See docs/live.md for the intervals and their co
 
 from __future__ import annotations
 
+import os
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -34,8 +36,13 @@ HOST_POLL_SECONDS = 1
 LEARNER_POLL_SECONDS = 2
 COOKIE_SALT = "courseware.live.participant"
 COOKIE_MAX_AGE = 12 * 3600
-CODE_FAILURE_LIMIT = 20
+# Wrong codes per address: far more than a room behind one NAT address mistypes, far fewer than a guesser needs
+# (codes have 6 characters from a 30-letter alphabet). Over the limit only wrong codes are refused: a real code
+# is never refused because of other codes' misses. Joins are limited per address with a classroom's burst.
+CODE_FAILURE_LIMIT = int(os.environ.get("LIVE_CODE_MISSES_PER_10_MIN", "200"))
 CODE_FAILURE_WINDOW = 600
+JOINS_PER_MINUTE = int(os.environ.get("LIVE_JOINS_PER_MINUTE", "60"))
+NO_SUCH_SESSION = "No live session has that code."
 ACTION_LABELS = {
     "start": "Start",
     "close": "Close answers",
@@ -215,7 +222,7 @@ def _host_context(request: HttpRequest, session: LiveSession, counts: tuple[int,
         "poll_seconds": HOST_POLL_SECONDS,
     }
     if settled.state == live_state.LOBBY:
-        context["names"] = list(session.participants.values_list("display_name", flat=True)[:300])
+        context["names"] = list(session.participants.filter(removed=False).values_list("pk", "display_name")[:300])
         context["qr"] = qr_svg(context["join_url"])
     if question is not None and question.kind in ("single", "multiple"):
         context["choices_in_order"] = selectors.choices_in_order(session=session, question=question)
@@ -288,6 +295,33 @@ def host_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return redirect("live:host", pk=pk)
 
 
+@require_POST
+@login_required
+def host_remove(request: HttpRequest, pk: int, participant_pk: int) -> HttpResponse:
+    """Remove a participant (a prankster's name on the projector): hidden, answers excluded, cannot rejoin."""
+    session = _hosted_session(request, pk)
+    try:
+        services.live_participant_remove(session=session, participant_id=participant_pk)
+    except services.LiveError as exc:
+        return HttpResponse(exc.message, status=404)
+    session.refresh_from_db()
+    if request.htmx:
+        return render(request, "live/host.html#stage", _host_context(request, session))
+    return redirect("live:host", pk=pk)
+
+
+@require_POST
+@login_required
+def host_lobby(request: HttpRequest, pk: int) -> HttpResponse:
+    """Lock the lobby (no one new may join) or open it again."""
+    session = _hosted_session(request, pk)
+    services.live_lobby_lock(session=session, locked=request.POST.get("locked") == "1")
+    session.refresh_from_db()
+    if request.htmx:
+        return render(request, "live/host.html#stage", _host_context(request, session))
+    return redirect("live:host", pk=pk)
+
+
 # ---------------------------------------------------------------------------- learners
 
 
@@ -331,17 +365,29 @@ def _remember(response: HttpResponse, participant: LiveParticipant) -> HttpRespo
 
 
 def _session_by_code(request: HttpRequest, code: str) -> LiveSession | None:
+    """The session of a code; a wrong code counts a miss for the address, on every live endpoint alike."""
     session = LiveSession.objects.filter(code=normalise_code(code)).select_related("cohort").first()
     if session is None:
-        # Only wrong codes count, so a classroom behind one address is never locked out of a real session.
-        limiter.hit(
-            "live-code-failures", client_address(request), limit=CODE_FAILURE_LIMIT, window_s=CODE_FAILURE_WINDOW
-        )
+        request.live_miss = _miss(request)  # type: ignore[attr-defined]
     return session
 
 
-def _too_many_wrong_codes(request: HttpRequest) -> bool:
-    return not limiter.peek("live-code-failures", client_address(request), limit=CODE_FAILURE_LIMIT).allowed
+def _miss(request: HttpRequest):
+    return limiter.hit(
+        "live-code-failures", client_address(request), limit=CODE_FAILURE_LIMIT, window_s=CODE_FAILURE_WINDOW
+    )
+
+
+def _no_such_session(request: HttpRequest, *, counted: bool = True) -> HttpResponse:
+    """The answer to a wrong code, and to a real code the requester may not see: the same, so neither tells."""
+    decision = getattr(request, "live_miss", None) if counted else _miss(request)
+    if decision is None:
+        decision = limiter.peek("live-code-failures", client_address(request), limit=CODE_FAILURE_LIMIT)
+    if not decision.allowed:
+        response = HttpResponse("Too many wrong codes from your network. Wait a few minutes.", status=429)
+        response["Retry-After"] = str(max(1, decision.retry_after_s or CODE_FAILURE_WINDOW))
+        return response
+    return HttpResponse(NO_SUCH_SESSION, status=404)
 
 
 class CodeForm(forms.Form):
@@ -413,15 +459,15 @@ def _learner_context(request: HttpRequest, session: LiveSession, participant: Li
 
 @require_GET
 def learner(request: HttpRequest, code: str) -> HttpResponse:
-    if _too_many_wrong_codes(request):
-        response = render(
-            request, "live/enter.html", {"form": CodeForm(), "error": "Too many wrong codes. Wait a few minutes."}
-        )
-        response.status_code = 429
-        response["Retry-After"] = str(CODE_FAILURE_WINDOW)
-        return response
     session = _session_by_code(request, code)
     if session is None:
+        if not request.live_miss.allowed:  # type: ignore[attr-defined]
+            response = render(
+                request, "live/enter.html", {"form": CodeForm(), "error": "Too many wrong codes. Wait a few minutes."}
+            )
+            response.status_code = 429
+            response["Retry-After"] = str(CODE_FAILURE_WINDOW)
+            return response
         response = render(
             request,
             "live/enter.html",
@@ -441,9 +487,22 @@ def learner(request: HttpRequest, code: str) -> HttpResponse:
 def learner_join(request: HttpRequest, code: str) -> HttpResponse:
     session = _session_by_code(request, code)
     if session is None:
-        return HttpResponse("No live session has that code.", status=404)
+        return _no_such_session(request)
     participant = _participant(request, session)
     if participant is None:
+        decision = limiter.hit("live-joins", client_address(request), limit=JOINS_PER_MINUTE, window_s=60)
+        if not decision.allowed:
+            response = render(
+                request,
+                "live/join.html",
+                {
+                    "session": session,
+                    "error": "Too many people joined from your network just now. Try again in a minute.",
+                },
+            )
+            response.status_code = 429
+            response["Retry-After"] = str(max(1, decision.retry_after_s))
+            return response
         user = request.user if request.user.is_authenticated and not request.POST.get("as_guest") else None
         try:
             participant = services.live_join(session=session, user=user, guest_name=request.POST.get("name", ""))
@@ -459,20 +518,22 @@ def learner_join(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_GET
 def learner_stage(request: HttpRequest, code: str) -> HttpResponse:
-    row = LiveSession.objects.filter(code=code).values_list("pk", "version", "state", "deadline").first()
+    row = (
+        LiveSession.objects.filter(code=normalise_code(code)).values_list("pk", "version", "state", "deadline").first()
+    )
     if row is None:
-        return HttpResponse("No live session has that code.", status=404)
+        return _no_such_session(request, counted=False)
     pk, version, state, deadline = row
     found = _cookie_participant(request, pk)
     if found is None:
-        return HttpResponse("Join the session first.", status=403)
+        return _no_such_session(request, counted=False)
     etag = _learner_etag(pk, version, _expired(state, deadline, timezone.now()), found[0])
     if (not_modified := _not_modified(request, etag)) is not None:
         return not_modified
     session = LiveSession.objects.select_related("cohort").get(pk=pk)
     participant = _participant(request, session)
     if participant is None:
-        return HttpResponse("Join the session first.", status=403)
+        return _no_such_session(request, counted=False)
     context = _learner_context(request, session, participant)
     return _poll_response(render(request, "live/learner.html#stage", context), context["etag"])
 
@@ -507,10 +568,12 @@ def _joined(request: HttpRequest, code: str) -> tuple[LiveSession, LiveParticipa
     """The session and this browser's participant in it, or the refusal to send."""
     session = _session_by_code(request, code)
     if session is None:
-        return HttpResponse("No live session has that code.", status=404)
+        return _no_such_session(request)
     participant = _participant(request, session)
     if participant is None:
-        return HttpResponse("Join the session first.", status=403)
+        return _no_such_session(request, counted=False)
+    if participant.removed:
+        return HttpResponse("The host removed you from this session.", status=403)
     return session, participant
 
 

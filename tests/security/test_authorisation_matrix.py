@@ -112,13 +112,16 @@ POLICY: dict[str, Policy] = {
     "live:host": cohort_owned(kwargs="live_pk"),
     "live:host_stage": cohort_owned(kwargs="live_pk"),
     "live:host_action": cohort_owned("POST", kwargs="live_action"),
+    "live:host_remove": cohort_owned("POST", kwargs="live_participant"),
+    "live:host_lobby": cohort_owned("POST", kwargs="live_pk"),
     "live:enter": everyone(),
     "live:learner": Policy("GET", "live_code", {"*": OK}),
     "live:join": Policy("POST", "live_code", {"*": OK}),
     # Only participants of the live session may poll it or answer; anyone else is refused with a message.
-    "live:learner_stage": Policy("GET", "live_code", {"*": FORBIDDEN, "learner_in": OK}),
-    "live:answer": Policy("POST", "live_code", {"*": FORBIDDEN, "learner_in": OK}),
-    "live:check": Policy("POST", "live_code", {"*": FORBIDDEN, "learner_in": OK}),
+    # Someone not in the session gets what a wrong code gets: 404, so neither tells a real code from a wrong one.
+    "live:learner_stage": Policy("GET", "live_code", {"*": NOT_FOUND, "learner_in": OK}),
+    "live:answer": Policy("POST", "live_code", {"*": NOT_FOUND, "learner_in": OK}),
+    "live:check": Policy("POST", "live_code", {"*": NOT_FOUND, "learner_in": OK}),
     "dashboard:index": instructors(),
     "dashboard:matrix": cohort_owned(),
     "dashboard:matrix_csv": cohort_owned(),
@@ -207,7 +210,7 @@ class Scenario:
             title="Live",
             questions=[f"aws-lambda/{quiz.slug}#{question.id}"],
         )
-        live_join(session=self.live, user=self.users["learner_in"])
+        self.participant = live_join(session=self.live, user=self.users["learner_in"])
         base = {"topic": "aws-lambda"}
         self.kwargs = {
             "none": {},
@@ -230,12 +233,15 @@ class Scenario:
             "live_pk": {"pk": self.live.pk},
             "live_action": {"pk": self.live.pk, "action": "start"},
             "live_code": {"code": self.live.code},
+            "live_participant": {"pk": self.live.pk, "participant_pk": self.participant.pk},
         }
 
     def restore(self) -> None:
         """Undo what a destructive request did (remove a learner, archive), so later URLs see the same world."""
         Membership.objects.get_or_create(cohort=self.cohort, user=self.users["learner_in"])
         type(self.cohort).objects.filter(pk=self.cohort.pk).update(archived_at=None)
+        type(self.participant).objects.filter(pk=self.participant.pk).update(removed=False)
+        type(self.live).objects.filter(pk=self.live.pk).update(lobby_locked=False)
 
 
 @pytest.fixture
