@@ -167,3 +167,71 @@ def test_disruption_budget_counts_what_it_allows():
 def test_vocabulary_refuses_bad_requirements(spec, words):
     problems = requirements.validate({**spec, "message": "m"})
     assert any(words in message for _, message in problems), problems
+
+
+def test_labels_need_the_pod_template_and_the_workload_selector():
+    files = {"m.yaml": DEPLOYMENT}
+    assert _evaluate({"workload": "Deployment/web", "labels": {"app": "web"}}, files).ok
+    assert not _evaluate({"workload": "Deployment/web", "labels": {"app": "shop"}}, files).ok
+    # The template relabelled, the Deployment's own selector left behind: the API server refuses it.
+    half = DEPLOYMENT.replace("metadata: {labels: {app: web}}", "metadata: {labels: {app: shop}}")
+    result = _evaluate({"workload": "Deployment/web", "labels": {"app": "shop"}}, {"m.yaml": half})
+    assert not result.ok and "selector" in result.detail and result.line == 7
+
+
+def test_service_selector_is_exact():
+    files = {"m.yaml": SERVICE + "---\n" + DEPLOYMENT}
+    assert _evaluate({"service": "web", "selector": {"app": "web"}}, files).ok
+    assert not _evaluate({"service": "web", "selector": {"app": "web", "tier": "api"}}, files).ok
+
+
+def test_drain_time_is_the_grace_period_after_the_longest_pre_stop_sleep():
+    hook = "          lifecycle: {preStop: {sleep: {seconds: 10}}}\n"
+    spec = {"workload": "Deployment/web", "drain_time": {"min": 25}}
+    assert not _evaluate(spec, {"m.yaml": DEPLOYMENT + hook}).ok  # 30 s default - 10 s = 20 s
+    longer = DEPLOYMENT.replace("      containers:\n", "      terminationGracePeriodSeconds: 30\n      containers:\n")
+    assert not _evaluate(spec, {"m.yaml": longer + hook}).ok
+    assert _evaluate(spec, {"m.yaml": longer.replace("Seconds: 30", "Seconds: 45") + hook}).ok
+
+
+def test_host_paths_only_those_and_read_only():
+    pod = (
+        "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: agent}\nspec:\n  selector: {matchLabels: {app: a}}\n"
+        "  template:\n    metadata: {labels: {app: a}}\n    spec:\n      containers:\n        - name: a\n"
+        "          image: a:1.0\n          volumeMounts: [{name: logs, mountPath: /var/log, readOnly: RO}]\n"
+        "      volumes: [{name: logs, hostPath: {path: PATH}}]\n"
+    )
+    spec = {"workload": "DaemonSet/agent", "host_paths": {"only": ["/var/log"], "read_only": True}}
+    assert _evaluate(spec, {"m.yaml": pod.replace("RO", "true").replace("PATH", "/var/log/")}).ok
+    assert not _evaluate(spec, {"m.yaml": pod.replace("RO", "false").replace("PATH", "/var/log")}).ok
+    assert not _evaluate(spec, {"m.yaml": pod.replace("RO", "true").replace("PATH", "/var")}).ok
+
+
+def test_secret_env_comes_from_a_secret_not_written_in_the_files():
+    env = "          env:\n            - name: DB_PASSWORD\n              valueFrom: {KIND: {name: db, key: pw}}\n"
+    spec = {"workload": "Deployment/web", "containers": {"secret_env": ["DB_PASSWORD"]}}
+    assert _evaluate(spec, {"m.yaml": DEPLOYMENT + env.replace("KIND", "secretKeyRef")}).ok
+    assert not _evaluate(spec, {"m.yaml": DEPLOYMENT + env.replace("KIND", "configMapKeyRef")}).ok
+    written = "---\napiVersion: v1\nkind: Secret\nmetadata: {name: db}\nstringData: {pw: hunter2}\n"
+    result = _evaluate(spec, {"m.yaml": DEPLOYMENT + env.replace("KIND", "secretKeyRef") + written})
+    assert not result.ok and result.line == 25
+
+
+@pytest.mark.parametrize(
+    ("command", "ok"),
+    [('["java", "-jar", "app.jar"]', True), ('["sh", "-c", "export X=1; exec java -jar app.jar"]', True),
+     ('["sh", "-c", "exec 2>&1; java -jar app.jar"]', False), ('["sh", "-c", "java -jar app.jar"]', False)],
+)  # fmt: skip
+def test_exec_form_means_the_script_ends_in_exec(command, ok):
+    files = {"m.yaml": DEPLOYMENT + f"          command: {command}\n"}
+    assert _evaluate({"workload": "Deployment/web", "containers": {"exec_form": True}}, files).ok is ok
+
+
+def test_image_matches_and_liveness_avoid_paths():
+    spec = {"workload": "Deployment/web", "containers": {"image_matches": ["registry.example.com/web:1.0.0"]}}
+    assert _evaluate(spec, {"m.yaml": DEPLOYMENT}).ok
+    assert not _evaluate(spec, {"m.yaml": DEPLOYMENT.replace("web:1.0.0", "web:1.0")}).ok
+    probe = "          livenessProbe: {httpGet: {path: /health/, port: 8080}, failureThreshold: 6}\n"
+    spec = {"workload": "Deployment/web", "containers": {"liveness": {"avoid_paths": ["/health"]}}}
+    assert not _evaluate(spec, {"m.yaml": DEPLOYMENT + probe}).ok
+    assert _evaluate(spec, {"m.yaml": DEPLOYMENT + probe.replace("/health/", "/livez")}).ok

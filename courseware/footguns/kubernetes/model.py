@@ -82,6 +82,8 @@ class EnvVar:
     value: Any  # a literal `value`, or None when it comes from a reference (valueFrom)
     file: str
     line: int | None
+    # valueFrom: ("secret", name, key), ("configmap", name, key), ("field", path, "") or ("other", "", "")
+    source: tuple[str, str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,8 @@ class Workload:
     line: int | None
     pod: PodTemplate
     replicas: Setting | None = None  # spec.replicas as written (default 1 for replicated kinds)
+    selector: LabelSelector | None = None  # spec.selector of the kinds that have one (the API requires a match)
+    selector_line: int | None = None
     # Jobs and CronJobs
     active_deadline_s: Setting | None = None
     backoff_limit: Setting | None = None
@@ -187,6 +191,8 @@ class Manifests:
     # Namespaces (None: unset) where a LimitRange gives containers default requests or limits.
     default_requests: set[str | None] = field(default_factory=set)
     default_limits: set[str | None] = field(default_factory=set)
+    # Secrets written out in the files with their values (data or stringData): name → (namespace, file, line).
+    secrets_with_data: dict[str, tuple[str | None, str, int | None]] = field(default_factory=dict)
 
     def selecting_services(self, workload: Workload) -> list[Service]:
         return [
@@ -273,6 +279,11 @@ def _read_object(obj: dict, file: str, line: int, model: Manifests) -> None:
         )
     elif kind == "HorizontalPodAutoscaler":
         model.autoscalers.append(_autoscaler(name, namespace, spec, file, line))
+    elif kind == "Secret":
+        for key in ("data", "stringData"):
+            if isinstance(obj.get(key), dict) and obj[key]:
+                model.secrets_with_data[name] = (namespace, file, line_of(obj, key, line))
+                break
     elif kind == "LimitRange":
         for limit in spec.get("limits") or []:
             if isinstance(limit, dict) and limit.get("type", "Container") == "Container":
@@ -305,6 +316,9 @@ def _workload(kind: str, name: str, namespace: str | None, spec: dict, file: str
     workload = Workload(kind, name, namespace, file, line, pod)
     if kind in REPLICATED_KINDS:
         workload.replicas = _setting(spec, "replicas", file)
+    if kind in REPLICATED_KINDS or kind == "DaemonSet":
+        workload.selector = _selector(spec.get("selector"))
+        workload.selector_line = line_of(spec, "selector", line) if "selector" in spec else None
     if kind in ("Job", "CronJob"):
         workload.active_deadline_s = _setting(job_spec, "activeDeadlineSeconds", file) or _setting(
             pod_spec, "activeDeadlineSeconds", file
@@ -364,7 +378,8 @@ def _container(raw: dict, file: str, *, init: bool) -> Container:
     for index, var in enumerate(env):
         if isinstance(var, dict) and isinstance(var.get("name"), str):
             value = var.get("value") if "valueFrom" not in var else None
-            container.env.append(EnvVar(var["name"], value, file, line_of(env, index, line)))
+            source = _env_source(var["valueFrom"]) if "valueFrom" in var else None
+            container.env.append(EnvVar(var["name"], value, file, line_of(env, index, line), source))
     container.pre_stop_sleep_s = _pre_stop_sleep(raw, file)
     security = _dict(raw.get("securityContext"))
     container.privileged = _setting(security, "privileged", file)
@@ -403,6 +418,17 @@ def _probe(container: dict, key: str, file: str) -> Probe | None:
         failure_threshold_setting=threshold,
         timeout_s=_number(raw.get("timeoutSeconds"), 1),
     )
+
+
+def _env_source(raw: Any) -> tuple[str, str, str]:
+    for key, kind in (("secretKeyRef", "secret"), ("configMapKeyRef", "configmap")):
+        ref = _dict(_dict(raw).get(key))
+        if ref:
+            return (kind, _text(ref.get("name")) or "", _text(ref.get("key")) or "")
+    field_ref = _dict(_dict(raw).get("fieldRef"))
+    if field_ref:
+        return ("field", _text(field_ref.get("fieldPath")) or "", "")
+    return ("other", "", "")
 
 
 def _pre_stop_sleep(container: dict, file: str) -> Setting | None:

@@ -8,13 +8,15 @@ A requirement names one subject, `workload: <Kind>/<name>` (as findings name it:
 
 from __future__ import annotations
 
+import fnmatch
+import posixpath
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from courseware.footguns.acceptance import COMMON_KEYS, Outcome
-from courseware.footguns.kubernetes.model import Container, Manifests, Workload
+from courseware.footguns.kubernetes.model import Container, Manifests, Workload, same_namespace
 from courseware.footguns.kubernetes.rules._facts import replica_floor
 from courseware.footguns.kubernetes.rules.mutable_image_tag import tag_of
 from courseware.footguns.kubernetes.rules.sensitive_host_path import is_sensitive
@@ -25,13 +27,14 @@ WORKLOAD_KEYS = frozenset(
     {
         "replicas", "replicas_unset", "selected_by", "disruption_budget", "autoscaler", "containers",
         "container", "grace_period", "concurrency_policy", "active_deadline", "no_sensitive_host_path",
+        "labels", "drain_time", "host_paths",
     }
 )  # fmt: skip
 CONTAINER_KEYS = frozenset(
     {"requests", "limits", "readiness", "liveness", "startup", "image_pinned", "pre_stop_sleep", "secret_env",
-     "exec_form", "not_privileged"}
+     "exec_form", "not_privileged", "image_matches"}
 )  # fmt: skip
-SERVICE_KEYS = frozenset({"selects"})
+SERVICE_KEYS = frozenset({"selects", "selector"})
 RESOURCES = ("cpu", "memory")
 DEFAULT_GRACE_S = 30  # terminationGracePeriodSeconds when unset
 _QUANTITY = re.compile(r"^([0-9]+(?:\.[0-9]+)?)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$")
@@ -110,8 +113,23 @@ def _validate_resources(value: Any) -> list[str]:
 
 
 def _validate_property(key: str, value: Any) -> list[str]:
-    if key in ("replicas", "grace_period", "active_deadline"):
+    if key in ("replicas", "grace_period", "active_deadline", "drain_time"):
         return _validate_range(value)
+    if key in ("labels", "selector"):
+        if not isinstance(value, Mapping) or not value or not all(isinstance(v, str) for v in value.values()):
+            return [f"'{key}' maps label names to values"]
+        return []
+    if key == "host_paths":
+        only = value.get("only") if isinstance(value, Mapping) else None
+        if (
+            not isinstance(value, Mapping)
+            or set(value) - {"only", "read_only"}
+            or not isinstance(only, list)
+            or not only
+            or not all(isinstance(p, str) and p.startswith("/") for p in only)
+        ):
+            return ["'host_paths' has 'only': a list of absolute node paths, and optionally 'read_only: true'"]
+        return [] if value.get("read_only", True) is True else ["'read_only' can only be true"]
     if key in ("replicas_unset", "no_sensitive_host_path"):
         return [] if value is True else [f"'{key}' can only be true"]
     if key in ("selected_by", "container", "selects"):
@@ -144,9 +162,20 @@ def _validate_container_property(key: str, value: Any) -> list[str]:
         return _validate_resources(value)
     if key in ("readiness", "image_pinned", "exec_form", "not_privileged"):
         return [] if value is True else [f"'{key}' can only be true"]
+    if key == "image_matches":
+        if not isinstance(value, list) or not value or not all(isinstance(v, str) and v for v in value):
+            return ["'image_matches' is a list of image patterns (registry/name:1.2.3, registry/name@sha256:*)"]
+        return []
     if key == "liveness":
-        if not isinstance(value, Mapping) or not value or set(value) - {"distinct", "min_failure_threshold"}:
-            return ["'liveness' has 'distinct: true' and/or 'min_failure_threshold: N'"]
+        if (
+            not isinstance(value, Mapping)
+            or not value
+            or set(value) - {"distinct", "min_failure_threshold", "avoid_paths"}
+        ):
+            return ["'liveness' has 'distinct: true', 'min_failure_threshold: N' and/or 'avoid_paths: [...]'"]
+        paths = value.get("avoid_paths", ["/"])
+        if not isinstance(paths, list) or not paths or not all(isinstance(p, str) for p in paths):
+            return ["'avoid_paths' is a list of HTTP paths"]
         problems = [] if value.get("distinct", True) is True else ["'distinct' can only be true"]
         threshold = value.get("min_failure_threshold", 1)
         if not isinstance(threshold, int) or isinstance(threshold, bool) or threshold < 1:
@@ -195,7 +224,7 @@ def evaluate(spec: Mapping[str, Any], models: Sequence[Manifests]) -> Outcome:
         if key in COMMON_KEYS or key in ("workload", "container"):
             continue
         if key == "containers":
-            outcome = _containers(workload, value, spec.get("container"))
+            outcome = _containers(model, workload, value, spec.get("container"))
         else:
             outcome = _WORKLOAD_CHECKS[key](model, workload, value)
         if not outcome.ok:
@@ -209,6 +238,14 @@ def _evaluate_service(spec: Mapping[str, Any], models: Sequence[Manifests]) -> O
     if not found:
         return Outcome(False, f"Service {name} is not in your files any more.")
     model, service = found[0]
+    if "selector" in spec:
+        wanted = {str(k): str(v) for k, v in spec["selector"].items()}
+        if service.selector != wanted:
+            shown = ", ".join(f"{k}={v}" for k, v in (service.selector or {}).items()) or "nothing"
+            where = service.selector_line or service.line
+            return Outcome(False, f"Service {name} selects {shown}.", service.file, where)
+    if "selects" not in spec:
+        return Outcome(True, f"Service {name} selects what was asked.", service.file, service.selector_line)
     ref = spec["selects"]
     targets = [w for w in model.workloads if w.ref == ref]
     if not targets:
@@ -341,7 +378,60 @@ def _no_sensitive_host_path(model: Manifests, workload: Workload, _value: Any) -
     return Outcome(True, f"{workload.ref} mounts no sensitive host path.")
 
 
+def _labels(model: Manifests, workload: Workload, wanted: Mapping[str, str]) -> Outcome:
+    labels = workload.pod.labels
+    for key, value in wanted.items():
+        if labels.get(key) != str(value):
+            have = f"{key}={labels[key]}" if key in labels else f"no {key} label"
+            return Outcome(False, f"The pods of {workload.ref} have {have}.", workload.pod.file, workload.pod.line)
+    # The API refuses a workload whose selector does not select its own pod template.
+    if workload.selector is not None and not workload.selector.matches(labels):
+        return Outcome(False, f"The selector of {workload.ref} no longer matches its pod template's labels: the API "
+                       "server refuses it.", workload.file, workload.selector_line or workload.line)  # fmt: skip
+    return Outcome(True, f"The pods of {workload.ref} carry the labels.")
+
+
+def _drain_time(model: Manifests, workload: Workload, bounds: Mapping[str, Any]) -> Outcome:
+    """Seconds of the grace period left after the longest preStop sleep: the time the process has to drain."""
+    setting = workload.pod.grace_period
+    grace = whole_number(setting.value) if setting is not None else DEFAULT_GRACE_S
+    sleeps = [
+        whole_number(c.pre_stop_sleep_s.value) or 0 for c in workload.pod.containers
+        if c.serving and c.pre_stop_sleep_s is not None
+    ]  # fmt: skip
+    left = None if grace is None else grace - max(sleeps, default=0)
+    where = (setting.file, setting.line) if setting is not None else (workload.file, workload.line)
+    return Outcome(
+        _in_range(left, bounds),
+        f"{workload.ref} leaves {left} s of its {grace} s grace period after the preStop pause.",
+        *where,
+    )
+
+
+def _host_paths(model: Manifests, workload: Workload, value: Mapping[str, Any]) -> Outcome:
+    allowed = {posixpath.normpath(p) for p in value["only"]}
+    present = set()
+    for host in workload.pod.host_paths:
+        path = posixpath.normpath(host.path) if host.path.startswith("/") else host.path
+        if path not in allowed:
+            return Outcome(False, f"{workload.ref} mounts the node's {host.path}.", host.file, host.line)
+        present.add(path)
+        if value.get("read_only", True):
+            for container in workload.pod.containers:
+                mount = container.volume_mounts.get(host.volume)
+                if mount is not None and mount.value is not True:
+                    return Outcome(False, f"Container {container.name} mounts the node's {host.path} writable.",
+                                   mount.file, mount.line)  # fmt: skip
+    missing = sorted(allowed - present)
+    if missing:
+        return Outcome(False, f"{workload.ref} no longer mounts the node's {missing[0]}.", workload.file, workload.line)
+    return Outcome(True, f"{workload.ref} mounts only {', '.join(sorted(allowed))}.")
+
+
 _WORKLOAD_CHECKS = {
+    "labels": _labels,
+    "drain_time": _drain_time,
+    "host_paths": _host_paths,
     "replicas": _replicas,
     "replicas_unset": _replicas_unset,
     "selected_by": _selected_by,
@@ -354,14 +444,17 @@ _WORKLOAD_CHECKS = {
 }
 
 
-def _containers(workload: Workload, value: Mapping[str, Any], name: str | None) -> Outcome:
+def _containers(model: Manifests, workload: Workload, value: Mapping[str, Any], name: str | None) -> Outcome:
     containers = [c for c in workload.pod.containers if (c.name == name if name else c.serving)]
     if not containers:
         what = f"a container named {name}" if name else "a container"
         return Outcome(False, f"{workload.ref} has no {what} any more.", workload.file, workload.line)
     for container in containers:
         for key, expected in value.items():
-            outcome = _CONTAINER_CHECKS[key](workload, container, expected)
+            if key == "secret_env":
+                outcome = _secret_env(model, workload, container, expected)
+            else:
+                outcome = _CONTAINER_CHECKS[key](workload, container, expected)
             if not outcome.ok:
                 return outcome
     return Outcome(True, f"The containers of {workload.ref} meet it.")
@@ -399,6 +492,10 @@ def _liveness(workload: Workload, container: Container, value: Mapping[str, Any]
     if live is None:
         return Outcome(False, f"Container {container.name} of {workload.ref} has no liveness probe.", container.file,
                        container.line)  # fmt: skip
+    avoid = {p.rstrip("/") or "/" for p in value.get("avoid_paths", ())}
+    if live.handler[0] == "http" and ((live.handler[1].split("?")[0].rstrip("/") or "/") in avoid):
+        return Outcome(False, f"The liveness probe of {container.name} still asks {live.handler[1]}.", live.file,
+                       live.line)  # fmt: skip
     if live.failure_threshold < value.get("min_failure_threshold", 1):
         return Outcome(False, f"The liveness probe of {container.name} gives up after {live.failure_threshold} "
                        "failure(s).", live.file, live.line)  # fmt: skip
@@ -433,6 +530,15 @@ def _image_pinned(workload: Workload, container: Container, _value: Any) -> Outc
     return Outcome(ok, f"Container {container.name} runs {image.value}.", image.file, image.line)
 
 
+def _image_matches(workload: Workload, container: Container, patterns: Sequence[str]) -> Outcome:
+    image = container.image
+    if image is None or not isinstance(image.value, str):
+        return Outcome(False, f"Container {container.name} of {workload.ref} names no image.", container.file,
+                       container.line)  # fmt: skip
+    ok = any(fnmatch.fnmatchcase(image.value, pattern) for pattern in patterns)
+    return Outcome(ok, f"Container {container.name} runs {image.value}.", image.file, image.line)
+
+
 def _pre_stop_sleep(workload: Workload, container: Container, bounds: Mapping[str, Any]) -> Outcome:
     sleep = container.pre_stop_sleep_s
     if sleep is None:
@@ -442,7 +548,7 @@ def _pre_stop_sleep(workload: Workload, container: Container, bounds: Mapping[st
                    f"{sleep.value} s.", sleep.file, sleep.line)  # fmt: skip
 
 
-def _secret_env(workload: Workload, container: Container, names: Iterable[str]) -> Outcome:
+def _secret_env(model: Manifests, workload: Workload, container: Container, names: Iterable[str]) -> Outcome:
     by_name = {var.name: var for var in container.env}
     for name in names:
         var = by_name.get(name)
@@ -451,13 +557,23 @@ def _secret_env(workload: Workload, container: Container, names: Iterable[str]) 
                            container.file, container.line)  # fmt: skip
         if var.value is not None:
             return Outcome(False, f"{name} is still a literal value in the manifest.", var.file, var.line)
+        if var.source is None or var.source[0] != "secret":
+            said = {"configmap": "a ConfigMap", "field": "a field of the Pod"}.get(var.source[0] if var.source else "")
+            return Outcome(False, f"{name} comes from {said or 'something other than a Secret'}, not from a Secret.",
+                           var.file, var.line)  # fmt: skip
+        written = model.secrets_with_data.get(var.source[1])
+        if written is not None and same_namespace(written[0], workload.namespace):
+            return Outcome(False, f"{name} comes from Secret {var.source[1]}, whose value is written out in your "
+                           "files.", written[1], written[2])  # fmt: skip
     return Outcome(True, "")
 
 
 def _exec_form(workload: Workload, container: Container, _value: Any) -> Outcome:
     argv = container.command + container.args
     script = shell_script(argv)
-    if script is not None and not script.lstrip().startswith("exec ") and "exec " not in script:
+    # The shell hands over only when the command it ends with is `exec`: `exec 2>&1; java ...` keeps it PID 1.
+    last = re.split(r"\n|;|&&|\|\|", script.strip())[-1].strip() if script is not None else ""
+    if script is not None and not last.startswith("exec "):
         return Outcome(False, f"Container {container.name} of {workload.ref} still starts through a shell that "
                        "does not hand over to the application (no exec).", container.file,
                        container.command_line or container.line)  # fmt: skip
@@ -488,4 +604,5 @@ _CONTAINER_CHECKS = {
     "secret_env": _secret_env,
     "exec_form": _exec_form,
     "not_privileged": _not_privileged,
+    "image_matches": _image_matches,
 }
