@@ -235,3 +235,10 @@ def test_image_matches_and_liveness_avoid_paths():
     spec = {"workload": "Deployment/web", "containers": {"liveness": {"avoid_paths": ["/health"]}}}
     assert not _evaluate(spec, {"m.yaml": DEPLOYMENT + probe}).ok
     assert _evaluate(spec, {"m.yaml": DEPLOYMENT + probe.replace("/health/", "/livez")}).ok
+
+
+def test_workload_selector_is_exact():
+    files = {"m.yaml": DEPLOYMENT}
+    assert _evaluate({"workload": "Deployment/web", "selector": {"app": "web"}}, files).ok
+    changed = DEPLOYMENT.replace("selector: {matchLabels: {app: web}}", "selector: {matchLabels: {app: web, v: '2'}}")
+    assert not _evaluate({"workload": "Deployment/web", "selector": {"app": "web"}}, {"m.yaml": changed}).ok

@@ -27,7 +27,7 @@ WORKLOAD_KEYS = frozenset(
     {
         "replicas", "replicas_unset", "selected_by", "disruption_budget", "autoscaler", "containers",
         "container", "grace_period", "concurrency_policy", "active_deadline", "no_sensitive_host_path",
-        "labels", "drain_time", "host_paths",
+        "labels", "selector", "drain_time", "host_paths",
     }
 )  # fmt: skip
 CONTAINER_KEYS = frozenset(
@@ -428,8 +428,19 @@ def _host_paths(model: Manifests, workload: Workload, value: Mapping[str, Any]) 
     return Outcome(True, f"{workload.ref} mounts only {', '.join(sorted(allowed))}.")
 
 
+def _selector(model: Manifests, workload: Workload, wanted: Mapping[str, str]) -> Outcome:
+    selector = workload.selector
+    have = dict(selector.match_labels) if selector is not None and not selector.expressions else None
+    where = (workload.file, workload.selector_line or workload.line)
+    if have != {str(k): str(v) for k, v in wanted.items()}:
+        shown = ", ".join(f"{k}={v}" for k, v in (have or {}).items()) or "something else"
+        return Outcome(False, f"The selector of {workload.ref} is {shown}.", *where)
+    return Outcome(True, f"The selector of {workload.ref} is unchanged.", *where)
+
+
 _WORKLOAD_CHECKS = {
     "labels": _labels,
+    "selector": _selector,
     "drain_time": _drain_time,
     "host_paths": _host_paths,
     "replicas": _replicas,
