@@ -242,3 +242,14 @@ def test_workload_selector_is_exact():
     assert _evaluate({"workload": "Deployment/web", "selector": {"app": "web"}}, files).ok
     changed = DEPLOYMENT.replace("selector: {matchLabels: {app: web}}", "selector: {matchLabels: {app: web, v: '2'}}")
     assert not _evaluate({"workload": "Deployment/web", "selector": {"app": "web"}}, {"m.yaml": changed}).ok
+
+
+def test_secret_env_can_name_the_secret_and_key():
+    env = "          env:\n            - name: DB_PASSWORD\n"
+    env += "              valueFrom: {secretKeyRef: {name: db, key: KEY}}\n"
+    spec = {"workload": "Deployment/web", "containers": {"secret_env": {"DB_PASSWORD": "db/password"}}}
+    assert _evaluate(spec, {"m.yaml": DEPLOYMENT + env.replace("KEY", "password")}).ok
+    assert not _evaluate(spec, {"m.yaml": DEPLOYMENT + env.replace("KEY", "api-key")}).ok
+    assert _evaluate({**spec, "containers": {"secret_env": {"DB_PASSWORD": "db"}}},
+                     {"m.yaml": DEPLOYMENT + env.replace("KEY", "api-key")}).ok  # fmt: skip
+    assert requirements.validate({**spec, "containers": {"secret_env": {"X": "a/b/c"}}, "message": "m"})

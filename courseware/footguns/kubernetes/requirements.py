@@ -189,8 +189,14 @@ def _validate_container_property(key: str, value: Any) -> list[str]:
     if key == "pre_stop_sleep":
         return _validate_range(value)
     if key == "secret_env":
+        if (
+            isinstance(value, Mapping)
+            and value
+            and all(isinstance(v, str) and 1 <= len(v.split("/")) <= 2 and all(v.split("/")) for v in value.values())
+        ):
+            return []
         if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
-            return ["'secret_env' is a list of environment variable names"]
+            return ["'secret_env' is a list of environment variable names, or maps each to '<secret>/<key>'"]
         return []
     return []
 
@@ -559,7 +565,9 @@ def _pre_stop_sleep(workload: Workload, container: Container, bounds: Mapping[st
                    f"{sleep.value} s.", sleep.file, sleep.line)  # fmt: skip
 
 
-def _secret_env(model: Manifests, workload: Workload, container: Container, names: Iterable[str]) -> Outcome:
+def _secret_env(
+    model: Manifests, workload: Workload, container: Container, names: Iterable[str] | Mapping[str, str]
+) -> Outcome:
     by_name = {var.name: var for var in container.env}
     for name in names:
         var = by_name.get(name)
@@ -572,6 +580,10 @@ def _secret_env(model: Manifests, workload: Workload, container: Container, name
             said = {"configmap": "a ConfigMap", "field": "a field of the Pod"}.get(var.source[0] if var.source else "")
             return Outcome(False, f"{name} comes from {said or 'something other than a Secret'}, not from a Secret.",
                            var.file, var.line)  # fmt: skip
+        wanted = names.get(name) if isinstance(names, Mapping) else None
+        if wanted is not None and "/".join(var.source[1:] if "/" in wanted else var.source[1:2]) != wanted:
+            return Outcome(False, f"{name} comes from Secret {var.source[1]}, key {var.source[2]}; the prompt names "
+                           f"{wanted}.", var.file, var.line)  # fmt: skip
         written = model.secrets_with_data.get(var.source[1])
         if written is not None and same_namespace(written[0], workload.namespace):
             return Outcome(False, f"{name} comes from Secret {var.source[1]}, whose value is written out in your "
