@@ -253,3 +253,14 @@ def test_secret_env_can_name_the_secret_and_key():
     assert _evaluate({**spec, "containers": {"secret_env": {"DB_PASSWORD": "db"}}},
                      {"m.yaml": DEPLOYMENT + env.replace("KEY", "api-key")}).ok  # fmt: skip
     assert requirements.validate({**spec, "containers": {"secret_env": {"X": "a/b/c"}}, "message": "m"})
+
+
+def test_replicas_ceiling_reads_the_autoscaler():
+    hpa = (
+        "---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: web}\n"
+        "spec:\n  scaleTargetRef: {kind: Deployment, name: web}\n  minReplicas: 2\n  maxReplicas: MAX\n"
+    )
+    spec = {"workload": "Deployment/web", "replicas_ceiling": {"max": 3}}
+    assert _evaluate(spec, {"m.yaml": DEPLOYMENT}).ok  # replicas: 2
+    assert _evaluate(spec, {"m.yaml": DEPLOYMENT + hpa.replace("MAX", "3")}).ok
+    assert not _evaluate(spec, {"m.yaml": DEPLOYMENT + hpa.replace("MAX", "10")}).ok

@@ -176,6 +176,7 @@ class Autoscaler:
     target_kind: str | None
     target_name: str | None
     min_replicas: int  # default 1
+    max_replicas: int | None  # required by the API; None when the files do not say
     # Resource metrics the HPA scales on by utilisation of requests: "cpu", "memory" (CPU 80 % when none given).
     utilization_resources: list[Setting]
     file: str
@@ -472,6 +473,7 @@ def _autoscaler(name: str, namespace: str | None, spec: dict, file: str, line: i
         target_kind=_text(target.get("kind")),
         target_name=_text(target.get("name")),
         min_replicas=_number(spec.get("minReplicas"), 1),
+        max_replicas=whole_number(spec.get("maxReplicas")),
         utilization_resources=resources,
         file=file,
         line=line,

@@ -27,7 +27,7 @@ WORKLOAD_KEYS = frozenset(
     {
         "replicas", "replicas_unset", "selected_by", "disruption_budget", "autoscaler", "containers",
         "container", "grace_period", "concurrency_policy", "active_deadline", "no_sensitive_host_path",
-        "labels", "selector", "drain_time", "host_paths",
+        "labels", "selector", "drain_time", "host_paths", "replicas_ceiling",
     }
 )  # fmt: skip
 CONTAINER_KEYS = frozenset(
@@ -113,7 +113,7 @@ def _validate_resources(value: Any) -> list[str]:
 
 
 def _validate_property(key: str, value: Any) -> list[str]:
-    if key in ("replicas", "grace_period", "active_deadline", "drain_time"):
+    if key in ("replicas", "grace_period", "active_deadline", "drain_time", "replicas_ceiling"):
         return _validate_range(value)
     if key in ("labels", "selector"):
         if not isinstance(value, Mapping) or not value or not all(isinstance(v, str) for v in value.values()):
@@ -284,6 +284,21 @@ def _replicas(model: Manifests, workload: Workload, bounds: Mapping[str, Any]) -
     )
 
 
+def _replicas_ceiling(model: Manifests, workload: Workload, bounds: Mapping[str, Any]) -> Outcome:
+    """The most replicas the workload can run: its autoscalers' maxReplicas, or the replicas it sets."""
+    autoscalers = model.autoscalers_for(workload)
+    if autoscalers:
+        ceilings = [hpa.max_replicas for hpa in autoscalers]
+        most = None if None in ceilings else max(c for c in ceilings if c is not None)
+        hpa = autoscalers[0]
+        shown = most if most is not None else "an unknown number of"
+        said = f"HorizontalPodAutoscaler {hpa.name} may scale {workload.ref} to {shown} replicas."
+        return Outcome(_in_range(most, bounds), said, hpa.file, hpa.line)
+    most = replica_floor(model, workload)
+    place = workload.replicas or Setting(None, workload.file, workload.line)
+    return Outcome(_in_range(most, bounds), f"{workload.ref} runs {most} replica(s).", place.file, place.line)
+
+
 def _replicas_unset(model: Manifests, workload: Workload, _value: Any) -> Outcome:
     if workload.replicas is None:
         return Outcome(True, f"{workload.ref} leaves replicas to its autoscaler.")
@@ -451,6 +466,7 @@ _WORKLOAD_CHECKS = {
     "host_paths": _host_paths,
     "replicas": _replicas,
     "replicas_unset": _replicas_unset,
+    "replicas_ceiling": _replicas_ceiling,
     "selected_by": _selected_by,
     "disruption_budget": _disruption_budget,
     "autoscaler": _autoscaler,
