@@ -264,3 +264,13 @@ def test_replicas_ceiling_reads_the_autoscaler():
     assert _evaluate(spec, {"m.yaml": DEPLOYMENT}).ok  # replicas: 2
     assert _evaluate(spec, {"m.yaml": DEPLOYMENT + hpa.replace("MAX", "3")}).ok
     assert not _evaluate(spec, {"m.yaml": DEPLOYMENT + hpa.replace("MAX", "10")}).ok
+
+
+def test_the_author_guide_documents_every_property():
+    from pathlib import Path
+
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "authoring.md").read_text(encoding="utf-8")
+    section = guide.split("#### Kubernetes requirements", 1)[1].split("### ", 1)[0]
+    keys = requirements.WORKLOAD_KEYS | requirements.CONTAINER_KEYS | requirements.SERVICE_KEYS
+    missing = [key for key in sorted(keys - {"container", "containers"}) if f"`{key}" not in section]
+    assert not missing, missing
