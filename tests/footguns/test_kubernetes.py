@@ -274,3 +274,29 @@ def test_the_author_guide_documents_every_property():
     keys = requirements.WORKLOAD_KEYS | requirements.CONTAINER_KEYS | requirements.SERVICE_KEYS
     missing = [key for key in sorted(keys - {"container", "containers"}) if f"`{key}" not in section]
     assert not missing, missing
+
+
+def test_host_namespaces_capabilities_and_commands():
+    spec_ns = {"workload": "Deployment/web", "no_host_namespaces": True}
+    assert _evaluate(spec_ns, {"m.yaml": DEPLOYMENT}).ok
+    shared = DEPLOYMENT.replace("      containers:\n", "      hostPID: true\n      containers:\n")
+    result = _evaluate(spec_ns, {"m.yaml": shared})
+    assert not result.ok and result.line == 11 and "hostPID" in result.detail
+    caps = DEPLOYMENT + "          securityContext: {capabilities: {drop: [ALL], add: [SYS_ADMIN]}}\n"
+    spec_caps = {"workload": "Deployment/web", "containers": {"no_added_capabilities": True}}
+    assert _evaluate(spec_caps, {"m.yaml": DEPLOYMENT}).ok
+    assert "SYS_ADMIN" in _evaluate(spec_caps, {"m.yaml": caps}).detail
+    run = DEPLOYMENT + '          command: ["node", "server.js"]\n'
+    spec_run = {"workload": "Deployment/web", "commands_mention": ["server.js", "render-config.js"]}
+    assert not _evaluate(spec_run, {"m.yaml": run}).ok
+    assert _evaluate(spec_run, {"m.yaml": run.replace('"server.js"', '"render-config.js && exec server.js"')}).ok
+
+
+def test_a_budget_with_both_fields_is_refused():
+    budget = (
+        "---\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: web}\n"
+        "spec:\n  minAvailable: 1\n  maxUnavailable: 1\n  selector: {matchLabels: {app: web}}\n"
+    )
+    result = _evaluate({"workload": "Deployment/web", "disruption_budget": {"allows": {"min": 1}}},
+                       {"m.yaml": DEPLOYMENT + budget})  # fmt: skip
+    assert not result.ok and "both" in result.detail

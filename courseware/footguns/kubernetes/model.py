@@ -68,6 +68,7 @@ class Container:
     privileged: Setting | None = None
     allow_privilege_escalation: Setting | None = None
     run_as_user: Setting | None = None
+    added_capabilities: list[Setting] = field(default_factory=list)  # securityContext.capabilities.add
     volume_mounts: dict[str, Setting] = field(default_factory=dict)  # volume name → readOnly (or None)
 
     @property
@@ -102,6 +103,7 @@ class PodTemplate:
     grace_period: Setting | None  # terminationGracePeriodSeconds (default 30)
     file: str
     line: int | None
+    host_namespaces: list[Setting] = field(default_factory=list)  # hostNetwork, hostPID, hostIPC set to true
 
 
 @dataclass
@@ -349,6 +351,11 @@ def _pod(spec: dict, template: dict | None, file: str, line: int | None) -> PodT
         grace_period=_setting(spec, "terminationGracePeriodSeconds", file),
         file=file,
         line=line,
+        host_namespaces=[
+            Setting(key, file, line_of(spec, key))
+            for key in ("hostNetwork", "hostPID", "hostIPC")
+            if spec.get(key) is True
+        ],
     )
 
 
@@ -386,6 +393,11 @@ def _container(raw: dict, file: str, *, init: bool) -> Container:
     container.privileged = _setting(security, "privileged", file)
     container.allow_privilege_escalation = _setting(security, "allowPrivilegeEscalation", file)
     container.run_as_user = _setting(security, "runAsUser", file)
+    added = _list(_dict(security.get("capabilities")).get("add"))
+    container.added_capabilities = [
+        Setting(str(cap), file, line_of(added, index, line_of(security, "capabilities")))
+        for index, cap in enumerate(added)
+    ]
     mounts = _list(raw.get("volumeMounts"))
     for index, mount in enumerate(mounts):
         if isinstance(mount, dict) and isinstance(mount.get("name"), str):

@@ -27,12 +27,13 @@ WORKLOAD_KEYS = frozenset(
     {
         "replicas", "replicas_unset", "selected_by", "disruption_budget", "autoscaler", "containers",
         "container", "grace_period", "concurrency_policy", "active_deadline", "no_sensitive_host_path",
-        "labels", "selector", "drain_time", "host_paths", "replicas_ceiling",
+        "labels", "selector", "drain_time", "host_paths", "replicas_ceiling", "no_host_namespaces",
+        "commands_mention",
     }
 )  # fmt: skip
 CONTAINER_KEYS = frozenset(
     {"requests", "limits", "readiness", "liveness", "startup", "image_pinned", "pre_stop_sleep", "secret_env",
-     "exec_form", "not_privileged", "image_matches"}
+     "exec_form", "not_privileged", "image_matches", "no_added_capabilities"}
 )  # fmt: skip
 SERVICE_KEYS = frozenset({"selects", "selector"})
 RESOURCES = ("cpu", "memory")
@@ -130,7 +131,11 @@ def _validate_property(key: str, value: Any) -> list[str]:
         ):
             return ["'host_paths' has 'only': a list of absolute node paths, and optionally 'read_only: true'"]
         return [] if value.get("read_only", True) is True else ["'read_only' can only be true"]
-    if key in ("replicas_unset", "no_sensitive_host_path"):
+    if key == "commands_mention":
+        if not isinstance(value, list) or not value or not all(isinstance(v, str) and v for v in value):
+            return ["'commands_mention' is a list of strings"]
+        return []
+    if key in ("replicas_unset", "no_sensitive_host_path", "no_host_namespaces"):
         return [] if value is True else [f"'{key}' can only be true"]
     if key in ("selected_by", "container", "selects"):
         return [] if isinstance(value, str) and value else [f"'{key}' is a name"]
@@ -160,7 +165,7 @@ def _validate_property(key: str, value: Any) -> list[str]:
 def _validate_container_property(key: str, value: Any) -> list[str]:
     if key in ("requests", "limits"):
         return _validate_resources(value)
-    if key in ("readiness", "image_pinned", "exec_form", "not_privileged"):
+    if key in ("readiness", "image_pinned", "exec_form", "not_privileged", "no_added_capabilities"):
         return [] if value is True else [f"'{key}' can only be true"]
     if key == "image_matches":
         if not isinstance(value, list) or not value or not all(isinstance(v, str) and v for v in value):
@@ -320,6 +325,10 @@ def _disruption_budget(model: Manifests, workload: Workload, value: Mapping[str,
         return Outcome(False, f"No PodDisruptionBudget in your files selects the pods of {workload.ref}.")
     floor = replica_floor(model, workload)
     budget = budgets[0]
+    if budget.min_available is not None and budget.max_unavailable is not None:
+        where_both = budget.max_unavailable
+        return Outcome(False, f"PodDisruptionBudget {budget.name} sets both minAvailable and maxUnavailable; the API "
+                       "refuses it.", where_both.file, where_both.line)  # fmt: skip
     allowed = _allowed_disruptions(budget.min_available, budget.max_unavailable, floor)
     setting = budget.max_unavailable or budget.min_available
     where = (setting.file, setting.line) if setting else (budget.file, budget.line)
@@ -459,7 +468,25 @@ def _selector(model: Manifests, workload: Workload, wanted: Mapping[str, str]) -
     return Outcome(True, f"The selector of {workload.ref} is unchanged.", *where)
 
 
+def _no_host_namespaces(model: Manifests, workload: Workload, _value: Any) -> Outcome:
+    for setting in workload.pod.host_namespaces:
+        return Outcome(False, f"{workload.ref} sets {setting.value}: true.", setting.file, setting.line)
+    return Outcome(True, f"{workload.ref} shares no namespace with the node.")
+
+
+def _commands_mention(model: Manifests, workload: Workload, words: Sequence[str]) -> Outcome:
+    """Each string appears in the command or arguments of some container, init containers included."""
+    argv = " ".join(part for c in workload.pod.containers for part in (*c.command, *c.args))
+    for word in words:
+        if word not in argv:
+            return Outcome(False, f"No container of {workload.ref} runs {word} any more.", workload.file,
+                           workload.line)  # fmt: skip
+    return Outcome(True, f"{workload.ref} still runs {', '.join(words)}.")
+
+
 _WORKLOAD_CHECKS = {
+    "no_host_namespaces": _no_host_namespaces,
+    "commands_mention": _commands_mention,
     "labels": _labels,
     "selector": _selector,
     "drain_time": _drain_time,
@@ -632,7 +659,15 @@ def _not_privileged(workload: Workload, container: Container, _value: Any) -> Ou
     return Outcome(True, "")
 
 
+def _no_added_capabilities(workload: Workload, container: Container, _value: Any) -> Outcome:
+    for setting in container.added_capabilities:
+        return Outcome(False, f"Container {container.name} adds the capability {setting.value}.", setting.file,
+                       setting.line)  # fmt: skip
+    return Outcome(True, "")
+
+
 _CONTAINER_CHECKS = {
+    "no_added_capabilities": _no_added_capabilities,
     "requests": _resources("requests"),
     "limits": _resources("limits"),
     "readiness": _readiness,
