@@ -300,3 +300,12 @@ def test_a_budget_with_both_fields_is_refused():
     result = _evaluate({"workload": "Deployment/web", "disruption_budget": {"allows": {"min": 1}}},
                        {"m.yaml": DEPLOYMENT + budget})  # fmt: skip
     assert not result.ok and "both" in result.detail
+
+
+def test_liveness_only_paths_leave_other_handlers_alone():
+    probe = "          livenessProbe: {httpGet: {path: PATH, port: 8080}}\n"
+    spec = {"workload": "Deployment/web", "containers": {"liveness": {"only_paths": ["/livez"]}}}
+    assert _evaluate(spec, {"m.yaml": DEPLOYMENT + probe.replace("PATH", "/livez")}).ok
+    assert not _evaluate(spec, {"m.yaml": DEPLOYMENT + probe.replace("PATH", "/health/db")}).ok
+    tcp = "          livenessProbe: {tcpSocket: {port: 8080}}\n"
+    assert _evaluate(spec, {"m.yaml": DEPLOYMENT + tcp}).ok

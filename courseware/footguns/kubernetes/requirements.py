@@ -175,12 +175,15 @@ def _validate_container_property(key: str, value: Any) -> list[str]:
         if (
             not isinstance(value, Mapping)
             or not value
-            or set(value) - {"distinct", "min_failure_threshold", "avoid_paths"}
+            or set(value) - {"distinct", "min_failure_threshold", "avoid_paths", "only_paths"}
         ):
-            return ["'liveness' has 'distinct: true', 'min_failure_threshold: N' and/or 'avoid_paths: [...]'"]
-        paths = value.get("avoid_paths", ["/"])
-        if not isinstance(paths, list) or not paths or not all(isinstance(p, str) for p in paths):
-            return ["'avoid_paths' is a list of HTTP paths"]
+            return [
+                "'liveness' has 'distinct: true', 'min_failure_threshold: N', 'avoid_paths: [...]', 'only_paths: [...]'"
+            ]
+        for key in ("avoid_paths", "only_paths"):
+            paths = value.get(key, ["/"])
+            if not isinstance(paths, list) or not paths or not all(isinstance(p, str) for p in paths):
+                return [f"'{key}' is a list of HTTP paths"]
         problems = [] if value.get("distinct", True) is True else ["'distinct' can only be true"]
         threshold = value.get("min_failure_threshold", 1)
         if not isinstance(threshold, int) or isinstance(threshold, bool) or threshold < 1:
@@ -553,8 +556,10 @@ def _liveness(workload: Workload, container: Container, value: Mapping[str, Any]
         return Outcome(False, f"Container {container.name} of {workload.ref} has no liveness probe.", container.file,
                        container.line)  # fmt: skip
     avoid = {p.rstrip("/") or "/" for p in value.get("avoid_paths", ())}
-    if live.handler[0] == "http" and ((live.handler[1].split("?")[0].rstrip("/") or "/") in avoid):
-        return Outcome(False, f"The liveness probe of {container.name} still asks {live.handler[1]}.", live.file,
+    only = {p.rstrip("/") or "/" for p in value.get("only_paths", ())}
+    asked = (live.handler[1].split("?")[0].rstrip("/") or "/") if live.handler[0] == "http" else None
+    if asked is not None and (asked in avoid or (only and asked not in only)):
+        return Outcome(False, f"The liveness probe of {container.name} asks {live.handler[1]}.", live.file,
                        live.line)  # fmt: skip
     if live.failure_threshold < value.get("min_failure_threshold", 1):
         return Outcome(False, f"The liveness probe of {container.name} gives up after {live.failure_threshold} "
