@@ -144,3 +144,29 @@ def test_the_shapes_the_issue_names():
     assert any({"kubernetes/hpa-without-requests", "kubernetes/replicas-with-hpa"} <= t for t in targets.values())
     covered = set().union(*targets.values())
     assert len(covered) >= 17, sorted(set(RULE_FOOTGUN) - covered)
+
+
+def _form(root: Path) -> dict[str, str]:
+    return {f"file-{index}": text for index, (_path, text) in enumerate(sorted(_read(root).items()))}
+
+
+@pytest.mark.django_db
+def test_the_workspace_grades_a_two_file_exercise(learner_client, fake_runner):
+    url = "/topics/kubernetes/exercises/orders-api-service-selector/"
+    page = learner_client.get(url).content.decode()
+    assert '<label for="file-0">deployment.yaml</label>' in page and '<label for="file-1">service.yaml</label>' in page
+    folder = EXERCISES / "orders-api-service-selector"
+    htmx = {"HTTP_HX_REQUEST": "true"}
+    refused = learner_client.post(url + "check/", _form(folder / "wrong" / "service-back-to-app-label"), **htmx)
+    body = refused.content.decode()
+    assert "Passed." not in body and "app.kubernetes.io/name: orders-api" in body
+    passed = learner_client.post(url + "check/", _form(folder / "solution"), **htmx).content.decode()
+    assert "Passed." in passed
+
+
+@pytest.mark.django_db
+def test_a_pass_links_the_anti_primer_hour_it_prevents(learner_client, fake_runner):
+    url = "/topics/kubernetes/exercises/checkout-graceful-shutdown/"
+    form = _form(EXERCISES / "checkout-graceful-shutdown" / "solution")
+    body = learner_client.post(url + "check/", form, HTTP_HX_REQUEST="true").content.decode()
+    assert "Passed." in body and 'href="/topics/kubernetes/anti_primer/#hour-2"' in body
