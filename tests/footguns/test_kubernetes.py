@@ -309,3 +309,12 @@ def test_liveness_only_paths_leave_other_handlers_alone():
     assert not _evaluate(spec, {"m.yaml": DEPLOYMENT + probe.replace("PATH", "/health/db")}).ok
     tcp = "          livenessProbe: {tcpSocket: {port: 8080}}\n"
     assert _evaluate(spec, {"m.yaml": DEPLOYMENT + tcp}).ok
+
+
+def test_a_request_above_its_limit_is_refused():
+    above = DEPLOYMENT.replace(
+        "memory: 256Mi}\n            limits: {memory: 256Mi}", "memory: 2Gi}\n            limits: {memory: 1Gi}"
+    )
+    spec = {"workload": "Deployment/web", "containers": {"limits": {"memory": {"min": "512Mi"}}}}
+    result = _evaluate(spec, {"m.yaml": above})
+    assert not result.ok and "API refuses" in result.detail

@@ -535,6 +535,13 @@ def _resources(kind: str) -> Any:
                 return Outcome(False, f"Container {container.name} of {workload.ref} sets no {resource} {kind[:-1]}.",
                                container.file, container.resources_line or container.line)  # fmt: skip
             amount = quantity(setting.value)
+            request, limit = container.requests.get(resource), container.limits.get(resource)
+            if request is not None and limit is not None:
+                low, high = quantity(request.value), quantity(limit.value)
+                if low is not None and high is not None and low > high:
+                    return Outcome(False, f"Container {container.name} of {workload.ref} requests more {resource} "
+                                   f"({request.value}) than its limit ({limit.value}); the API refuses the pod.",
+                                   request.file, request.line)  # fmt: skip
             if not _in_range(amount, bounds, quantities=True):
                 return Outcome(False, f"Container {container.name} of {workload.ref} has {resource} {kind[:-1]} "
                                f"{setting.value}.", setting.file, setting.line)  # fmt: skip
