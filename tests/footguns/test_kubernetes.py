@@ -318,3 +318,9 @@ def test_a_request_above_its_limit_is_refused():
     spec = {"workload": "Deployment/web", "containers": {"limits": {"memory": {"min": "512Mi"}}}}
     result = _evaluate(spec, {"m.yaml": above})
     assert not result.ok and "API refuses" in result.detail
+
+
+def test_whole_numbers_written_as_strings_are_refused():
+    quoted = DEPLOYMENT.replace("replicas: 2", 'replicas: "2"')
+    result = _evaluate({"workload": "Deployment/web", "replicas": {"min": 2}}, {"m.yaml": quoted})
+    assert not result.ok and "without quotes" in result.detail and result.line == 6

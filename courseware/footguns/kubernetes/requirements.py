@@ -285,6 +285,8 @@ def _in_range(value: int | Decimal | None, bounds: Mapping[str, Any], *, quantit
 
 
 def _replicas(model: Manifests, workload: Workload, bounds: Mapping[str, Any]) -> Outcome:
+    if quoted := _quoted(workload.replicas, "replicas"):
+        return quoted
     floor = replica_floor(model, workload)
     place = workload.replicas or Setting(None, workload.file, workload.line)
     return Outcome(
@@ -379,8 +381,18 @@ def _autoscaler(model: Manifests, workload: Workload, value: Mapping[str, Any]) 
     return Outcome(True, f"HorizontalPodAutoscaler {hpa.name} scales {workload.ref}.", hpa.file, hpa.line)
 
 
+def _quoted(setting: Setting | None, field: str) -> Outcome | None:
+    """A whole-number field written as a string: the API server refuses the manifest."""
+    if setting is None or not isinstance(setting.value, str):
+        return None
+    return Outcome(False, f"{field} is the string \"{setting.value}\"; the API wants a number, without quotes.",
+                   setting.file, setting.line)  # fmt: skip
+
+
 def _grace_period(model: Manifests, workload: Workload, bounds: Mapping[str, Any]) -> Outcome:
     setting = workload.pod.grace_period
+    if quoted := _quoted(setting, "terminationGracePeriodSeconds"):
+        return quoted
     value = whole_number(setting.value) if setting is not None else DEFAULT_GRACE_S
     where = (setting.file, setting.line) if setting is not None else (workload.file, workload.line)
     said = f"{value} s" if setting is not None else f"the default {DEFAULT_GRACE_S} s"
@@ -398,6 +410,8 @@ def _active_deadline(model: Manifests, workload: Workload, bounds: Mapping[str, 
     setting = workload.active_deadline_s
     if setting is None:
         return Outcome(False, f"{workload.ref} sets no activeDeadlineSeconds.", workload.file, workload.line)
+    if quoted := _quoted(setting, "activeDeadlineSeconds"):
+        return quoted
     value = whole_number(setting.value)
     return Outcome(
         _in_range(value, bounds), f"{workload.ref} stops a run after {setting.value} s.", setting.file, setting.line
@@ -427,6 +441,8 @@ def _labels(model: Manifests, workload: Workload, wanted: Mapping[str, str]) -> 
 def _drain_time(model: Manifests, workload: Workload, bounds: Mapping[str, Any]) -> Outcome:
     """Seconds of the grace period left after the longest preStop sleep: the time the process has to drain."""
     setting = workload.pod.grace_period
+    if quoted := _quoted(setting, "terminationGracePeriodSeconds"):
+        return quoted
     grace = whole_number(setting.value) if setting is not None else DEFAULT_GRACE_S
     sleeps = [
         whole_number(c.pre_stop_sleep_s.value) or 0 for c in workload.pod.containers
