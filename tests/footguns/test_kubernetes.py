@@ -324,3 +324,16 @@ def test_whole_numbers_written_as_strings_are_refused():
     quoted = DEPLOYMENT.replace("replicas: 2", 'replicas: "2"')
     result = _evaluate({"workload": "Deployment/web", "replicas": {"min": 2}}, {"m.yaml": quoted})
     assert not result.ok and "without quotes" in result.detail and result.line == 6
+
+
+def test_privileges_count_in_init_containers_too():
+    init = DEPLOYMENT.replace(
+        "      containers:\n",
+        "      initContainers:\n        - name: setup\n          image: busybox:1.37.0\n"
+        "          securityContext: {capabilities: {add: [SYS_ADMIN]}}\n      containers:\n",
+    )
+    spec = {"workload": "Deployment/web", "containers": {"no_added_capabilities": True}}
+    assert not _evaluate(spec, {"m.yaml": init}).ok
+    # Other container properties still hold for the containers that serve, not for init containers.
+    limits = {"workload": "Deployment/web", "containers": {"limits": {"memory": {"min": "128Mi"}}}}
+    assert _evaluate(limits, {"m.yaml": init}).ok  # the init container sets no limit

@@ -36,6 +36,7 @@ CONTAINER_KEYS = frozenset(
      "exec_form", "not_privileged", "image_matches", "no_added_capabilities"}
 )  # fmt: skip
 SERVICE_KEYS = frozenset({"selects", "selector"})
+SECURITY_KEYS = frozenset({"not_privileged", "no_added_capabilities"})
 RESOURCES = ("cpu", "memory")
 DEFAULT_GRACE_S = 30  # terminationGracePeriodSeconds when unset
 _QUANTITY = re.compile(r"^([0-9]+(?:\.[0-9]+)?)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$")
@@ -524,7 +525,9 @@ _WORKLOAD_CHECKS = {
 
 
 def _containers(model: Manifests, workload: Workload, value: Mapping[str, Any], name: str | None) -> Outcome:
-    containers = [c for c in workload.pod.containers if (c.name == name if name else c.serving)]
+    # Privileges matter in every container that ever runs, init containers included.
+    everyone = set(value) <= SECURITY_KEYS
+    containers = [c for c in workload.pod.containers if (c.name == name if name else c.serving or everyone)]
     if not containers:
         what = f"a container named {name}" if name else "a container"
         return Outcome(False, f"{workload.ref} has no {what} any more.", workload.file, workload.line)
