@@ -337,3 +337,12 @@ def test_privileges_count_in_init_containers_too():
     # Other container properties still hold for the containers that serve, not for init containers.
     limits = {"workload": "Deployment/web", "containers": {"limits": {"memory": {"min": "128Mi"}}}}
     assert _evaluate(limits, {"m.yaml": init}).ok  # the init container sets no limit
+
+
+def test_readiness_only_paths():
+    probe = "          readinessProbe: {httpGet: {path: PATH, port: 8080}}\n"
+    spec = {"workload": "Deployment/web", "containers": {"readiness": {"only_paths": ["/ready"]}}}
+    assert _evaluate(spec, {"m.yaml": DEPLOYMENT + probe.replace("PATH", "/ready")}).ok
+    assert not _evaluate(spec, {"m.yaml": DEPLOYMENT + probe.replace("PATH", "/livez")}).ok
+    tcp = "          readinessProbe: {tcpSocket: {port: 8080}}\n"
+    assert "tcp check" in _evaluate(spec, {"m.yaml": DEPLOYMENT + tcp}).detail

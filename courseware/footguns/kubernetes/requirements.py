@@ -166,6 +166,11 @@ def _validate_property(key: str, value: Any) -> list[str]:
 def _validate_container_property(key: str, value: Any) -> list[str]:
     if key in ("requests", "limits"):
         return _validate_resources(value)
+    if key == "readiness" and isinstance(value, Mapping):
+        paths = value.get("only_paths")
+        if set(value) != {"only_paths"} or not isinstance(paths, list) or not paths:
+            return ["'readiness' is true, or has 'only_paths: [...]'"]
+        return [] if all(isinstance(p, str) for p in paths) else ["'only_paths' is a list of HTTP paths"]
     if key in ("readiness", "image_pinned", "exec_form", "not_privileged", "no_added_capabilities"):
         return [] if value is True else [f"'{key}' can only be true"]
     if key == "image_matches":
@@ -569,10 +574,16 @@ def _resources(kind: str) -> Any:
     return check
 
 
-def _readiness(workload: Workload, container: Container, _value: Any) -> Outcome:
-    if container.readiness is None:
+def _readiness(workload: Workload, container: Container, value: Any) -> Outcome:
+    probe = container.readiness
+    if probe is None:
         return Outcome(False, f"Container {container.name} of {workload.ref} has no readiness probe.", container.file,
                        container.line)  # fmt: skip
+    only = {p.rstrip("/") or "/" for p in value.get("only_paths", ())} if isinstance(value, Mapping) else set()
+    asked = (probe.handler[1].split("?")[0].rstrip("/") or "/") if probe.handler[0] == "http" else None
+    if only and asked not in only:
+        shown = probe.handler[1] if asked is not None else f"a {probe.handler[0]} check"
+        return Outcome(False, f"The readiness probe of {container.name} asks {shown}.", probe.file, probe.line)
     return Outcome(True, "")
 
 
