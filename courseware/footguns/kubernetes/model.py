@@ -68,6 +68,7 @@ class Container:
     privileged: Setting | None = None
     allow_privilege_escalation: Setting | None = None
     run_as_user: Setting | None = None
+    added_capabilities: list[Setting] = field(default_factory=list)  # securityContext.capabilities.add
     volume_mounts: dict[str, Setting] = field(default_factory=dict)  # volume name → readOnly (or None)
 
     @property
@@ -82,6 +83,8 @@ class EnvVar:
     value: Any  # a literal `value`, or None when it comes from a reference (valueFrom)
     file: str
     line: int | None
+    # valueFrom: ("secret", name, key), ("configmap", name, key), ("field", path, "") or ("other", "", "")
+    source: tuple[str, str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,7 @@ class PodTemplate:
     grace_period: Setting | None  # terminationGracePeriodSeconds (default 30)
     file: str
     line: int | None
+    host_namespaces: list[Setting] = field(default_factory=list)  # hostNetwork, hostPID, hostIPC set to true
 
 
 @dataclass
@@ -111,6 +115,8 @@ class Workload:
     line: int | None
     pod: PodTemplate
     replicas: Setting | None = None  # spec.replicas as written (default 1 for replicated kinds)
+    selector: LabelSelector | None = None  # spec.selector of the kinds that have one (the API requires a match)
+    selector_line: int | None = None
     # Jobs and CronJobs
     active_deadline_s: Setting | None = None
     backoff_limit: Setting | None = None
@@ -172,6 +178,7 @@ class Autoscaler:
     target_kind: str | None
     target_name: str | None
     min_replicas: int  # default 1
+    max_replicas: int | None  # required by the API; None when the files do not say
     # Resource metrics the HPA scales on by utilisation of requests: "cpu", "memory" (CPU 80 % when none given).
     utilization_resources: list[Setting]
     file: str
@@ -187,6 +194,8 @@ class Manifests:
     # Namespaces (None: unset) where a LimitRange gives containers default requests or limits.
     default_requests: set[str | None] = field(default_factory=set)
     default_limits: set[str | None] = field(default_factory=set)
+    # Secrets written out in the files with their values (data or stringData): name → (namespace, file, line).
+    secrets_with_data: dict[str, tuple[str | None, str, int | None]] = field(default_factory=dict)
 
     def selecting_services(self, workload: Workload) -> list[Service]:
         return [
@@ -302,6 +311,11 @@ def _read_object(obj: dict, file: str, line: int, model: Manifests) -> None:
         )
     elif kind == "HorizontalPodAutoscaler":
         model.autoscalers.append(_autoscaler(name, namespace, spec, file, line))
+    elif kind == "Secret":
+        for key in ("data", "stringData"):
+            if isinstance(obj.get(key), dict) and obj[key]:
+                model.secrets_with_data[name] = (namespace, file, line_of(obj, key, line))
+                break
     elif kind == "LimitRange":
         for limit in spec.get("limits") or []:
             if isinstance(limit, dict) and limit.get("type", "Container") == "Container":
@@ -334,6 +348,9 @@ def _workload(kind: str, name: str, namespace: str | None, spec: dict, file: str
     workload = Workload(kind, name, namespace, file, line, pod)
     if kind in REPLICATED_KINDS:
         workload.replicas = _setting(spec, "replicas", file)
+    if kind in REPLICATED_KINDS or kind == "DaemonSet":
+        workload.selector = _selector(spec.get("selector"))
+        workload.selector_line = line_of(spec, "selector", line) if "selector" in spec else None
     if kind in ("Job", "CronJob"):
         workload.active_deadline_s = _setting(job_spec, "activeDeadlineSeconds", file) or _setting(
             pod_spec, "activeDeadlineSeconds", file
@@ -363,6 +380,11 @@ def _pod(spec: dict, template: dict | None, file: str, line: int | None) -> PodT
         grace_period=_setting(spec, "terminationGracePeriodSeconds", file),
         file=file,
         line=line,
+        host_namespaces=[
+            Setting(key, file, line_of(spec, key))
+            for key in ("hostNetwork", "hostPID", "hostIPC")
+            if spec.get(key) is True
+        ],
     )
 
 
@@ -393,12 +415,18 @@ def _container(raw: dict, file: str, *, init: bool) -> Container:
     for index, var in enumerate(env):
         if isinstance(var, dict) and isinstance(var.get("name"), str):
             value = var.get("value") if "valueFrom" not in var else None
-            container.env.append(EnvVar(var["name"], value, file, line_of(env, index, line)))
+            source = _env_source(var["valueFrom"]) if "valueFrom" in var else None
+            container.env.append(EnvVar(var["name"], value, file, line_of(env, index, line), source))
     container.pre_stop_sleep_s = _pre_stop_sleep(raw, file)
     security = _dict(raw.get("securityContext"))
     container.privileged = _setting(security, "privileged", file)
     container.allow_privilege_escalation = _setting(security, "allowPrivilegeEscalation", file)
     container.run_as_user = _setting(security, "runAsUser", file)
+    added = _list(_dict(security.get("capabilities")).get("add"))
+    container.added_capabilities = [
+        Setting(str(cap), file, line_of(added, index, line_of(security, "capabilities")))
+        for index, cap in enumerate(added)
+    ]
     mounts = _list(raw.get("volumeMounts"))
     for index, mount in enumerate(mounts):
         if isinstance(mount, dict) and isinstance(mount.get("name"), str):
@@ -432,6 +460,17 @@ def _probe(container: dict, key: str, file: str) -> Probe | None:
         failure_threshold_setting=threshold,
         timeout_s=_number(raw.get("timeoutSeconds"), 1),
     )
+
+
+def _env_source(raw: Any) -> tuple[str, str, str]:
+    for key, kind in (("secretKeyRef", "secret"), ("configMapKeyRef", "configmap")):
+        ref = _dict(_dict(raw).get(key))
+        if ref:
+            return (kind, _text(ref.get("name")) or "", _text(ref.get("key")) or "")
+    field_ref = _dict(_dict(raw).get("fieldRef"))
+    if field_ref:
+        return ("field", _text(field_ref.get("fieldPath")) or "", "")
+    return ("other", "", "")
 
 
 def _pre_stop_sleep(container: dict, file: str) -> Setting | None:
@@ -475,6 +514,7 @@ def _autoscaler(name: str, namespace: str | None, spec: dict, file: str, line: i
         target_kind=_text(target.get("kind")),
         target_name=_text(target.get("name")),
         min_replicas=_number(spec.get("minReplicas"), 1),
+        max_replicas=whole_number(spec.get("maxReplicas")),
         utilization_resources=resources,
         file=file,
         line=line,

@@ -8,13 +8,15 @@ A requirement names one subject, `workload: <Kind>/<name>` (as findings name it:
 
 from __future__ import annotations
 
+import fnmatch
+import posixpath
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from courseware.footguns.acceptance import COMMON_KEYS, Outcome
-from courseware.footguns.kubernetes.model import Container, Manifests, Workload
+from courseware.footguns.kubernetes.model import Container, Manifests, Workload, same_namespace
 from courseware.footguns.kubernetes.rules._facts import replica_floor
 from courseware.footguns.kubernetes.rules.mutable_image_tag import tag_of
 from courseware.footguns.kubernetes.rules.sensitive_host_path import is_sensitive
@@ -25,13 +27,16 @@ WORKLOAD_KEYS = frozenset(
     {
         "replicas", "replicas_unset", "selected_by", "disruption_budget", "autoscaler", "containers",
         "container", "grace_period", "concurrency_policy", "active_deadline", "no_sensitive_host_path",
+        "labels", "selector", "drain_time", "host_paths", "replicas_ceiling", "no_host_namespaces",
+        "commands_mention",
     }
 )  # fmt: skip
 CONTAINER_KEYS = frozenset(
     {"requests", "limits", "readiness", "liveness", "startup", "image_pinned", "pre_stop_sleep", "secret_env",
-     "exec_form", "not_privileged"}
+     "exec_form", "not_privileged", "image_matches", "no_added_capabilities"}
 )  # fmt: skip
-SERVICE_KEYS = frozenset({"selects"})
+SERVICE_KEYS = frozenset({"selects", "selector"})
+SECURITY_KEYS = frozenset({"not_privileged", "no_added_capabilities"})
 RESOURCES = ("cpu", "memory")
 DEFAULT_GRACE_S = 30  # terminationGracePeriodSeconds when unset
 _QUANTITY = re.compile(r"^([0-9]+(?:\.[0-9]+)?)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$")
@@ -110,9 +115,28 @@ def _validate_resources(value: Any) -> list[str]:
 
 
 def _validate_property(key: str, value: Any) -> list[str]:
-    if key in ("replicas", "grace_period", "active_deadline"):
+    if key in ("replicas", "grace_period", "active_deadline", "drain_time", "replicas_ceiling"):
         return _validate_range(value)
-    if key in ("replicas_unset", "no_sensitive_host_path"):
+    if key in ("labels", "selector"):
+        if not isinstance(value, Mapping) or not value or not all(isinstance(v, str) for v in value.values()):
+            return [f"'{key}' maps label names to values"]
+        return []
+    if key == "host_paths":
+        only = value.get("only") if isinstance(value, Mapping) else None
+        if (
+            not isinstance(value, Mapping)
+            or set(value) - {"only", "read_only"}
+            or not isinstance(only, list)
+            or not only
+            or not all(isinstance(p, str) and p.startswith("/") for p in only)
+        ):
+            return ["'host_paths' has 'only': a list of absolute node paths, and optionally 'read_only: true'"]
+        return [] if value.get("read_only", True) is True else ["'read_only' can only be true"]
+    if key == "commands_mention":
+        if not isinstance(value, list) or not value or not all(isinstance(v, str) and v for v in value):
+            return ["'commands_mention' is a list of strings"]
+        return []
+    if key in ("replicas_unset", "no_sensitive_host_path", "no_host_namespaces"):
         return [] if value is True else [f"'{key}' can only be true"]
     if key in ("selected_by", "container", "selects"):
         return [] if isinstance(value, str) and value else [f"'{key}' is a name"]
@@ -142,11 +166,30 @@ def _validate_property(key: str, value: Any) -> list[str]:
 def _validate_container_property(key: str, value: Any) -> list[str]:
     if key in ("requests", "limits"):
         return _validate_resources(value)
-    if key in ("readiness", "image_pinned", "exec_form", "not_privileged"):
+    if key == "readiness" and isinstance(value, Mapping):
+        paths = value.get("only_paths")
+        if set(value) != {"only_paths"} or not isinstance(paths, list) or not paths:
+            return ["'readiness' is true, or has 'only_paths: [...]'"]
+        return [] if all(isinstance(p, str) for p in paths) else ["'only_paths' is a list of HTTP paths"]
+    if key in ("readiness", "image_pinned", "exec_form", "not_privileged", "no_added_capabilities"):
         return [] if value is True else [f"'{key}' can only be true"]
+    if key == "image_matches":
+        if not isinstance(value, list) or not value or not all(isinstance(v, str) and v for v in value):
+            return ["'image_matches' is a list of image patterns (registry/name:1.2.3, registry/name@sha256:*)"]
+        return []
     if key == "liveness":
-        if not isinstance(value, Mapping) or not value or set(value) - {"distinct", "min_failure_threshold"}:
-            return ["'liveness' has 'distinct: true' and/or 'min_failure_threshold: N'"]
+        if (
+            not isinstance(value, Mapping)
+            or not value
+            or set(value) - {"distinct", "min_failure_threshold", "avoid_paths", "only_paths"}
+        ):
+            return [
+                "'liveness' has 'distinct: true', 'min_failure_threshold: N', 'avoid_paths: [...]', 'only_paths: [...]'"
+            ]
+        for key in ("avoid_paths", "only_paths"):
+            paths = value.get(key, ["/"])
+            if not isinstance(paths, list) or not paths or not all(isinstance(p, str) for p in paths):
+                return [f"'{key}' is a list of HTTP paths"]
         problems = [] if value.get("distinct", True) is True else ["'distinct' can only be true"]
         threshold = value.get("min_failure_threshold", 1)
         if not isinstance(threshold, int) or isinstance(threshold, bool) or threshold < 1:
@@ -160,8 +203,14 @@ def _validate_container_property(key: str, value: Any) -> list[str]:
     if key == "pre_stop_sleep":
         return _validate_range(value)
     if key == "secret_env":
+        if (
+            isinstance(value, Mapping)
+            and value
+            and all(isinstance(v, str) and 1 <= len(v.split("/")) <= 2 and all(v.split("/")) for v in value.values())
+        ):
+            return []
         if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
-            return ["'secret_env' is a list of environment variable names"]
+            return ["'secret_env' is a list of environment variable names, or maps each to '<secret>/<key>'"]
         return []
     return []
 
@@ -195,7 +244,7 @@ def evaluate(spec: Mapping[str, Any], models: Sequence[Manifests]) -> Outcome:
         if key in COMMON_KEYS or key in ("workload", "container"):
             continue
         if key == "containers":
-            outcome = _containers(workload, value, spec.get("container"))
+            outcome = _containers(model, workload, value, spec.get("container"))
         else:
             outcome = _WORKLOAD_CHECKS[key](model, workload, value)
         if not outcome.ok:
@@ -209,6 +258,14 @@ def _evaluate_service(spec: Mapping[str, Any], models: Sequence[Manifests]) -> O
     if not found:
         return Outcome(False, f"Service {name} is not in your files any more.")
     model, service = found[0]
+    if "selector" in spec:
+        wanted = {str(k): str(v) for k, v in spec["selector"].items()}
+        if service.selector != wanted:
+            shown = ", ".join(f"{k}={v}" for k, v in (service.selector or {}).items()) or "nothing"
+            where = service.selector_line or service.line
+            return Outcome(False, f"Service {name} selects {shown}.", service.file, where)
+    if "selects" not in spec:
+        return Outcome(True, f"Service {name} selects what was asked.", service.file, service.selector_line)
     ref = spec["selects"]
     targets = [w for w in model.workloads if w.ref == ref]
     if not targets:
@@ -234,11 +291,28 @@ def _in_range(value: int | Decimal | None, bounds: Mapping[str, Any], *, quantit
 
 
 def _replicas(model: Manifests, workload: Workload, bounds: Mapping[str, Any]) -> Outcome:
+    if quoted := _quoted(workload.replicas, "replicas"):
+        return quoted
     floor = replica_floor(model, workload)
     place = workload.replicas or Setting(None, workload.file, workload.line)
     return Outcome(
         _in_range(floor, bounds), f"{workload.ref} runs at least {floor} replica(s).", place.file, place.line
     )
+
+
+def _replicas_ceiling(model: Manifests, workload: Workload, bounds: Mapping[str, Any]) -> Outcome:
+    """The most replicas the workload can run: its autoscalers' maxReplicas, or the replicas it sets."""
+    autoscalers = model.autoscalers_for(workload)
+    if autoscalers:
+        ceilings = [hpa.max_replicas for hpa in autoscalers]
+        most = None if None in ceilings else max(c for c in ceilings if c is not None)
+        hpa = autoscalers[0]
+        shown = most if most is not None else "an unknown number of"
+        said = f"HorizontalPodAutoscaler {hpa.name} may scale {workload.ref} to {shown} replicas."
+        return Outcome(_in_range(most, bounds), said, hpa.file, hpa.line)
+    most = replica_floor(model, workload)
+    place = workload.replicas or Setting(None, workload.file, workload.line)
+    return Outcome(_in_range(most, bounds), f"{workload.ref} runs {most} replica(s).", place.file, place.line)
 
 
 def _replicas_unset(model: Manifests, workload: Workload, _value: Any) -> Outcome:
@@ -262,6 +336,10 @@ def _disruption_budget(model: Manifests, workload: Workload, value: Mapping[str,
         return Outcome(False, f"No PodDisruptionBudget in your files selects the pods of {workload.ref}.")
     floor = replica_floor(model, workload)
     budget = budgets[0]
+    if budget.min_available is not None and budget.max_unavailable is not None:
+        where_both = budget.max_unavailable
+        return Outcome(False, f"PodDisruptionBudget {budget.name} sets both minAvailable and maxUnavailable; the API "
+                       "refuses it.", where_both.file, where_both.line)  # fmt: skip
     allowed = _allowed_disruptions(budget.min_available, budget.max_unavailable, floor)
     setting = budget.max_unavailable or budget.min_available
     where = (setting.file, setting.line) if setting else (budget.file, budget.line)
@@ -309,8 +387,18 @@ def _autoscaler(model: Manifests, workload: Workload, value: Mapping[str, Any]) 
     return Outcome(True, f"HorizontalPodAutoscaler {hpa.name} scales {workload.ref}.", hpa.file, hpa.line)
 
 
+def _quoted(setting: Setting | None, field: str) -> Outcome | None:
+    """A whole-number field written as a string: the API server refuses the manifest."""
+    if setting is None or not isinstance(setting.value, str):
+        return None
+    return Outcome(False, f"{field} is the string \"{setting.value}\"; the API wants a number, without quotes.",
+                   setting.file, setting.line)  # fmt: skip
+
+
 def _grace_period(model: Manifests, workload: Workload, bounds: Mapping[str, Any]) -> Outcome:
     setting = workload.pod.grace_period
+    if quoted := _quoted(setting, "terminationGracePeriodSeconds"):
+        return quoted
     value = whole_number(setting.value) if setting is not None else DEFAULT_GRACE_S
     where = (setting.file, setting.line) if setting is not None else (workload.file, workload.line)
     said = f"{value} s" if setting is not None else f"the default {DEFAULT_GRACE_S} s"
@@ -328,6 +416,8 @@ def _active_deadline(model: Manifests, workload: Workload, bounds: Mapping[str, 
     setting = workload.active_deadline_s
     if setting is None:
         return Outcome(False, f"{workload.ref} sets no activeDeadlineSeconds.", workload.file, workload.line)
+    if quoted := _quoted(setting, "activeDeadlineSeconds"):
+        return quoted
     value = whole_number(setting.value)
     return Outcome(
         _in_range(value, bounds), f"{workload.ref} stops a run after {setting.value} s.", setting.file, setting.line
@@ -341,9 +431,94 @@ def _no_sensitive_host_path(model: Manifests, workload: Workload, _value: Any) -
     return Outcome(True, f"{workload.ref} mounts no sensitive host path.")
 
 
+def _labels(model: Manifests, workload: Workload, wanted: Mapping[str, str]) -> Outcome:
+    labels = workload.pod.labels
+    for key, value in wanted.items():
+        if labels.get(key) != str(value):
+            have = f"{key}={labels[key]}" if key in labels else f"no {key} label"
+            return Outcome(False, f"The pods of {workload.ref} have {have}.", workload.pod.file, workload.pod.line)
+    # The API refuses a workload whose selector does not select its own pod template.
+    if workload.selector is not None and not workload.selector.matches(labels):
+        return Outcome(False, f"The selector of {workload.ref} no longer matches its pod template's labels: the API "
+                       "server refuses it.", workload.file, workload.selector_line or workload.line)  # fmt: skip
+    return Outcome(True, f"The pods of {workload.ref} carry the labels.")
+
+
+def _drain_time(model: Manifests, workload: Workload, bounds: Mapping[str, Any]) -> Outcome:
+    """Seconds of the grace period left after the longest preStop sleep: the time the process has to drain."""
+    setting = workload.pod.grace_period
+    if quoted := _quoted(setting, "terminationGracePeriodSeconds"):
+        return quoted
+    grace = whole_number(setting.value) if setting is not None else DEFAULT_GRACE_S
+    sleeps = [
+        whole_number(c.pre_stop_sleep_s.value) or 0 for c in workload.pod.containers
+        if c.serving and c.pre_stop_sleep_s is not None
+    ]  # fmt: skip
+    left = None if grace is None else grace - max(sleeps, default=0)
+    where = (setting.file, setting.line) if setting is not None else (workload.file, workload.line)
+    return Outcome(
+        _in_range(left, bounds),
+        f"{workload.ref} leaves {left} s of its {grace} s grace period after the preStop pause.",
+        *where,
+    )
+
+
+def _host_paths(model: Manifests, workload: Workload, value: Mapping[str, Any]) -> Outcome:
+    allowed = {posixpath.normpath(p) for p in value["only"]}
+    present = set()
+    for host in workload.pod.host_paths:
+        path = posixpath.normpath(host.path) if host.path.startswith("/") else host.path
+        if path not in allowed:
+            return Outcome(False, f"{workload.ref} mounts the node's {host.path}.", host.file, host.line)
+        present.add(path)
+        if value.get("read_only", True):
+            for container in workload.pod.containers:
+                mount = container.volume_mounts.get(host.volume)
+                if mount is not None and mount.value is not True:
+                    return Outcome(False, f"Container {container.name} mounts the node's {host.path} writable.",
+                                   mount.file, mount.line)  # fmt: skip
+    missing = sorted(allowed - present)
+    if missing:
+        return Outcome(False, f"{workload.ref} no longer mounts the node's {missing[0]}.", workload.file, workload.line)
+    return Outcome(True, f"{workload.ref} mounts only {', '.join(sorted(allowed))}.")
+
+
+def _selector(model: Manifests, workload: Workload, wanted: Mapping[str, str]) -> Outcome:
+    selector = workload.selector
+    have = dict(selector.match_labels) if selector is not None and not selector.expressions else None
+    where = (workload.file, workload.selector_line or workload.line)
+    if have != {str(k): str(v) for k, v in wanted.items()}:
+        shown = ", ".join(f"{k}={v}" for k, v in (have or {}).items()) or "something else"
+        return Outcome(False, f"The selector of {workload.ref} is {shown}.", *where)
+    return Outcome(True, f"The selector of {workload.ref} is unchanged.", *where)
+
+
+def _no_host_namespaces(model: Manifests, workload: Workload, _value: Any) -> Outcome:
+    for setting in workload.pod.host_namespaces:
+        return Outcome(False, f"{workload.ref} sets {setting.value}: true.", setting.file, setting.line)
+    return Outcome(True, f"{workload.ref} shares no namespace with the node.")
+
+
+def _commands_mention(model: Manifests, workload: Workload, words: Sequence[str]) -> Outcome:
+    """Each string appears in the command or arguments of some container, init containers included."""
+    argv = " ".join(part for c in workload.pod.containers for part in (*c.command, *c.args))
+    for word in words:
+        if word not in argv:
+            return Outcome(False, f"No container of {workload.ref} runs {word} any more.", workload.file,
+                           workload.line)  # fmt: skip
+    return Outcome(True, f"{workload.ref} still runs {', '.join(words)}.")
+
+
 _WORKLOAD_CHECKS = {
+    "no_host_namespaces": _no_host_namespaces,
+    "commands_mention": _commands_mention,
+    "labels": _labels,
+    "selector": _selector,
+    "drain_time": _drain_time,
+    "host_paths": _host_paths,
     "replicas": _replicas,
     "replicas_unset": _replicas_unset,
+    "replicas_ceiling": _replicas_ceiling,
     "selected_by": _selected_by,
     "disruption_budget": _disruption_budget,
     "autoscaler": _autoscaler,
@@ -354,14 +529,19 @@ _WORKLOAD_CHECKS = {
 }
 
 
-def _containers(workload: Workload, value: Mapping[str, Any], name: str | None) -> Outcome:
-    containers = [c for c in workload.pod.containers if (c.name == name if name else c.serving)]
+def _containers(model: Manifests, workload: Workload, value: Mapping[str, Any], name: str | None) -> Outcome:
+    # Privileges matter in every container that ever runs, init containers included.
+    everyone = set(value) <= SECURITY_KEYS
+    containers = [c for c in workload.pod.containers if (c.name == name if name else c.serving or everyone)]
     if not containers:
         what = f"a container named {name}" if name else "a container"
         return Outcome(False, f"{workload.ref} has no {what} any more.", workload.file, workload.line)
     for container in containers:
         for key, expected in value.items():
-            outcome = _CONTAINER_CHECKS[key](workload, container, expected)
+            if key == "secret_env":
+                outcome = _secret_env(model, workload, container, expected)
+            else:
+                outcome = _CONTAINER_CHECKS[key](workload, container, expected)
             if not outcome.ok:
                 return outcome
     return Outcome(True, f"The containers of {workload.ref} meet it.")
@@ -379,6 +559,13 @@ def _resources(kind: str) -> Any:
                 return Outcome(False, f"Container {container.name} of {workload.ref} sets no {resource} {kind[:-1]}.",
                                container.file, container.resources_line or container.line)  # fmt: skip
             amount = quantity(setting.value)
+            request, limit = container.requests.get(resource), container.limits.get(resource)
+            if request is not None and limit is not None:
+                low, high = quantity(request.value), quantity(limit.value)
+                if low is not None and high is not None and low > high:
+                    return Outcome(False, f"Container {container.name} of {workload.ref} requests more {resource} "
+                                   f"({request.value}) than its limit ({limit.value}); the API refuses the pod.",
+                                   request.file, request.line)  # fmt: skip
             if not _in_range(amount, bounds, quantities=True):
                 return Outcome(False, f"Container {container.name} of {workload.ref} has {resource} {kind[:-1]} "
                                f"{setting.value}.", setting.file, setting.line)  # fmt: skip
@@ -387,10 +574,16 @@ def _resources(kind: str) -> Any:
     return check
 
 
-def _readiness(workload: Workload, container: Container, _value: Any) -> Outcome:
-    if container.readiness is None:
+def _readiness(workload: Workload, container: Container, value: Any) -> Outcome:
+    probe = container.readiness
+    if probe is None:
         return Outcome(False, f"Container {container.name} of {workload.ref} has no readiness probe.", container.file,
                        container.line)  # fmt: skip
+    only = {p.rstrip("/") or "/" for p in value.get("only_paths", ())} if isinstance(value, Mapping) else set()
+    asked = (probe.handler[1].split("?")[0].rstrip("/") or "/") if probe.handler[0] == "http" else None
+    if only and asked not in only:
+        shown = probe.handler[1] if asked is not None else f"a {probe.handler[0]} check"
+        return Outcome(False, f"The readiness probe of {container.name} asks {shown}.", probe.file, probe.line)
     return Outcome(True, "")
 
 
@@ -399,6 +592,12 @@ def _liveness(workload: Workload, container: Container, value: Mapping[str, Any]
     if live is None:
         return Outcome(False, f"Container {container.name} of {workload.ref} has no liveness probe.", container.file,
                        container.line)  # fmt: skip
+    avoid = {p.rstrip("/") or "/" for p in value.get("avoid_paths", ())}
+    only = {p.rstrip("/") or "/" for p in value.get("only_paths", ())}
+    asked = (live.handler[1].split("?")[0].rstrip("/") or "/") if live.handler[0] == "http" else None
+    if asked is not None and (asked in avoid or (only and asked not in only)):
+        return Outcome(False, f"The liveness probe of {container.name} asks {live.handler[1]}.", live.file,
+                       live.line)  # fmt: skip
     if live.failure_threshold < value.get("min_failure_threshold", 1):
         return Outcome(False, f"The liveness probe of {container.name} gives up after {live.failure_threshold} "
                        "failure(s).", live.file, live.line)  # fmt: skip
@@ -433,6 +632,15 @@ def _image_pinned(workload: Workload, container: Container, _value: Any) -> Outc
     return Outcome(ok, f"Container {container.name} runs {image.value}.", image.file, image.line)
 
 
+def _image_matches(workload: Workload, container: Container, patterns: Sequence[str]) -> Outcome:
+    image = container.image
+    if image is None or not isinstance(image.value, str):
+        return Outcome(False, f"Container {container.name} of {workload.ref} names no image.", container.file,
+                       container.line)  # fmt: skip
+    ok = any(fnmatch.fnmatchcase(image.value, pattern) for pattern in patterns)
+    return Outcome(ok, f"Container {container.name} runs {image.value}.", image.file, image.line)
+
+
 def _pre_stop_sleep(workload: Workload, container: Container, bounds: Mapping[str, Any]) -> Outcome:
     sleep = container.pre_stop_sleep_s
     if sleep is None:
@@ -442,7 +650,9 @@ def _pre_stop_sleep(workload: Workload, container: Container, bounds: Mapping[st
                    f"{sleep.value} s.", sleep.file, sleep.line)  # fmt: skip
 
 
-def _secret_env(workload: Workload, container: Container, names: Iterable[str]) -> Outcome:
+def _secret_env(
+    model: Manifests, workload: Workload, container: Container, names: Iterable[str] | Mapping[str, str]
+) -> Outcome:
     by_name = {var.name: var for var in container.env}
     for name in names:
         var = by_name.get(name)
@@ -451,13 +661,27 @@ def _secret_env(workload: Workload, container: Container, names: Iterable[str]) 
                            container.file, container.line)  # fmt: skip
         if var.value is not None:
             return Outcome(False, f"{name} is still a literal value in the manifest.", var.file, var.line)
+        if var.source is None or var.source[0] != "secret":
+            said = {"configmap": "a ConfigMap", "field": "a field of the Pod"}.get(var.source[0] if var.source else "")
+            return Outcome(False, f"{name} comes from {said or 'something other than a Secret'}, not from a Secret.",
+                           var.file, var.line)  # fmt: skip
+        wanted = names.get(name) if isinstance(names, Mapping) else None
+        if wanted is not None and "/".join(var.source[1:] if "/" in wanted else var.source[1:2]) != wanted:
+            return Outcome(False, f"{name} comes from Secret {var.source[1]}, key {var.source[2]}; the prompt names "
+                           f"{wanted}.", var.file, var.line)  # fmt: skip
+        written = model.secrets_with_data.get(var.source[1])
+        if written is not None and same_namespace(written[0], workload.namespace):
+            return Outcome(False, f"{name} comes from Secret {var.source[1]}, whose value is written out in your "
+                           "files.", written[1], written[2])  # fmt: skip
     return Outcome(True, "")
 
 
 def _exec_form(workload: Workload, container: Container, _value: Any) -> Outcome:
     argv = container.command + container.args
     script = shell_script(argv)
-    if script is not None and not script.lstrip().startswith("exec ") and "exec " not in script:
+    # The shell hands over only when the command it ends with is `exec`: `exec 2>&1; java ...` keeps it PID 1.
+    last = re.split(r"\n|;|&&|\|\|", script.strip())[-1].strip() if script is not None else ""
+    if script is not None and not last.startswith("exec "):
         return Outcome(False, f"Container {container.name} of {workload.ref} still starts through a shell that "
                        "does not hand over to the application (no exec).", container.file,
                        container.command_line or container.line)  # fmt: skip
@@ -477,7 +701,15 @@ def _not_privileged(workload: Workload, container: Container, _value: Any) -> Ou
     return Outcome(True, "")
 
 
+def _no_added_capabilities(workload: Workload, container: Container, _value: Any) -> Outcome:
+    for setting in container.added_capabilities:
+        return Outcome(False, f"Container {container.name} adds the capability {setting.value}.", setting.file,
+                       setting.line)  # fmt: skip
+    return Outcome(True, "")
+
+
 _CONTAINER_CHECKS = {
+    "no_added_capabilities": _no_added_capabilities,
     "requests": _resources("requests"),
     "limits": _resources("limits"),
     "readiness": _readiness,
@@ -488,4 +720,5 @@ _CONTAINER_CHECKS = {
     "secret_env": _secret_env,
     "exec_form": _exec_form,
     "not_privileged": _not_privileged,
+    "image_matches": _image_matches,
 }
