@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from courseware.accounts.throttle import client_address
 from courseware.addresses import is_loopback_url
 from courseware.cohorts.models import Cohort, normalise_code
+from courseware.exercises import throttle as check_throttle
 from courseware.quizzes.grading import small_number
 from courseware.ratelimit import limiter
 from courseware.site import absolute_url
@@ -609,6 +610,16 @@ def learner_check(request: HttpRequest, code: str) -> HttpResponse:
     if exercise is None:
         return _learner_reply(request, session, participant, error="This session has no exercise round.", status=409)
     files = {path: request.POST.get(f"file-{n}", "") for n, path in enumerate(exercise.paths)}
+    # The same per-learner limit as the exercise pages (a signed-in learner shares one allowance across both).
+    allowance = check_throttle.check_allowance(participant.user_id or f"live-{participant.pk}")
+    if not allowance.allowed:
+        reply = _learner_reply(
+            request, session, participant, status=429, files=files,
+            error=f"You have checked {check_throttle.checks_per_minute()} times in the last minute, which is the "
+            "limit. Your files are still here; check again in a moment.",
+        )  # fmt: skip
+        reply["Retry-After"] = str(max(1, allowance.retry_after_s))
+        return reply
     try:
         _check, message = services.live_check_submit(session_id=session.pk, participant=participant, files=files)
     except services.CheckNotRun as exc:

@@ -134,3 +134,16 @@ def test_a_malformed_answer_is_a_4xx_with_a_message(client, make_session, index)
     live_session_transition(session_id=session.pk, action="start")
     response = client.post(f"/live/{session.code}/answer/", {"index": index, "choice": "0"}, **HTMX)
     assert response.status_code == 422 and b"not part of the session" in response.content
+
+
+def test_live_checks_count_against_the_same_per_learner_limit(client, make_session, settings, monkeypatch):
+    from tests.live.test_live_services import FakeRunner
+
+    settings.EXERCISE_CHECKS_PER_MINUTE = 3
+    runner = FakeRunner({"": ["aws-lambda/default-timeout"]})
+    monkeypatch.setattr("courseware.exercises.checker.checker", lambda: runner)
+    session = make_session(allow_guests=True, exercise="demo-topic/set-a-timeout", exercise_seconds=120)
+    client.post(f"/live/{session.code}/join/", {"name": "Ada"})
+    live_session_transition(session_id=session.pk, action="open_exercise")
+    statuses = [client.post(f"/live/{session.code}/check/", {"file-0": "x"}, **HTMX).status_code for _ in range(5)]
+    assert statuses == [200, 200, 200, 429, 429] and runner.calls == 3
