@@ -167,6 +167,8 @@ class LiveAnswer(models.Model):
     correct = models.BooleanField()
     score = models.FloatField()
     points = models.PositiveIntegerField(default=0)
+    # Seconds from the question opening to this answer (pauses excluded); None for answers stored before it was kept.
+    seconds = models.FloatField(null=True, blank=True)
     footgun = models.SlugField(max_length=80, blank=True, default="")
     primer = models.SlugField(max_length=80, blank=True, default="")
     created_at = models.DateTimeField()

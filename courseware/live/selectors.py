@@ -295,3 +295,37 @@ def files_hash(files: dict[str, str]) -> str:
 def cohort_live_answers(*, cohort):
     """Live answers of a cohort, for the dashboard: same plain fields as quizzes.Answer."""
     return LiveAnswer.objects.for_cohort(cohort)
+
+
+REPORT_HEADER = ["participant", "signed in as", "question", "question id", "answer", "correct", "seconds", "points"]
+
+
+def session_report_rows(*, session: LiveSession) -> list[list[Any]]:
+    """Every participant's answer to every question reached, in question order (no answer: blank cells)."""
+    import json
+
+    answers = {
+        (a.participant_id, a.question_index): a
+        for a in LiveAnswer.objects.filter(session=session, participant__removed=False)
+    }
+    present = LiveParticipant.objects.filter(session=session, removed=False)
+    participants = list(present.select_related("user").order_by("joined_at", "pk"))
+    rows = []
+    for participant in participants:
+        for index, ref in enumerate(session.questions):
+            if index > session.reached_index:
+                break
+            answer = answers.get((participant.pk, index))
+            rows.append(
+                [
+                    participant.display_name,
+                    participant.user.get_username() if participant.user else "",
+                    index + 1,
+                    ref,
+                    json.dumps(answer.response, ensure_ascii=False, sort_keys=True) if answer else "",
+                    ("yes" if answer.correct else "no") if answer else "",
+                    "" if answer is None or answer.seconds is None else answer.seconds,
+                    answer.points if answer else "",
+                ]
+            )
+    return rows

@@ -182,6 +182,13 @@ def live_lobby_lock(*, session: LiveSession, locked: bool) -> None:
     LiveSession.objects.filter(pk=session.pk).update(lobby_locked=locked, version=F("version") + 1)
 
 
+def _seconds_taken(session: LiveSession, now: dt.datetime) -> float | None:
+    if session.deadline is None:
+        return None
+    left = (session.deadline - now).total_seconds()
+    return round(min(max(session.question_seconds - left, 0.0), float(session.question_seconds)), 1)
+
+
 def _points(session: LiveSession, score: float, now: dt.datetime) -> int:
     if score <= 0:
         return 0
@@ -240,6 +247,7 @@ def live_answer_submit(
                 correct=graded.correct,
                 score=graded.score,
                 points=_points(session, graded.score, now),
+                seconds=_seconds_taken(session, now),
                 footgun=question.footgun,
                 primer=question.primer,
                 created_at=now,

@@ -12,6 +12,7 @@ urlpatterns = [
     path("live/host/<int:pk>/stage/", views.host_stage, name="host_stage"),
     path("live/host/<int:pk>/participants/<int:participant_pk>/remove/", views.host_remove, name="host_remove"),
     path("live/host/<int:pk>/lobby/", views.host_lobby, name="host_lobby"),
+    path("live/host/<int:pk>/report.csv", views.host_report, name="host_report"),
     path("live/host/<int:pk>/<slug:action>/", views.host_action, name="host_action"),
     path("live/", views.learner_enter, name="enter"),
     path("live/<str:code>/", views.learner, name="learner"),

@@ -323,6 +323,24 @@ def host_lobby(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("live:host", pk=pk)
 
 
+@require_GET
+@login_required
+def host_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """The session report: every participant's answer to every question, formula-neutralised like other exports."""
+    import csv
+
+    from courseware.dashboard.stats import csv_safe
+
+    session = _hosted_session(request, pk)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="live-{session.code}-report.csv"'
+    writer = csv.writer(response)
+    writer.writerow(selectors.REPORT_HEADER)
+    for row in selectors.session_report_rows(session=session):
+        writer.writerow([csv_safe(cell) for cell in row])
+    return response
+
+
 # ---------------------------------------------------------------------------- learners
 
 

@@ -147,3 +147,32 @@ def test_live_checks_count_against_the_same_per_learner_limit(client, make_sessi
     live_session_transition(session_id=session.pk, action="open_exercise")
     statuses = [client.post(f"/live/{session.code}/check/", {"file-0": "x"}, **HTMX).status_code for _ in range(5)]
     assert statuses == [200, 200, 200, 429, 429] and runner.calls == 3
+
+
+def test_the_host_downloads_every_answer_as_a_formula_neutral_csv(client, teacher, make_session):
+    import csv
+    import io
+
+    session = make_session(allow_guests=True)
+    learner = Client()
+    learner.post(f"/live/{session.code}/join/", {"name": "=HYPERLINK(evil)"})
+    live_session_transition(session_id=session.pk, action="start")
+    learner.post(f"/live/{session.code}/answer/", {"index": "0", "choice": "short"}, **HTMX)
+    live_session_transition(session_id=session.pk, action="finish")
+    client.force_login(teacher)
+    response = client.get(f"/live/host/{session.pk}/report.csv")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == [
+        "participant",
+        "signed in as",
+        "question",
+        "question id",
+        "answer",
+        "correct",
+        "seconds",
+        "points",
+    ]
+    first = rows[1]
+    assert first[0] == "'=HYPERLINK(evil)" and first[2] == "1" and first[5] in ("yes", "no") and first[6] != ""
+    assert len(rows) == 1 + len(session.questions[:1])  # questions reached: only the first was opened

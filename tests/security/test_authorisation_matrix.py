@@ -114,6 +114,7 @@ POLICY: dict[str, Policy] = {
     "live:host_action": cohort_owned("POST", kwargs="live_action"),
     "live:host_remove": cohort_owned("POST", kwargs="live_participant"),
     "live:host_lobby": cohort_owned("POST", kwargs="live_pk"),
+    "live:host_report": cohort_owned(kwargs="live_pk"),
     "live:enter": everyone(),
     "live:learner": Policy("GET", "live_code", {"*": OK}),
     "live:join": Policy("POST", "live_code", {"*": OK}),
