@@ -19,8 +19,17 @@ EXIT_ERROR = 2
 STDIN = "-"
 STDIN_NAME = "stdin.yaml"  # helm template and kustomize build print YAML
 _SKIP_DIRS = {".git", ".venv", "venv", "node_modules", ".terraform", ".aws-sam", "__pycache__"}
-# A repository is not a learner paste: keep the per-file caps, lift the count and total.
-CLI_LIMITS = replace(ScanLimits(), max_files=100_000, max_total_bytes=2**40, max_findings=100_000)
+# A repository is not a learner paste: lift the count, the total and the sizes that cost linear time (rendered
+# Helm charts and CustomResourceDefinitions run to megabytes); keep the bounds on depth, aliases and operators.
+CLI_LIMITS = replace(
+    ScanLimits(),
+    max_files=100_000,
+    max_total_bytes=2**40,
+    max_findings=100_000,
+    max_file_bytes=16 * 1024 * 1024,
+    max_keys=2_000_000,
+    max_scalar_bytes=4 * 1024 * 1024,
+)
 
 
 def _formatter(prog: str) -> argparse.HelpFormatter:

@@ -65,12 +65,22 @@ def load_file(path: str, content: str | bytes, limits: ScanLimits) -> Loaded:
 
 def parse(loaded: Loaded) -> None:
     name = loaded.path.lower()
+    first_error: ParseError | None = None
     for _topic, reader in READERS:
-        if name.endswith(reader.suffixes) and reader.claims(name, loaded.text):
+        if not (name.endswith(reader.suffixes) and reader.claims(name, loaded.text)):
+            continue
+        try:
             fmt, document = reader.parse(loaded.path, loaded.text)
-            if fmt is not None:
-                loaded.format, loaded.document = fmt, document
-                return
+        except ParseError as error:
+            # Another topic may claim the file too (a manifest with an indented `service:` key looks like a
+            # serverless.yml to a cheap test): its error is the file's only if no reader can read it.
+            first_error = first_error or error
+            continue
+        if fmt is not None:
+            loaded.format, loaded.document = fmt, document
+            return
+    if first_error is not None:
+        raise first_error
     if name.endswith(_DATA_SUFFIXES):
         _syntax_check(name, loaded.text)
     loaded.format = "unknown"

@@ -150,3 +150,18 @@ def test_a_sam_template_never_imports_the_hcl_parser():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60)
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_the_cli_reads_rendered_charts_larger_than_a_learner_paste(tmp_path, capsys):
+    """A learner's paste is capped at 256 KiB; a repository's CRDs and `helm template` output are not."""
+    description = "x" * 200
+    properties = "".join(f"      f{n}: {{type: string, description: {description}}}\n" for n in range(2000))
+    crd = (
+        "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: big}\n"
+        "spec:\n  validation:\n    properties:\n" + properties
+    )
+    path = tmp_path / "crd.yaml"
+    path.write_text(crd)
+    assert len(crd) > 256 * 1024
+    assert main(["--format", "json", str(path)]) == 0
+    assert '"status": "ok"' in capsys.readouterr().out

@@ -168,3 +168,50 @@ def test_cloudformation_endpoint_references():
         }
     )
     assert app.functions["F"].endpoint_refs == {"Db"}
+
+
+def test_sam_ignore_globals_and_policies_beside_a_role():
+    from courseware.footguns.engine import check_files
+
+    template = """\
+Transform: AWS::Serverless-2016-10-31
+Globals:
+  Function:
+    Timeout: 30
+Resources:
+  Own:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      MemorySize: 512
+      IgnoreGlobals: "*"
+  Listed:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      MemorySize: 512
+      IgnoreGlobals: [Timeout]
+  WithRole:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      MemorySize: 512
+      Role: arn:aws:iam::123456789012:role/existing
+      Policies:
+        - Statement:
+            - {Effect: Allow, Action: "*", Resource: "*"}
+Conditions:
+  Ok: !Equals [a, a]
+Rules:
+  Region:
+    Assertions:
+      - Assert: !Contains [[eu-west-1], !Ref AWS::Region]
+"""
+    report = check_files({"t.yaml": template})
+    assert report.files[0].status == "ok", report.files[0].error
+    no_timeout = {f.resource for f in report.findings if f.rule == "aws-lambda/default-timeout"}
+    assert no_timeout == {"Own", "Listed"}
+    assert not [f for f in report.findings if f.rule == "aws-lambda/wildcard-permissions"]

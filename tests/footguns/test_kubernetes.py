@@ -346,3 +346,20 @@ def test_readiness_only_paths():
     assert not _evaluate(spec, {"m.yaml": DEPLOYMENT + probe.replace("PATH", "/livez")}).ok
     tcp = "          readinessProbe: {tcpSocket: {port: 8080}}\n"
     assert "tcp check" in _evaluate(spec, {"m.yaml": DEPLOYMENT + tcp}).detail
+
+
+def test_a_manifest_that_a_template_test_also_claims_is_still_read_as_a_manifest():
+    ingress = (
+        "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: web}\nspec:\n  rules:\n"
+        "    - http:\n        paths:\n          - path: /\n            pathType: Prefix\n            backend:\n"
+        "              service:\n                name: web\n                port: {number: 80}\n"
+    )
+    report = check_files({"all.yaml": ingress + "---\n" + SERVICE})
+    assert (report.files[0].format, report.files[0].status) == ("kubernetes", "ok")
+
+
+def test_a_whole_document_indented_is_still_recognised():
+    template = "  AWSTemplateFormatVersion: '2010-09-09'\n  Resources:\n    Q:\n      Type: AWS::SQS::Queue\n"
+    manifest = "".join("  " + line + "\n" for line in SERVICE.splitlines())
+    report = check_files({"t.yaml": template, "m.yaml": manifest})
+    assert {r.path: r.format for r in report.files} == {"t.yaml": "cloudformation", "m.yaml": "kubernetes"}

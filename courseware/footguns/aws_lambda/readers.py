@@ -12,7 +12,10 @@ from courseware.footguns.errors import ParseError
 SERVERLESS_NAMES = ("serverless.yml", "serverless.yaml")
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".template", ".json")
 # A template or serverless.yml names one of these at the top level (YAML: at the start of a line).
-_YAML_KEYS = re.compile(r"^[\"']?(?:AWSTemplateFormatVersion|Resources|Transform)[\"']?[ \t]*:|^service[ \t]*:", re.M)
+# Keys may be indented when the whole document is (legal YAML; cfn-lint's own fixtures do it).
+_YAML_KEYS = re.compile(
+    r"^[ \t]*[\"']?(?:AWSTemplateFormatVersion|Resources|Transform)[\"']?[ \t]*:|^[ \t]*service[ \t]*:", re.M
+)
 _JSON_KEYS = re.compile(r"\"(?:AWSTemplateFormatVersion|Resources|service)\"\s*:")
 
 

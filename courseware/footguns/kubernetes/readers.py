@@ -9,8 +9,8 @@ from courseware.footguns.errors import ParseError
 from courseware.footguns.parsers.nodes import line_of
 
 SUFFIXES = (".yaml", ".yml", ".json")
-_YAML_KEYS = re.compile(r"^apiVersion[ \t]*:", re.M)
-_YAML_KIND = re.compile(r"^kind[ \t]*:", re.M)
+_YAML_KEYS = re.compile(r"^[ \t]*apiVersion[ \t]*:", re.M)
+_YAML_KIND = re.compile(r"^[ \t]*kind[ \t]*:", re.M)
 _JSON_KEYS = re.compile(r"\"apiVersion\"\s*:")
 
 

@@ -23,6 +23,8 @@ _FN_TAGS = frozenset(
         "And", "Base64", "Cidr", "Equals", "FindInMap", "GetAtt", "GetAZs", "If", "ImportValue",
         "Join", "Length", "Not", "Or", "Select", "Split", "Sub", "ToJsonString", "Transform",
         "ForEach",
+        # Only inside a template's Rules section, but valid YAML there:
+        "Contains", "EachMemberEquals", "EachMemberIn", "RefAll", "ValueOf", "ValueOfAll",
     }
 )  # fmt: skip
 

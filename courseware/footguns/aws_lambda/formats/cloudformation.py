@@ -186,6 +186,14 @@ def _apply_defaults(container: Any, defaults: dict[str, tuple[Any, int | None]])
                 stack.append(value)
 
 
+def _ignores_global(props: dict, key: str) -> bool:
+    """SAM's IgnoreGlobals: "*" or a list of the properties a function takes from nowhere but itself."""
+    ignored = props.get("IgnoreGlobals")
+    if ignored == "*":
+        return True
+    return isinstance(ignored, list) and key in ignored
+
+
 def classify(document: Any) -> str | None:
     if not isinstance(document, dict):
         return None
@@ -318,7 +326,7 @@ class TemplateReader:
         value = setting(props, key, self.file)
         if value is not None:
             return value, ""
-        if sam:
+        if sam and not _ignores_global(props, key):
             value = setting(self.globals, key, self.file)
             if value is not None:
                 return value, "from Globals"
@@ -342,7 +350,7 @@ class TemplateReader:
             apply_on = get(snap.value, "ApplyOn")
             function.snap_start = Setting(apply_on, snap.file, snap.line)
         environment = {}
-        for source in (self.globals if sam else {}, props):
+        for source in (self.globals if sam and not _ignores_global(props, "Environment") else {}, props):
             variables = get(source, "Environment", "Variables")
             if isinstance(variables, dict):
                 for key, value in variables.items():
@@ -388,9 +396,11 @@ class TemplateReader:
         invoke_config, _ = self.prop(props, "EventInvokeConfig", True)
         if invoke_config is not None:
             self.read_invoke_config(function, invoke_config.value)
+        # SAM ignores Policies when the function names its own Role (it generates no role to attach them to).
+        policies = props.get("Policies") if props.get("Role") is None else None
         function.statements.extend(
             statements_from_sam_policies(
-                props.get("Policies"),
+                policies,
                 self.file,
                 self.find_refs,
                 describe=self.describe,
