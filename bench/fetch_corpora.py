@@ -124,8 +124,7 @@ SOURCES: tuple[Source, ...] = (
     ),
     Source(
         "terraform-json-0.5.0",
-        DEBIAN
-        + "g/golang-github-hashicorp-terraform-json/golang-github-hashicorp-terraform-json-dev_0.5.0-3_all.deb",
+        DEBIAN + "g/golang-github-hashicorp-terraform-json/golang-github-hashicorp-terraform-json-dev_0.5.0-3_all.deb",
         "d11be9acf4dacfe1c3efd5f31f145cd93c6cb1b119f5c27b38c4977c3f764f69",
         "MPL-2.0",
         (Pick("terraform", r"/testdata/.*\.tf$"),),
