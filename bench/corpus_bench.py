@@ -380,7 +380,14 @@ def main() -> None:
         print("  files our CLI could not parse or check:")
         k8s["problems"] = our_problems(report)
         k8s["formats"] = dict(formats(report))
-        k8s["checkov_failed_by_check"] = dict(Counter(c["check_id"] for c in failed))
+        k8s["checkov_failed_by_check"] = {
+            f"{check_id} {name}": count
+            for (check_id, name), count in Counter(
+                (c["check_id"], c.get("check_name", "")) for c in failed
+            ).most_common()
+        }
+        for check, count in k8s["checkov_failed_by_check"].items():
+            print(f"    {count:4}  {check}")
         del k8s["outputs"]
         results["kubernetes"] = k8s
     else:
