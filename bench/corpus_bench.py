@@ -106,6 +106,9 @@ def checkov(framework: str, paths: list[str], directory: str | None = None) -> l
     return [str(CHECKOV), "--framework", framework, "-o", "json", "--quiet", "--skip-download", "--compact", *target]
 
 
+BARE = "python -c pass"  # the floor of any Python CLI's start, measured alongside
+
+
 @dataclass(frozen=True)
 class Side:
     name: str
@@ -124,10 +127,11 @@ def compare(label: str, files: list[str], us: Side, them: Side, runs: int, sampl
                 f"  whole corpus  {side.name:<28} {last.seconds:7.2f} s  {last.max_rss_kb / 1024:6.0f} MB", flush=True
             )
     picked = sorted(random.Random(20261207).sample(files, min(sample, len(files))))
-    single: dict[str, list[float]] = {us.name: [], them.name: []}
+    single: dict[str, list[float]] = {us.name: [], them.name: [], BARE: []}
     for path in picked:
         for side in (us, them):
             single[side.name].append(run(side.one(path)).seconds)  # type: ignore[operator]
+        single[BARE].append(run([str(ROOT / ".venv" / "bin" / "python"), "-c", "pass"]).seconds)
     summary = {
         "files": len(files),
         "runs": runs,
@@ -152,6 +156,8 @@ def compare(label: str, files: list[str], us: Side, them: Side, runs: int, sampl
         f"  whole corpus, median of {runs}: {us.name} {our_whole:.2f} s vs {them.name} {their_whole:.2f} s"
         f"  -> {summary['ratio_whole']:.1f}x"
     )
+    bare = summary["per_file"][BARE]["median_s"]
+    print(f"  interpreter start alone ({BARE}), median: {bare * 1000:.0f} ms")
     print(
         f"  per file, median of {len(picked)}: {us.name} {our_one * 1000:.0f} ms vs {them.name}"
         f" {their_one * 1000:.0f} ms  -> {summary['ratio_per_file']:.1f}x"
