@@ -63,7 +63,19 @@ CHECKOV_TERRAFORM_SHARED = {
     "CKV_AWS_116": "aws-lambda/async-no-failure-destination",
 }
 # checkov Kubernetes check -> our rule: to be filled in when the Kubernetes rules exist (issue 13).
-CHECKOV_KUBERNETES_SHARED: dict[str, str] = {}
+# checkov's Kubernetes checks that ask what one of our rules asks (kubernetes-facts.md §15). Not mapped:
+# CKV_K8S_8 (liveness probe: we do not require one), CKV_K8S_11 (CPU limits: contested, we do not require them),
+# CKV_K8S_20 (checkov fails an unset allowPrivilegeEscalation; our rule fires on an explicit true), CKV_K8S_35
+# (checkov prefers secret files to secretKeyRef env; our rule fires on literal values).
+CHECKOV_KUBERNETES_SHARED: dict[str, str] = {
+    "CKV_K8S_10": "kubernetes/missing-requests",  # CPU requests
+    "CKV_K8S_12": "kubernetes/missing-requests",  # memory requests
+    "CKV_K8S_13": "kubernetes/missing-memory-limit",
+    "CKV_K8S_9": "kubernetes/missing-readiness-probe",
+    "CKV_K8S_14": "kubernetes/mutable-image-tag",
+    "CKV_K8S_16": "kubernetes/privileged-container",
+    "CKV_K8S_27": "kubernetes/sensitive-host-path",  # the docker socket
+}
 
 
 @dataclass
@@ -285,7 +297,11 @@ def checkov_flags(output: str, shared: dict[str, str]) -> set[tuple[str, str, st
         rule = shared.get(check["check_id"])
         if rule is not None:
             path = check.get("file_abs_path") or check["file_path"]
-            flags.add((Path(path).resolve().relative_to(ROOT).as_posix(), rule, check["resource"]))
+            resource = check["resource"]
+            if rule.startswith("kubernetes/"):  # checkov names Kind.namespace.name, findings Kind/name
+                kind, _, rest = resource.partition(".")
+                resource = f"{kind}/{rest.partition('.')[2] or rest}"
+            flags.add((Path(path).resolve().relative_to(ROOT).as_posix(), rule, resource))
     return flags
 
 
