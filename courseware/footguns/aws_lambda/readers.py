@@ -12,10 +12,11 @@ from courseware.footguns.errors import ParseError
 SERVERLESS_NAMES = ("serverless.yml", "serverless.yaml")
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".template", ".json")
 # A template or serverless.yml names one of these at the top level (YAML: at the start of a line).
-# Keys may be indented when the whole document is (legal YAML; cfn-lint's own fixtures do it).
-_YAML_KEYS = re.compile(
-    r"^[ \t]*[\"']?(?:AWSTemplateFormatVersion|Resources|Transform)[\"']?[ \t]*:|^[ \t]*service[ \t]*:", re.M
-)
+# A template or serverless.yml names one of these at the top level: at the start of a line, or at the indentation
+# of the document's first key when the whole document is indented (legal YAML; cfn-lint's own fixtures do it).
+_TOP_KEYS = r"[\"']?(?:AWSTemplateFormatVersion|Resources|Transform)[\"']?[ \t]*:"
+_YAML_KEYS = re.compile(rf"^{_TOP_KEYS}|^service[ \t]*:", re.M)
+_FIRST_KEY = re.compile(r"^([ \t]*)[^\s#-]", re.M)
 _JSON_KEYS = re.compile(r"\"(?:AWSTemplateFormatVersion|Resources|service)\"\s*:")
 
 
@@ -23,7 +24,11 @@ def claims_template(name: str, text: str) -> bool:
     if posixpath.basename(name) in SERVERLESS_NAMES:
         return True
     # JSON is YAML too: a template.yaml may hold JSON, with its keys indented.
-    return _YAML_KEYS.search(text) is not None or _JSON_KEYS.search(text) is not None
+    if _YAML_KEYS.search(text) is not None or _JSON_KEYS.search(text) is not None:
+        return True
+    first = _FIRST_KEY.search(text)
+    indent = first.group(1) if first is not None else ""
+    return bool(indent) and re.search(rf"^{indent}{_TOP_KEYS}", text, re.M) is not None
 
 
 def parse_template(path: str, text: str) -> tuple[str | None, Any]:

@@ -21,6 +21,7 @@ from courseware.footguns.parsers.nodes import LineDict, LineList
 # (reference/security.md §2.5: hex literals are not capped by Python's digit limit).
 MAX_ABS_INT = 2**63
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_MESSAGE = "The text contains a lone surrogate escape, which is not valid Unicode."
 
 
 def node_line(node: yaml.Node) -> int:
@@ -31,31 +32,49 @@ class LineLoader(yaml.CSafeLoader):
     """Builds LineDict/LineList nodes that know their lines."""
 
 
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
 def construct_mapping(loader: LineLoader, node: MappingNode) -> LineDict:
-    seen: dict[Any, int] = {}
-    for key_node, _ in node.value:
-        if key_node.tag == "tag:yaml.org,2002:merge":
+    result = LineDict(node_line(node))
+    key_lines = result.key_lines
+    pairs = node.value
+    merged = any(key_node.tag == _MERGE_TAG for key_node, _ in pairs)
+    for key_node, value_node in pairs:
+        if key_node.tag == _MERGE_TAG:
             continue
         key = _key(loader, key_node)
-        if key in seen:
+        line = key_node.start_mark.line + 1
+        if key in key_lines:
             raise ParseError(
-                f"Duplicate key '{key}' (first at line {seen[key]}). YAML forbids repeated keys and "
+                f"Duplicate key '{key}' (first at line {key_lines[key]}). YAML forbids repeated keys and "
                 "tools disagree on which one wins; keep one.",
-                node_line(key_node),
+                line,
             )
-        seen[key] = node_line(key_node)
-    loader.flatten_mapping(node)
-    result = LineDict(node_line(node))
-    for key_node, value_node in node.value:
-        key = _key(loader, key_node)
-        result[key] = loader.construct_object(value_node, deep=True)
-        result.key_lines[key] = node_line(key_node)
+        key_lines[key] = line
+        if not merged:
+            result[key] = loader.construct_object(value_node, deep=True)
+    if merged:  # `<<:` merge keys: the mapping's own keys win over merged ones, as YAML says
+        key_lines.clear()
+        loader.flatten_mapping(node)
+        for key_node, value_node in node.value:
+            key = _key(loader, key_node)
+            result[key] = loader.construct_object(value_node, deep=True)
+            key_lines[key] = key_node.start_mark.line + 1
     return result
 
 
 def _key(loader: LineLoader, key_node: yaml.Node) -> str:
     if not isinstance(key_node, ScalarNode):
         raise ParseError("Complex (non-scalar) mapping keys are not supported.", node_line(key_node))
+    if key_node.tag == _STR_TAG:  # nearly every key: the scalar is the key, no constructor needed
+        value = key_node.value
+        if _SURROGATE.search(value):
+            raise ParseError(
+                "The text contains a lone surrogate escape, which is not valid Unicode.", node_line(key_node)
+            )
+        return value
     key = loader.construct_object(key_node)
     if isinstance(key, bool) or key is None:
         return key_node.value
@@ -73,7 +92,7 @@ def construct_sequence(loader: LineLoader, node: SequenceNode) -> LineList:
 def construct_str(loader: LineLoader, node: ScalarNode) -> str:
     value = loader.construct_scalar(node)
     if _SURROGATE.search(value):
-        raise ParseError("The text contains a lone surrogate escape, which is not valid Unicode.", node_line(node))
+        raise ParseError(_SURROGATE_MESSAGE, node_line(node))
     return value
 
 
