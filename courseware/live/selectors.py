@@ -231,6 +231,14 @@ class RuleHeat:
     failing: int
     percent: int
     level: int
+    title: str = ""  # the footgun's name, as the catalogue calls it
+    url: str | None = None  # its entry in the catalogue
+
+
+@dataclass(frozen=True)
+class DiffLine:
+    kind: str  # "add" | "remove" | "context" | "hunk"
+    text: str
 
 
 @dataclass(frozen=True)
@@ -241,6 +249,8 @@ class ExerciseRoom:
     heat: list[RuleHeat]
     common_config: dict[str, str] | None
     common_count: int
+    # The most common failing config as a diff against the starter, per file (only the changed parts).
+    common_diff: dict[str, list[DiffLine]] | None = None
 
 
 def _latest_checks(session: LiveSession) -> list[LiveCheck]:
@@ -260,12 +270,15 @@ def exercise_room(*, session: LiveSession, with_config: bool = False) -> Exercis
     for check in latest:
         failing.update(set(check.rules))
     checked = len(latest)
-    heat = [
-        RuleHeat(
-            rule, count, round(100 * count / checked) if checked else 0, min(4, 1 + (4 * count) // max(checked, 1))
-        )
-        for rule, count in sorted(failing.items(), key=lambda item: (-item[1], item[0]))
-    ]
+    from courseware.exercises.feedback import rule_link
+
+    library = get_library()
+    heat = []
+    for rule, count in sorted(failing.items(), key=lambda item: (-item[1], item[0])):
+        link = rule_link(rule, library)
+        percent = round(100 * count / checked) if checked else 0
+        level = min(4, 1 + (4 * count) // max(checked, 1))
+        heat.append(RuleHeat(rule, count, percent, level, link.title, link.footgun_url))
     common_config, common_count = None, 0
     if with_config:
         failed = [c for c in latest if not c.passed]
@@ -273,6 +286,11 @@ def exercise_room(*, session: LiveSession, with_config: bool = False) -> Exercis
             by_hash = Counter(c.files_hash for c in failed)
             top_hash, common_count = by_hash.most_common(1)[0]
             common_config = next(c.files for c in failed if c.files_hash == top_hash)
+    common_diff = None
+    if common_config is not None:
+        exercise = exercise_for(session.exercise)
+        starter = exercise.starter_files() if exercise is not None else {}
+        common_diff = {path: starter_diff(starter.get(path, ""), text) for path, text in common_config.items()}
     return ExerciseRoom(
         checked=checked,
         passed=sum(1 for c in latest if c.passed),
@@ -280,7 +298,25 @@ def exercise_room(*, session: LiveSession, with_config: bool = False) -> Exercis
         heat=heat,
         common_config=common_config,
         common_count=common_count,
+        common_diff=common_diff,
     )
+
+
+def starter_diff(starter: str, text: str, *, context: int = 2, max_lines: int = 60) -> list[DiffLine]:
+    """What the learners changed from the starter: a unified diff, the projector's way to show a config."""
+    import difflib
+
+    lines: list[DiffLine] = []
+    diff = difflib.unified_diff(starter.splitlines(), text.splitlines(), lineterm="", n=context)
+    for row in diff:
+        if row.startswith(("---", "+++")):
+            continue
+        kind = {"@": "hunk", "+": "add", "-": "remove"}.get(row[:1], "context")
+        lines.append(DiffLine(kind, row[1:] if kind != "hunk" else row))
+        if len(lines) >= max_lines:
+            lines.append(DiffLine("hunk", "… (more changes not shown)"))
+            break
+    return lines
 
 
 def files_hash(files: dict[str, str]) -> str:
