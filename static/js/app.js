@@ -35,6 +35,13 @@
   function init() {
     document.querySelectorAll("textarea.code-editor").forEach(updateGutter);
   }
+  // A page that is one step of a sequence (the next question, the results) starts at its heading, not at the
+  // site menu. Not the `autofocus` attribute: Chromium defers it and may apply it after an htmx swap has
+  // already moved focus to the feedback.
+  document.addEventListener("DOMContentLoaded", function () {
+    var heading = document.querySelector("h1[data-step-heading]");
+    if (heading && (!document.activeElement || document.activeElement === document.body)) heading.focus();
+  });
   document.addEventListener("DOMContentLoaded", init);
   document.addEventListener("htmx:afterSettle", init);
 })();

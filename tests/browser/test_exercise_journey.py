@@ -37,8 +37,12 @@ def test_keyboard_only_check_the_starter_fix_it_and_pass(page, django_user_model
     page.get_by_text("Not yet.").wait_for()
     assert page.locator("#feedback").get_by_text("aws-lambda/default-timeout").first.is_visible()
     assert page.locator("#feedback .hll").count() >= 1  # the offending line is marked
+    assert page.evaluate("document.activeElement.id") == "feedback"  # focus moved to the result
     # Back into the editor, add the timeout under MemorySize (line 11), indenting with Tab.
-    page.keyboard.press("Shift+Tab")
+    for _ in range(6):
+        page.keyboard.press("Shift+Tab")
+        if page.evaluate("document.activeElement.id") == "file-0":
+            break
     assert page.evaluate("document.activeElement.id") == "file-0"
     page.keyboard.press("Control+Home")
     for _ in range(10):

@@ -48,3 +48,42 @@ def test_editing_a_cohort_keeps_its_due_dates(page, teacher):
     assert cohort.name == "Platform team, renamed"
     assert list(cohort.topics.values_list("topic", "due_date")) == [("demo-topic", dt.date(2030, 12, 31))]
     page.problems.assert_clean()
+
+
+def focused(page, expression: str):
+    return page.evaluate(f"(() => {{ const el = document.activeElement; return {expression}; }})()")
+
+
+def test_the_first_tab_reaches_the_skip_link(page):
+    page.goto("/topics/demo-topic/quizzes/demo/")
+    page.keyboard.press("Tab")
+    assert focused(page, "el.textContent.trim()") == "Skip to content"
+
+
+def test_quiz_steps_focus_the_heading_and_check_focuses_the_feedback(page):
+    page.goto("/topics/demo-topic/quizzes/demo/")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Start the quiz").click()
+    assert focused(page, "el.tagName") == "H1"  # a full-page step starts at the main heading
+    page.keyboard.press("Tab")
+    assert focused(page, "el.type") == "radio"  # the first Tab reaches the answer, not the site menu
+    page.get_by_label("The short default limit").check()
+    page.get_by_role("button", name="Check answer").click()
+    page.locator("#q-q-single-feedback").wait_for()
+    assert focused(page, "el.id") == "q-q-single-feedback"
+    with page.expect_navigation():
+        page.get_by_role("link", name="Next question").click()
+    assert focused(page, "el.tagName") == "H1"
+    page.keyboard.press("Tab")
+    assert focused(page, "el.type") == "checkbox"
+
+
+def test_exercise_check_moves_focus_to_the_feedback(page, student):
+    log_in(page, "lena")
+    page.goto("/topics/demo-topic/exercises/set-a-timeout/")
+    page.get_by_role("button", name="Check").click()
+    page.get_by_text("Not yet.").wait_for()
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'feedback'")
+    assert focused(page, "el.id") == "feedback"  # not <body>: the disabled button lost it
+    assert page.locator("#check-announcer").inner_text().startswith("Not yet")
+    page.problems.assert_clean()

@@ -20,7 +20,14 @@
     message.setAttribute("role", "alert");
     message.textContent = text;
     target.replaceChildren(message);
+    target.focus();
   }
+  // The Check button is disabled while the check runs, so focus would fall to <body>: move it to the
+  // result instead (the live region announces the verdict).
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var target = event.detail.target;
+    if (target && target.id === "feedback") target.focus({ preventScroll: false });
+  });
   document.addEventListener("htmx:responseError", function (event) {
     var status = event.detail.xhr.status;
     if (status === 413 || status === 429 || status === 403) return;
