@@ -175,10 +175,28 @@ def _new_markdown() -> markdown.Markdown:
     return md
 
 
+_TABLE = re.compile(r"<table>(.*?)</table>", re.DOTALL)
+_HEADER_CELL = re.compile(r"<th[^>]*>(.*?)</th>", re.DOTALL)
+_EMPTY_HEADER = re.compile(r"<th([^>]*)>\s*</th>")
+
+
+def _wrap_tables(body: str) -> str:
+    """A wide table scrolls inside its own labelled, focusable region, never the page (WCAG 1.4.10, 2.1.1);
+    an empty corner cell is a data cell, not a header with no name."""
+
+    def wrap(match: re.Match[str]) -> str:
+        inner = _EMPTY_HEADER.sub(r"<td\1></td>", match.group(1))
+        names = [re.sub(r"<[^>]{0,500}>", "", cell).strip() for cell in _HEADER_CELL.findall(inner)]
+        label = html.escape("Table: " + ", ".join(n for n in names if n)[:120], quote=True)
+        return f'<div class="table-wrap" role="region" tabindex="0" aria-label="{label}"><table>{inner}</table></div>'
+
+    return _TABLE.sub(wrap, body)
+
+
 def render_markdown(text: str, resolve: Resolver | None = None) -> Rendered:
     source = _replace_xrefs(text, resolve) if resolve else text
     md = _markdown()
-    body = md.convert(source)
+    body = _wrap_tables(md.convert(source))
     toc = tuple(
         Heading(level=2, anchor=token["id"], text=html.unescape(token["name"]), line=0, explicit=True)
         for token in getattr(md, "toc_tokens", [])
