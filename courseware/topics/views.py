@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import hashlib
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -84,12 +86,19 @@ def drill(request: HttpRequest, topic: str) -> HttpResponse:
         picked = getattr(hour, DRILL_CHOICES[choice])
         steps.append({"hour": hour, "choice": choice, "picked": picked, "footgun": topic_obj.footgun(hour.footgun)})
     current = story.hours[len(path)] if len(path) < len(story.hours) else None
+    choices = []
+    if current is not None:
+        choices = [("s", current.shortcut), ("p", current.primer_way)]
+        # Neither place nor style may give the answer away: the order varies per hour, fixed for a topic.
+        if hashlib.sha256(f"{topic_obj.slug}/{current.hour}".encode()).digest()[0] & 1:
+            choices.reverse()
     shortcuts = [step for step in steps if step["choice"] == "s"]
     context = {
         "topic": topic_obj,
         "story": story,
         "steps": steps,
         "current": current,
+        "choices": choices,
         "path": path,
         "finished": current is None,
         "shortcuts": shortcuts,

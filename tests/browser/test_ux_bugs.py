@@ -87,3 +87,27 @@ def test_exercise_check_moves_focus_to_the_feedback(page, student):
     assert focused(page, "el.id") == "feedback"  # not <body>: the disabled button lost it
     assert page.locator("#check-announcer").inner_text().startswith("Not yet")
     page.problems.assert_clean()
+
+
+def test_the_drill_does_not_give_the_answer_away(chromium_browser, live_server, settings):
+    from django.conf import settings as django_settings
+
+    from courseware.topics import library
+
+    settings.CONTENT_DIR = django_settings.BASE_DIR / "content"  # the real story has six hours
+    library.clear()
+    context = chromium_browser.new_context(base_url=live_server.url)
+    page = context.new_page()
+    page.goto("/topics/aws-lambda/anti_primer/drill/")
+    first_values, styles = [], set()
+    while page.locator(".drill-choices").count():
+        buttons = page.locator(".drill-choices button")
+        assert buttons.count() == 2
+        first_values.append(buttons.nth(0).get_attribute("value"))
+        styles |= {buttons.nth(i).evaluate("b => getComputedStyle(b).backgroundColor + b.className") for i in (0, 1)}
+        page.locator(".drill-choices button[value='p']").click()
+        page.locator(".drill-step").nth(len(first_values) - 1).wait_for()
+    assert len(first_values) == 6
+    assert set(first_values) == {"s", "p"}  # the primer's way is sometimes first, sometimes second
+    assert len(styles) == 1  # and both buttons look the same
+    context.close()
