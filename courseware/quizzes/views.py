@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -177,11 +178,20 @@ def answer(request: HttpRequest, topic: str, quiz: str, attempt: int, question: 
         return _finished(request, attempt_obj)
     if request.htmx:
         card = _card(attempt_obj, quiz_obj, question_obj, result.answer, message=result.message)
-        return render(
+        response = render(
             request,
             "quizzes/question.html#card",
             _card_context(attempt_obj, quiz_obj, question_obj, card, swapped=True),
         )
+        # The page's progress line and finish note are swapped out of band, so they count this answer too.
+        answered = selectors.answers_by_question(attempt=attempt_obj)
+        progress = {
+            "quiz": quiz_obj,
+            "current": question_obj,
+            "answered_count": sum(1 for q in quiz_obj.questions if q.id in answered),
+        }
+        response.content += render_to_string("quizzes/attempt.html#answered-oob", progress, request=request).encode()
+        return response
     if result.message:
         messages.info(request, result.message)
     suffix = f"?q={question_obj.id}" if quiz_obj.mode == "one_at_a_time" else ""

@@ -111,3 +111,36 @@ def test_the_drill_does_not_give_the_answer_away(chromium_browser, live_server, 
     assert set(first_values) == {"s", "p"}  # the primer's way is sometimes first, sometimes second
     assert len(styles) == 1  # and both buttons look the same
     context.close()
+
+
+def progress_line(page) -> str:
+    return " ".join(page.locator("#quiz-progress-line").inner_text().split())
+
+
+def test_quiz_progress_counts_each_answer_as_it_is_checked(page):
+    page.goto("/topics/demo-topic/quizzes/demo/")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Start the quiz").click()
+    assert progress_line(page).endswith("answered 0 of 6")
+    page.get_by_label("The short default limit").check()
+    page.get_by_role("button", name="Check answer").click()
+    page.locator("#q-q-single-feedback").wait_for()
+    assert progress_line(page).endswith("answered 1 of 6")
+    assert page.locator("#quiz-progress").get_attribute("value") == "1"
+
+
+def test_a_one_page_quiz_answered_in_full_does_not_warn_about_unanswered_questions(page):
+    page.goto("/topics/demo-topic/quizzes/one-page/")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Start the quiz").click()
+    assert "unanswered count as wrong" in page.locator("#unanswered-note").inner_text()
+    page.locator("input[name='value']").fill("30")
+    page.locator("#q-q-tolerance").get_by_role("button", name="Check answer").click()
+    page.locator("#q-q-tolerance-feedback").wait_for()
+    assert progress_line(page).endswith("answered 1 of 2")
+    page.locator("#q-q-spot-two input[type='checkbox'][value='2']").check()
+    page.locator("#q-q-spot-two").get_by_role("button", name="Check answer").click()
+    page.locator("#q-q-spot-two-feedback").wait_for()
+    assert progress_line(page).endswith("answered 2 of 2")
+    assert page.locator("#unanswered-note").inner_text() == "Every question is answered."
+    page.problems.assert_clean()
