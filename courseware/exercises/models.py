@@ -79,6 +79,18 @@ class Submission(models.Model):
     def is_finished(self) -> bool:
         return self.status != Status.PENDING
 
+    @property
+    def summary(self) -> str:
+        """The check in a few words. A failed check with no findings (an emptied file, an unmet requirement)
+        says it did not pass, never "0 findings" as if nothing were wrong."""
+        if self.passed:
+            return "passed"
+        if self.status != Status.OK:
+            return self.get_status_display().lower()
+        if self.findings_count:
+            return f"not passed, {self.findings_count} finding{'s' if self.findings_count != 1 else ''}"
+        return "not passed"
+
 
 class FiredRule(models.Model):
     """A rule that fired on a submission (suppressed findings included): one row per rule.

@@ -267,3 +267,15 @@ def test_the_page_shows_the_learners_status_in_few_queries(learner_client, fake_
         body = learner_client.get(URL).content.decode()
     assert 'id="exercise-status" class="exercise-status status-passed">Passed' in body
     assert len(queries) <= 10, [q["sql"][:80] for q in queries]
+
+
+def test_an_emptied_file_fixes_nothing_and_never_reads_as_zero_findings(learner_client, fake_runner):
+    body = check(learner_client, "", **HTMX).content.decode()
+    assert "Fixed so far" not in body and "What you fixed" not in body
+    assert "is gone from your files" in body
+    assert "0 findings" not in body  # neither the live region nor the history says nothing is wrong
+    assert "Not yet: a function is gone from your files; 1 requirement not met." in body
+    submission = Submission.objects.get()
+    assert not submission.passed and submission.summary == "not passed"
+    page = learner_client.get(URL).content.decode()
+    assert "not passed" in page and "0 findings" not in page
