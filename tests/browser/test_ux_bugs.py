@@ -144,3 +144,16 @@ def test_a_one_page_quiz_answered_in_full_does_not_warn_about_unanswered_questio
     assert progress_line(page).endswith("answered 2 of 2")
     assert page.locator("#unanswered-note").inner_text() == "Every question is answered."
     page.problems.assert_clean()
+
+
+def test_clicking_the_feedback_box_draws_no_focus_ring(page):
+    page.goto("/topics/demo-topic/quizzes/demo/")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Start the quiz").click()
+    page.get_by_label("The short default limit").check()
+    page.get_by_role("button", name="Check answer").click()
+    feedback = page.locator("#q-q-single-feedback")
+    feedback.wait_for()
+    feedback.click(position={"x": 5, "y": 5})
+    assert focused(page, "el.id") == "q-q-single-feedback"
+    assert feedback.evaluate("el => getComputedStyle(el).outlineStyle") == "none"
