@@ -157,3 +157,52 @@ def test_clicking_the_feedback_box_draws_no_focus_ring(page):
     feedback.click(position={"x": 5, "y": 5})
     assert focused(page, "el.id") == "q-q-single-feedback"
     assert feedback.evaluate("el => getComputedStyle(el).outlineStyle") == "none"
+
+
+def test_a_host_button_pressed_during_a_poll_wins_without_htmx_errors(page, teacher):
+
+    from courseware.cohorts.live_services import live_session_create
+    from courseware.cohorts.services import cohort_create
+
+    cohort = cohort_create(instructor=teacher, name="Platform team", topics=[("demo-topic", dt.date(2030, 1, 31))])
+    session = live_session_create(
+        cohort=cohort, instructor=teacher, title="Monday quiz", questions=["demo-topic/demo#q-single"],
+        question_seconds=120, allow_guests=True,
+    )
+    log_in(page, "teacher")
+    page.set_viewport_size({"width": 1280, "height": 720})
+    held = []
+
+    def hold_poll(route):  # keep every poll in flight until the button has been pressed
+        held.append(route)
+
+    page.route("**/stage/", hold_poll)
+    page.goto(f"/live/host/{session.pk}/")
+    page.wait_for_event("request", lambda r: r.url.endswith("/stage/"), timeout=15_000)
+    page.get_by_role("button", name="Start").click()
+    page.get_by_text("Question 1 of 1").wait_for()
+    for route in held:
+        route.continue_()
+    page.wait_for_timeout(500)
+    assert page.get_by_text("Question 1 of 1").is_visible()  # the older poll did not undo the click
+    page.problems.assert_clean()
+
+
+def test_progress_bars_stay_inside_the_topic_card(page, student, teacher):
+    from courseware.cohorts.services import cohort_create, cohort_join
+
+    cohort = cohort_create(instructor=teacher, name="Platform team", topics=[("demo-topic", dt.date(2030, 1, 31))])
+    cohort_join(user=student, cohort=cohort)
+    log_in(page, "lena")
+    for width in (1280, 1000, 360):
+        page.set_viewport_size({"width": width, "height": 800})
+        page.goto("/")
+        card = page.locator(".card", has=page.locator(".progress-parts")).first
+        inner_right = card.evaluate(
+            "c => c.getBoundingClientRect().right - parseFloat(getComputedStyle(c).paddingRight)"
+        )
+        bars = card.locator("progress")
+        assert bars.count() >= 2
+        for i in range(bars.count()):
+            assert bars.nth(i).evaluate("b => b.getBoundingClientRect().right") <= inner_right + 0.5, width
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
