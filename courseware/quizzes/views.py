@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import math
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,6 +20,7 @@ from .content import Question, Quiz, quizzes_of
 from .grading import InvalidAnswer, describe_key, parse_answer
 from .models import Attempt
 
+LEARNING_HORIZON = timedelta(hours=1)
 FINISHED_MESSAGE = "This attempt is finished, so its answers can no longer change. Start a new attempt to try again."
 LAST_REVIEW_KEY = "quizzes_last_review"
 
@@ -261,7 +265,16 @@ def review(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     due = _review_rows(selectors.review_items_due(user=request.user, now=now))
     upcoming = _review_rows(selectors.review_items_upcoming(user=request.user, now=now))
-    return render(request, "quizzes/review.html", {"due": due, "upcoming": upcoming})
+    # "Well done" only when nothing missed is waiting in a same-day learning step.
+    soon = [item for item, *_ in upcoming if item.due_at - now <= LEARNING_HORIZON]
+    next_due = min((item.due_at for item in soon), default=None)
+    context = {
+        "due": due,
+        "upcoming": upcoming,
+        "missed_soon": len(soon),
+        "next_due_minutes": max(1, math.ceil((next_due - now).total_seconds() / 60)) if next_due else 0,
+    }
+    return render(request, "quizzes/review.html", context)
 
 
 @require_http_methods(["GET", "POST"])

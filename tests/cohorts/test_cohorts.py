@@ -144,7 +144,7 @@ def test_home_next_steps_cover_reading_quizzes_exercises_and_reviews(settings, l
     Membership.objects.create(cohort=real, user=learner)
     now = timezone.now()
     ReviewItem.objects.create(
-        user=learner, topic="aws-lambda", quiz="basics", question_id="x", box=1, due_at=now, updated_at=now
+        user=learner, topic="aws-lambda", quiz="basics", question_id="x", due_at=now, updated_at=now
     )
     html = learner_client.get("/").content.decode()
     assert "Read the primer" in html

@@ -196,7 +196,6 @@ class Scenario:
             topic="aws-lambda",
             quiz=quiz.slug,
             question_id=question.id,
-            box=1,
             due_at=now,
             updated_at=now,
         )
