@@ -17,7 +17,7 @@ from courseware.topics.library import get_library
 from . import selectors, services
 from .cards import build_card
 from .content import Question, Quiz, quizzes_of
-from .grading import InvalidAnswer, describe_key, parse_answer
+from .grading import InvalidAnswer, describe_key, ordering_move, parse_answer
 from .models import Attempt
 
 LEARNING_HORIZON = timedelta(hours=1)
@@ -164,6 +164,8 @@ def answer(request: HttpRequest, topic: str, quiz: str, attempt: int, question: 
     question_obj = _question_or_404(quiz_obj, question)
     if attempt_obj.is_finished:
         return _finished(request, attempt_obj)
+    if question_obj.kind == "ordering" and "move" in request.POST:
+        return _ordering_move(request, attempt_obj, quiz_obj, question_obj, topic)
     try:
         response = parse_answer(question_obj, _form(request))
     except InvalidAnswer as exc:
@@ -200,6 +202,22 @@ def answer(request: HttpRequest, topic: str, quiz: str, attempt: int, question: 
         messages.info(request, result.message)
     suffix = f"?q={question_obj.id}" if quiz_obj.mode == "one_at_a_time" else ""
     return redirect(f"{_attempt_url(attempt_obj)}{suffix}#q-{question_obj.id}")
+
+
+def _ordering_move(request: HttpRequest, attempt: Attempt, quiz: Quiz, question: Question, topic: str):
+    """A move-up or move-down press: the card comes back in its new order; nothing is stored or graded."""
+    try:
+        order, focus = ordering_move(question, _form(request))
+        card = _card(attempt, quiz, question, order=order, focus_move=focus)
+        status = 200
+    except InvalidAnswer as exc:
+        card, status = _card(attempt, quiz, question, error=exc.message), 400
+    context = _card_context(attempt, quiz, question, card, swapped=bool(request.htmx))
+    if request.htmx:  # htmx swaps only 2xx responses: the message travels with a 200, as for answers
+        return render(request, "quizzes/question.html#card", context)
+    return render(
+        request, "quizzes/question_error.html", {**context, "topic": get_library().topic(topic)}, status=status
+    )
 
 
 def _finished(request: HttpRequest, attempt: Attempt) -> HttpResponse:
@@ -301,6 +319,17 @@ def review_question(request: HttpRequest, topic: str, quiz: str, question: str) 
         last = request.session.pop(LAST_REVIEW_KEY, None)
         response = last["response"] if isinstance(last, dict) and last.get("key") == key else None
         card = build_card(question_obj, seed=item.pk, shuffle=quiz_obj.shuffle, action=action, response=response)
+        return render(request, "quizzes/review_question.html", {**context, "card": card, "swapped": False})
+    if question_obj.kind == "ordering" and "move" in request.POST:
+        try:
+            order, focus = ordering_move(question_obj, _form(request))
+            card = build_card(
+                question_obj, seed=item.pk, shuffle=quiz_obj.shuffle, action=action, order=order, focus_move=focus
+            )
+        except InvalidAnswer as exc:
+            card = build_card(question_obj, seed=item.pk, shuffle=quiz_obj.shuffle, action=action, error=exc.message)
+        if request.htmx:
+            return render(request, "quizzes/question.html#card", {**context, "card": card, "swapped": True})
         return render(request, "quizzes/review_question.html", {**context, "card": card, "swapped": False})
     try:
         response = parse_answer(question_obj, _form(request))

@@ -206,3 +206,40 @@ def test_progress_bars_stay_inside_the_topic_card(page, student, teacher):
         for i in range(bars.count()):
             assert bars.nth(i).evaluate("b => b.getBoundingClientRect().right") <= inner_right + 0.5, width
         assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+def test_ordering_with_move_buttons_works_without_javascript(chromium_browser, live_server):
+    context = chromium_browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    page.goto("/topics/demo-topic/quizzes/demo/")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Start the quiz").click()
+    page.goto(page.url + "?q=q-ordering")
+    right = ["read", "compare", "raise", "verify"]
+
+    def order():
+        return [i.get_attribute("value") for i in page.locator("input[name=order]").all()]
+
+    assert sorted(order()) == sorted(right) and order() != right  # a shuffled start
+    for place, item in enumerate(right):
+        while order().index(item) > place:
+            page.locator(f"button[value='up:{item}']").click()
+    page.get_by_role("button", name="Check answer").click()
+    assert "✓ Right" in page.locator("#q-q-ordering").inner_text()
+    context.close()
+
+
+def test_the_move_buttons_name_the_step_and_its_place(page):
+    page.goto("/topics/demo-topic/quizzes/demo/")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Start the quiz").click()
+    page.goto(page.url + "?q=q-ordering")
+    first = page.locator("input[name=order]").first.get_attribute("value")
+    text = page.locator(".ordering-text").first.inner_text()
+    button = page.get_by_role("button", name=f"Move down: {text} (step 1 of 4)")
+    assert button.get_attribute("value") == f"down:{first}"
+    button.click()
+    page.get_by_role("button", name=f"Move down: {text} (step 2 of 4)").wait_for()
+    assert focused(page, "el.value") == f"down:{first}"  # htmx swapped the card and focus stayed with the step
+    assert page.get_by_role("status").filter(has_text="Now step 2 of 4.").count() == 1
+    page.problems.assert_clean()

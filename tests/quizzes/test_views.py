@@ -59,7 +59,7 @@ def test_ordering_is_never_shown_in_the_right_order(client):
     for _ in range(5):
         attempt = start(client)
         html = client.get(url(attempt) + "?q=q-ordering").content.decode()
-        shown = re.findall(r'name="pos-([a-z-]+)"', html)
+        shown = re.findall(r'name="order" value="([a-z-]+)"', html)
         assert sorted(shown) == ["compare", "raise", "read", "verify"]
         assert shown != ["read", "compare", "raise", "verify"]
 
@@ -356,3 +356,28 @@ def test_after_wrong_answers_the_review_page_says_when_they_come_back_never_well
 
 def test_the_review_page_says_well_done_when_nothing_missed_is_waiting(learner_client):
     assert "Nothing is due. Well done." in learner_client.get("/review/").content.decode()
+
+
+def test_ordering_moves_work_without_javascript_and_store_nothing(client):
+    attempt = start(client)
+    page = client.get(url(attempt) + "?q=q-ordering").content.decode()
+    shown = re.findall(r'name="order" value="([a-z]+)"', page)
+    assert sorted(shown) == ["compare", "raise", "read", "verify"] and shown != ["read", "compare", "raise", "verify"]
+    assert "<select" not in page
+    second = shown[1]
+    response = client.post(url(attempt, "answer/q-ordering/"), {"order": shown, "move": f"up:{second}"})
+    html = response.content.decode()
+    assert response.status_code == 200 and "<html" in html  # a whole page, no script needed
+    assert re.findall(r'name="order" value="([a-z]+)"', html) == [second, shown[0], *shown[2:]]
+    assert f'value="down:{second}" class="secondary" autofocus' in html  # at the top: focus its Move down
+    assert "Now step 1 of 4." in html
+    assert not Answer.objects.exists()
+    # htmx gets the card only; a forged move is refused with a message.
+    card = client.post(url(attempt, "answer/q-ordering/"), {"order": shown, "move": "up:nope"}, headers=HTMX)
+    assert card.status_code == 200 and "That move is not possible." in card.content.decode()
+    assert "<html" not in card.content.decode()
+    refused = client.post(url(attempt, "answer/q-ordering/"), {"order": shown, "move": "up:nope"})
+    assert refused.status_code == 400
+    # Check answer sends the order shown.
+    client.post(url(attempt, "answer/q-ordering/"), {"order": ["read", "compare", "raise", "verify"]})
+    assert Answer.objects.get().correct
