@@ -243,3 +243,22 @@ def test_the_move_buttons_name_the_step_and_its_place(page):
     assert focused(page, "el.value") == f"down:{first}"  # htmx swapped the card and focus stayed with the step
     assert page.get_by_role("status").filter(has_text="Now step 2 of 4.").count() == 1
     page.problems.assert_clean()
+
+
+def test_the_copy_buttons_copy_the_join_code_and_link(chromium_browser, live_server, teacher):
+    from courseware.cohorts.services import cohort_create
+
+    cohort = cohort_create(instructor=teacher, name="Platform team", topics=[("demo-topic", dt.date(2030, 1, 31))])
+    context = chromium_browser.new_context(base_url=live_server.url)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    page = context.new_page()
+    log_in(page, "teacher")
+    page.goto(f"/cohorts/{cohort.pk}/")
+    page.get_by_role("button", name="Copy code").click()
+    page.get_by_role("status").filter(has_text=f"Copied: {cohort.join_code}").wait_for(state="attached")
+    assert page.evaluate("navigator.clipboard.readText()") == cohort.join_code
+    page.get_by_role("button", name="Copy link").click()
+    assert page.evaluate("navigator.clipboard.readText()").endswith(f"/join/{cohort.join_code}/")
+    page.get_by_role("link", name="Open the cohort's dashboard").click()
+    page.get_by_role("heading", name="Who is ready").wait_for()
+    context.close()

@@ -105,6 +105,7 @@ POLICY: dict[str, Policy] = {
     "cohorts:remove_learner": cohort_owned("POST", kwargs="cohort_learner"),
     "cohorts:add_instructor": cohort_owned("POST"),
     "cohorts:archive": cohort_owned("POST"),
+    "cohorts:leave": Policy("POST", "cohort", {"*": NOT_FOUND, "anonymous": LOGIN, "learner_in": OK}),  # members
     "cohorts:join": everyone(),
     "cohorts:join_code": Policy("GET", "join_code", {"*": OK, "anonymous": "signup"}),
     "live:new": cohort_owned(),
@@ -231,7 +232,7 @@ class Scenario:
         }
 
     def restore(self) -> None:
-        """Undo what a destructive request did (remove a learner, archive), so later URLs see the same world."""
+        """Undo what a destructive request did (remove a learner, leave, archive), so later URLs see the same world."""
         Membership.objects.get_or_create(cohort=self.cohort, user=self.users["learner_in"])
         type(self.cohort).objects.filter(pk=self.cohort.pk).update(archived_at=None)
 
