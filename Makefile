@@ -26,7 +26,9 @@ demo: migrate
 
 run: demo
 	DEBUG=1 $(BIN)/python manage.py check
-	@echo "Serving on http://127.0.0.1:$(PORT)/"
+	@# The credentials come last, after all set-up output, so they are on screen when the server starts.
+	@$(BIN)/python manage.py demo_setup --credentials-only
+	@echo "Serving on http://127.0.0.1:$(PORT)/ (instructor: the dashboard; learner: their home)"
 	DEBUG=1 $(BIN)/python manage.py runserver --skip-checks 127.0.0.1:$(PORT)
 
 test: install

@@ -4,15 +4,23 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from .forms import SignUpForm, ThrottledLoginForm
+from .roles import is_instructor
 
 
 class LoginView(auth_views.LoginView):
     form_class = ThrottledLoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def get_default_redirect_url(self) -> str:
+        """Without a `next`, instructors land on their dashboard and learners on their home."""
+        if is_instructor(self.request.user):
+            return reverse("dashboard:index")
+        return super().get_default_redirect_url()
 
 
 def signup(request: HttpRequest) -> HttpResponse:
