@@ -39,15 +39,28 @@ def test_the_topic_hub_lists_the_exercises(client):
     assert 'href="/topics/demo-topic/exercises/set-a-timeout/"' in body
 
 
-def test_anonymous_visitors_read_the_prompt_and_are_asked_to_log_in(client):
+def test_anonymous_visitors_read_the_prompt_and_check_keyed_to_their_session(client, fake_runner, settings):
     response = client.get(URL)
     body = response.content.decode()
     assert response.status_code == 200
     assert "The report builder runs with whatever timeout" in body
-    assert "to check your work" in body
-    assert 'id="check-button"' not in body
-    assert check(client, SOLUTION).status_code == 302  # to the login page
-    assert not Submission.objects.exists()
+    assert "You can check your files without an account" in body
+    assert 'id="check-button"' in body
+    assert check(client, SOLUTION).status_code == 302  # back to the page's feedback
+    assert Submission.objects.get().user is None
+    other = type(client)()
+    assert "Passed." not in other.get(URL).content.decode()  # another visitor sees none of it
+    assert Submission.objects.for_user(learner_or_visitor(client)).count() == 1
+    settings.EXERCISE_CHECKS_PER_MINUTE = 1
+    limited = check(client, SOLUTION)
+    assert limited.status_code == 429 and "Retry-After" in limited  # the same sandbox and rate limit apply
+
+
+def learner_or_visitor(client):
+    from courseware.exercises.models import Visitor
+    from courseware.quizzes.services import ANON_SESSION_KEY
+
+    return Visitor(client.session[ANON_SESSION_KEY])
 
 
 def test_the_page_has_a_labelled_editor_with_a_gutter_per_file(learner_client):
