@@ -7,6 +7,7 @@ import io
 import re
 
 import pytest
+from django.utils import timezone
 
 from tests.browser.sweep import page_report
 
@@ -55,7 +56,18 @@ def course(live_server):
     cohort.instructors.add(teacher)
     learner = user_create(username="lena", password=PASSWORD)
     cohort_join(user=learner, cohort=cohort)
-    yield {"cohort": cohort, "learner": learner}
+    from courseware.cohorts.live_services import live_session_create
+    from courseware.quizzes.models import ReviewItem
+
+    live = live_session_create(
+        cohort=cohort, instructor=teacher, title="Sweep quiz", questions=["aws-lambda/basics#q-lifecycle-order"],
+        question_seconds=60, allow_guests=True,
+    )
+    now = timezone.now()
+    ReviewItem.objects.create(
+        user=learner, topic="aws-lambda", quiz="basics", question_id="q-lifecycle-order", due_at=now, updated_at=now
+    )
+    yield {"cohort": cohort, "learner": learner, "live": live}
     library.clear()
 
 
@@ -87,7 +99,18 @@ def test_every_page_passes_axe_and_fits_at_1280_and_360_px(chromium_browser, liv
         context.close()
 
         context, page = logged_in(chromium_browser, live_server, "lena", width)
-        sweep(page, ["/", "/review/", "/accounts/password/", f"/cohorts/{cohort.pk}/"], problems, width)
+        learner_pages = [
+            "/",
+            "/review/",
+            "/review/aws-lambda/basics/q-lifecycle-order/",
+            "/accounts/password/",
+            "/accounts/password/done/",
+            f"/join/{cohort.join_code}/",
+            "/dashboard/",  # the 403 page
+            f"/live/{course['live'].code}/",
+            f"{TOPIC}/exercises/importer-timeout/solution/",
+        ]
+        sweep(page, learner_pages, problems, width)
         # The operations quiz: the attempt with feedback shown, then the result.
         page.goto(f"{TOPIC}/quizzes/operations/")
         with page.expect_navigation():
@@ -128,7 +151,13 @@ def test_every_page_passes_axe_and_fits_at_1280_and_360_px(chromium_browser, liv
             base + "exercises/",
             f"/cohorts/{cohort.pk}/live/new/",
             base + f"learners/{learner_id}/",
+            f"/live/host/{course['live'].pk}/",
         ]
+        from courseware.exercises.models import Submission
+
+        submission = Submission.objects.filter(user_id=learner_id).first()
+        if submission is not None:
+            instructor_pages.append(base + f"learners/{learner_id}/submissions/{submission.pk}/")
         sweep(page, instructor_pages, problems, width)
         # A flash message shows after saving the cohort.
         page.goto(f"/cohorts/{cohort.pk}/edit/")
