@@ -62,6 +62,7 @@ function enhance(textarea) {
       EditorView.contentAttributes.of({
         "aria-label": path ? `Editor for ${path}` : "Code editor",
         "aria-describedby": "editor-help",
+        tabindex: "0", // already in the tab order as contenteditable; said explicitly so checkers see it too
       }),
       EditorView.updateListener.of((update) => {
         if (!update.docChanged) return;
