@@ -9,7 +9,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 
 from . import selectors, services
-from .content import PAGE_KINDS, PAGE_TITLES, Topic
+from .content import PAGE_BLURBS, PAGE_KINDS, PAGE_TITLES, Topic
 from .hooks import HUB_SECTIONS
 from .library import get_library
 from .rendering import pygments_css
@@ -34,7 +34,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 def hub(request: HttpRequest, topic: str) -> HttpResponse:
     topic_obj = _topic_or_404(topic)
     read = selectors.pages_read(user=request.user, topic=topic_obj.slug)
-    pages = [(kind, PAGE_TITLES[kind], kind in read) for kind in topic_obj.page_order]
+    pages = [(kind, PAGE_TITLES[kind], kind in read, PAGE_BLURBS[kind]) for kind in topic_obj.page_order]
     return render(
         request,
         "topics/hub.html",
