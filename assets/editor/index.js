@@ -5,12 +5,26 @@ import { indentWithTab } from "@codemirror/commands";
 import { json } from "@codemirror/lang-json";
 import { python } from "@codemirror/lang-python";
 import { yaml } from "@codemirror/lang-yaml";
+import { HighlightStyle, syntaxHighlighting } from "@codemirror/language";
 import { setDiagnostics } from "@codemirror/lint";
 import { EditorView, keymap } from "@codemirror/view";
 import { basicSetup } from "codemirror";
 import { hcl } from "codemirror-lang-hcl";
+import { tags as t } from "@lezer/highlight";
 
 const views = new Map(); // textarea id -> EditorView
+
+// Token colours from the site's palette, which passes WCAG AA in the light and the dark scheme alike
+// (CodeMirror's default colours do not on a dark background).
+const highlight = HighlightStyle.define([
+  { tag: [t.keyword, t.operatorKeyword, t.bool, t.null, t.atom], color: "var(--accent)" },
+  { tag: [t.propertyName, t.definition(t.propertyName), t.attributeName], color: "var(--fg)", fontWeight: "600" },
+  { tag: [t.string, t.special(t.string), t.regexp], color: "var(--warn)" },
+  { tag: [t.number, t.integer, t.float], color: "var(--accent)" },
+  { tag: [t.comment, t.lineComment, t.blockComment], color: "var(--muted)", fontStyle: "italic" },
+  { tag: [t.typeName, t.className, t.tagName, t.labelName, t.function(t.variableName)], color: "var(--accent)" },
+  { tag: t.invalid, color: "var(--bad)" },
+]);
 
 // The site's colours (custom properties inherit into the shadow root), light and dark alike.
 const theme = EditorView.theme({
@@ -26,7 +40,7 @@ const theme = EditorView.theme({
   "&.cm-focused": { outline: "3px solid var(--focus)", outlineOffset: "1px" },
   ".cm-scroller": { fontFamily: "var(--mono)", lineHeight: "1.5" },
   ".cm-gutters": { background: "var(--surface)", color: "var(--muted)", borderRight: "1px solid var(--border)" },
-  ".cm-activeLine": { background: "color-mix(in srgb, var(--accent) 8%, transparent)" },
+  ".cm-activeLine": { background: "color-mix(in srgb, var(--accent) 5%, transparent)" },
   ".cm-activeLineGutter": { background: "color-mix(in srgb, var(--accent) 14%, transparent)", color: "var(--fg)" },
   ".cm-cursor": { borderLeftColor: "var(--fg)" },
 });
@@ -57,6 +71,7 @@ function enhance(textarea) {
     extensions: [
       basicSetup,
       theme,
+      syntaxHighlighting(highlight),
       keymap.of([indentWithTab]),
       ...languageFor(path),
       EditorView.contentAttributes.of({
