@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3; do \
 	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then echo $$p; break; fi; done)
 
-.PHONY: run test check lint migrate demo bench bench-peers corpora install clean
+.PHONY: run test check lint migrate demo bench bench-peers corpora install clean assets
 
 $(BIN)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then echo "Python 3.12 or newer is needed (python3.12 not found)"; exit 1; fi
@@ -29,6 +29,8 @@ demo: migrate
 run: demo
 	DEBUG=1 $(BIN)/python manage.py check
 	@$(BIN)/python -m courseware.addresses $(HOST) $(PORT)
+	@# The credentials come last, after all set-up output, so they are on screen when the server starts.
+	@$(BIN)/python manage.py demo_setup --credentials-only
 	DEBUG=1 $(BIN)/python manage.py runserver --skip-checks $(if $(findstring :,$(HOST)),[$(HOST)],$(HOST)):$(PORT)
 
 test: install
@@ -41,6 +43,11 @@ check: install
 lint: install
 	$(BIN)/ruff check .
 
+
+# The exercise editor (CodeMirror 6): npm packages pinned by assets/editor/package-lock.json, bundled by esbuild
+# into the committed static/js/editor.js. Only needed after changing assets/editor/.
+assets:
+	cd assets/editor && npm ci --no-audit --no-fund && npm run build
 
 bench: install
 	$(BIN)/python bench/run_all.py

@@ -180,6 +180,10 @@ LOGIN_COOLOFF_SECONDS = int(os.environ.get("LOGIN_COOLOFF_SECONDS", "900"))
 SIGNUP_LIMIT_PER_HOUR = int(os.environ.get("SIGNUP_LIMIT_PER_HOUR", "60"))
 # Exercise checks per learner per minute (over it: HTTP 429 with Retry-After).
 EXERCISE_CHECKS_PER_MINUTE = int(os.environ.get("EXERCISE_CHECKS_PER_MINUTE", "20"))
+# Visitors (not signed in) get a stricter allowance per browser session, and one per network address, since a
+# new session costs nothing.
+VISITOR_CHECKS_PER_MINUTE = int(os.environ.get("VISITOR_CHECKS_PER_MINUTE", "6"))
+VISITOR_CHECKS_PER_ADDRESS_PER_MINUTE = int(os.environ.get("VISITOR_CHECKS_PER_ADDRESS_PER_MINUTE", "30"))
 # Number of reverse proxies in front of the app whose X-Forwarded-For entries are trusted.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", True)

@@ -9,6 +9,32 @@ FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
+# Argon2 costs tens of milliseconds per hash by design; hundreds of tests create and log in users. Tests use a
+# fast hasher, except those marked `password_hashing`, which run with the project's real hashers.
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hasher():
+    from django.test.utils import override_settings
+
+    with override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _real_password_hasher_when_marked(request):
+    if request.node.get_closest_marker("password_hashing") is None:
+        yield
+        return
+    from django.test.utils import override_settings
+
+    from courseware import settings as project_settings
+
+    with override_settings(PASSWORD_HASHERS=project_settings.PASSWORD_HASHERS):
+        yield
+
+
 @pytest.fixture
 def fixture_content(settings):
     """Point the app at the small test pack instead of the real course."""

@@ -5,10 +5,12 @@ from django.contrib.auth import views as auth_views
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from . import throttle
 from .forms import SignUpForm, ThrottledLoginForm
+from .roles import is_instructor
 
 SIGNUP_LIMITED = "Too many accounts were created from your network in the last hour. Try again in %d minutes."
 
@@ -17,6 +19,12 @@ class LoginView(auth_views.LoginView):
     form_class = ThrottledLoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def get_default_redirect_url(self) -> str:
+        """Without a `next`, instructors land on their dashboard and learners on their home."""
+        if is_instructor(self.request.user):
+            return reverse("dashboard:index")
+        return super().get_default_redirect_url()
 
     def form_invalid(self, form):
         response = super().form_invalid(form)

@@ -21,7 +21,7 @@ class CohortForm(forms.Form):
             self.fields[due] = forms.DateField(
                 required=False,
                 label=f"Due date for {topic.title}",
-                widget=forms.DateInput(attrs={"type": "date"}),
+                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),  # <input type=date> takes ISO only
                 initial=initial_topics.get(topic.slug),
             )
             self.topic_fields.append((topic, self[assigned], self[due]))

@@ -56,6 +56,12 @@ def cohort_remove_learner(*, cohort: Cohort, user: User) -> None:
     Membership.objects.filter(cohort=cohort, user=user).delete()
 
 
+def cohort_leave(*, cohort: Cohort, user: User) -> bool:
+    """A learner leaves a cohort. Their own progress stays theirs; the cohort's instructors stop seeing it."""
+    deleted, _ = Membership.objects.filter(cohort=cohort, user=user).delete()
+    return bool(deleted)
+
+
 def cohort_add_instructor(*, cohort: Cohort, username: str) -> User:
     user = User.objects.filter(username=username.strip()).first()
     if user is None or not is_instructor(user):

@@ -14,6 +14,7 @@ urlpatterns = [
     path("cohorts/<int:pk>/learners/<int:user_id>/remove/", views.cohort_remove_learner, name="remove_learner"),
     path("cohorts/<int:pk>/instructors/", views.cohort_add_instructor, name="add_instructor"),
     path("cohorts/<int:pk>/archive/", views.cohort_archive, name="archive"),
+    path("cohorts/<int:pk>/leave/", views.cohort_leave, name="leave"),
     path("join/", views.join, name="join"),
     path("join/<str:code>/", views.join_code, name="join_code"),
 ]

@@ -178,6 +178,15 @@ def join_code(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "cohorts/join_confirm.html", {"cohort": cohort, "already": already})
 
 
+@require_POST
+@login_required
+def cohort_leave(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = get_object_or_404(Cohort.objects.joined_by(request.user), pk=pk)
+    services.cohort_leave(cohort=cohort, user=request.user)
+    messages.success(request, f"You left “{cohort.name}”. Your own progress is kept.")
+    return redirect("home")
+
+
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import re
 
-from pygments import highlight
-from pygments.formatters import HtmlFormatter
-from pygments.lexers import get_lexer_for_filename
-from pygments.util import ClassNotFound
+from courseware.topics.rendering import highlight
 
 # Bidi controls (Trojan Source, CVE-2021-42574) and zero-width characters are shown as escapes.
 HIDDEN = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
@@ -18,11 +15,4 @@ def reveal_hidden(text: str) -> str:
 
 
 def highlighted_file(path: str, text: str, marked_lines: set[int]) -> str:
-    try:
-        lexer = get_lexer_for_filename(path, stripnl=False)
-    except ClassNotFound:
-        from pygments.lexers import TextLexer
-
-        lexer = TextLexer(stripnl=False)
-    formatter = HtmlFormatter(cssclass="codehilite", linenos="inline", hl_lines=sorted(marked_lines))
-    return highlight(reveal_hidden(text), lexer, formatter)
+    return highlight(reveal_hidden(text), path=path, marked=marked_lines, line_numbers=True)

@@ -105,7 +105,7 @@ def readiness_matrix(*, cohort: Cohort, sort: str = "name") -> Matrix:
             row.cells.append(
                 stats.readiness(
                     rules[topic.slug],
-                    pages_read=pages[(learner.pk, topic.slug)],
+                    pages_read=pages[(learner.pk, topic.slug)] & set(topic.page_order),  # as on the learner's home
                     pages_total=len(topic.page_order),
                     best_quiz=best[(learner.pk, topic.slug)],
                     exercises_passed=passed_exercises[(learner.pk, topic.slug)],

@@ -182,7 +182,9 @@ class ReadinessRule:
 class Readiness:
     pages_read: int
     pages_total: int
-    best_quiz_share: float | None  # mean of the best share per quiz (0..1), None when no quiz was attempted
+    # The best share of each of the topic's quizzes, averaged over all of them (a quiz not taken counts 0), 0..1;
+    # None when no quiz was attempted. Averaging over the attempted quizzes only made 1 quiz of 3 look like 51%.
+    best_quiz_share: float | None
     quizzes_passed: int
     quizzes_total: int
     exercises_passed: int
@@ -210,11 +212,12 @@ def readiness(
         missing.append("pass quiz " + ", ".join(failed))
     if len(exercises_passed) < rule.exercises_needed:
         missing.append(f"pass {rule.exercises_needed - len(exercises_passed)} more exercise(s)")
-    shares = [best_quiz[q][0] for q in rule.quizzes if q in best_quiz]
+    attempted = [q for q in rule.quizzes if q in best_quiz]
+    share = sum(best_quiz[q][0] for q in attempted) / len(rule.quizzes) if attempted else None
     return Readiness(
         pages_read=len(pages_read),
         pages_total=pages_total,
-        best_quiz_share=sum(shares) / len(shares) if shares else None,
+        best_quiz_share=share,
         quizzes_passed=len(rule.quizzes) - len(failed),
         quizzes_total=len(rule.quizzes),
         exercises_passed=len(exercises_passed),

@@ -17,6 +17,7 @@ class ExercisesConfig(AppConfig):
 
         register_extra_loader(load_exercises)
         register_hub_section(hub_section)
-        from .services import session_drafts_carry_over
+        from .services import session_drafts_carry_over, visitor_checks_carry_over
 
         register_carrier(session_drafts_carry_over)
+        register_carrier(visitor_checks_carry_over)

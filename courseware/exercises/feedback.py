@@ -5,12 +5,8 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 
-from django.utils.html import escape
-from pygments import highlight as pygments_highlight
-from pygments.formatters import HtmlFormatter
-from pygments.lexers import get_lexer_by_name
-
 from courseware.topics.content import Footgun, Library
+from courseware.topics.rendering import highlight
 
 from .content import Exercise, ExerciseFile
 from .grading import Verdict
@@ -131,10 +127,7 @@ def rule_link(rule_id: str, library: Library) -> RuleLink:
 
 def highlight_file(file: ExerciseFile, marked: tuple[int, ...], anchor: str) -> str:
     language = file.language if len(file.text) <= HIGHLIGHT_MAX_BYTES else "text"
-    formatter = HtmlFormatter(cssclass="codehilite", hl_lines=list(marked), linenos="inline", linespans=f"{anchor}-L")
-    html = pygments_highlight(file.text, get_lexer_by_name(language), formatter)
-    # Long lines scroll sideways: the scrolling block must be reachable with the keyboard.
-    return html.replace("<pre>", f'<pre tabindex="0" aria-label="{escape(file.path)}">', 1)
+    return highlight(file.text, language, marked=marked, line_numbers=True, line_anchor=f"{anchor}-L", label=file.path)
 
 
 def build_feedback(*, submission: Submission, exercise: Exercise, library: Library) -> Feedback:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -23,8 +25,20 @@ class Status(models.TextChoices):
 COUNTED_STATUSES = (Status.OK, Status.REJECTED)
 
 
+@dataclass(frozen=True)
+class Visitor:
+    """A visitor without an account, known by the token in their session (the one quiz attempts use)."""
+
+    token: str
+    is_authenticated = False
+    pk = None
+
+
 class SubmissionQuerySet(models.QuerySet["Submission"]):
     def for_user(self, user) -> SubmissionQuerySet:
+        """`user` is a user, a user id or a Visitor (their checks, keyed to their session)."""
+        if isinstance(user, Visitor):
+            return self.filter(user__isnull=True, anon_token=user.token) if user.token else self.none()
         return self.filter(user=user)
 
     def for_exercise(self, exercise) -> SubmissionQuerySet:
@@ -46,7 +60,11 @@ class SubmissionQuerySet(models.QuerySet["Submission"]):
 class Submission(models.Model):
     """One check of an exercise. Stored as pending before the runner starts, completed after."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="submissions")
+    # A visitor's check has no user but the token of their session; it moves into the account at sign-up.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="submissions", null=True, blank=True
+    )
+    anon_token = models.CharField(max_length=64, blank=True, default="", db_index=True)
     topic = models.SlugField(max_length=80)
     exercise = models.SlugField(max_length=80)
     files = models.JSONField()
@@ -75,11 +93,27 @@ class Submission(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} checked {self.topic}/{self.exercise}: {self.status}"
+        return f"{self.user or 'a visitor'} checked {self.topic}/{self.exercise}: {self.status}"
+
+    @property
+    def owner(self):
+        return Visitor(self.anon_token) if self.user_id is None else self.user_id
 
     @property
     def is_finished(self) -> bool:
         return self.status != Status.PENDING
+
+    @property
+    def summary(self) -> str:
+        """The check in a few words. A failed check with no findings (an emptied file, an unmet requirement)
+        says it did not pass, never "0 findings" as if nothing were wrong."""
+        if self.passed:
+            return "passed"
+        if self.status != Status.OK:
+            return self.get_status_display().lower()
+        if self.findings_count:
+            return f"not passed, {self.findings_count} finding{'s' if self.findings_count != 1 else ''}"
+        return "not passed"
 
 
 class FiredRule(models.Model):

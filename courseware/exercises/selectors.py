@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from courseware.topics.content import Topic
 
 from .content import Exercise, exercises_of
-from .models import Draft, HintReveal, Submission
+from .models import Draft, HintReveal, Submission, Visitor
 from .services import submissions_interrupt_stale
 
 NOT_STARTED = "not_started"
@@ -89,9 +89,10 @@ def progress_for(*, user, exercise: Exercise) -> Progress:
 
 def workspace_for(*, user, exercise: Exercise) -> Workspace:
     files = exercise.starter_files()
-    if not user.is_authenticated:
+    visitor = isinstance(user, Visitor)
+    if not user.is_authenticated and not visitor:
         return Workspace(files, False, None, 0, 0, 0, False, False)
-    draft = Draft.objects.filter(user=user, topic=exercise.topic, exercise=exercise.slug).first()
+    draft = None if visitor else Draft.objects.filter(user=user, topic=exercise.topic, exercise=exercise.slug).first()
     from_draft = False
     if draft is not None and isinstance(draft.files, dict):
         # Only the exercise's own files, in its order; a file added to the exercise later starts from the starter.
@@ -105,7 +106,7 @@ def workspace_for(*, user, exercise: Exercise) -> Workspace:
         passes=Count("id", filter=Q(passed=True)),
     )
     latest = mine.finished().first()
-    hints = HintReveal.objects.filter(user=user, topic=exercise.topic, exercise=exercise.slug).count()
+    hints = 0 if visitor else HintReveal.objects.filter(user=user, topic=exercise.topic, exercise=exercise.slug).count()
     passed = counts["passes"] > 0
     return Workspace(
         files=files,

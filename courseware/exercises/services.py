@@ -13,7 +13,7 @@ from courseware.sandbox import Outcome, Runner, RunnerUnavailable
 
 from . import checker, grading
 from .content import Exercise
-from .models import Draft, FiredRule, HintReveal, Status, Submission
+from .models import Draft, FiredRule, HintReveal, Status, Submission, Visitor
 
 logger = logging.getLogger(__name__)
 
@@ -103,6 +103,28 @@ def session_drafts_carry_over(*, request, user, previous: dict) -> int:
     return moved
 
 
+def visitor_checks_carry_over(*, request, user, previous: dict) -> int:
+    """At sign-in or sign-up the visitor's checks become the account's, numbered after the account's own."""
+    from courseware.quizzes.services import ANON_SESSION_KEY
+
+    token = previous.get(ANON_SESSION_KEY)
+    if not token or not isinstance(token, str):
+        return 0
+    with transaction.atomic():
+        moved = Submission.objects.filter(user__isnull=True, anon_token=token).update(user=user, anon_token="")
+        if moved:
+            numbers: Counter[tuple[str, str]] = Counter()
+            counted = Submission.objects.filter(user=user, counts_as_attempt=True).order_by("id")
+            changed = []
+            for sub in counted.only("id", "topic", "exercise", "check_number"):
+                numbers[(sub.topic, sub.exercise)] += 1
+                if sub.check_number != numbers[(sub.topic, sub.exercise)]:
+                    sub.check_number = numbers[(sub.topic, sub.exercise)]
+                    changed.append(sub)
+            Submission.objects.bulk_update(changed, ["check_number"])
+    return moved
+
+
 def draft_discard(*, user, exercise: Exercise) -> None:
     Draft.objects.filter(user=user, topic=exercise.topic, exercise=exercise.slug).delete()
 
@@ -122,10 +144,14 @@ def hint_reveal_next(*, user, exercise: Exercise) -> int:
 
 
 def submission_start(*, user, exercise: Exercise, files: dict[str, str]) -> Submission:
-    """Stored (and committed) before the runner starts, so nothing is lost if it dies."""
-    hints_used = HintReveal.objects.filter(user=user, topic=exercise.topic, exercise=exercise.slug).count()
+    """Stored (and committed) before the runner starts, so nothing is lost if it dies. `user` may be a Visitor."""
+    visitor = isinstance(user, Visitor)
+    hints_used = (
+        0 if visitor else HintReveal.objects.filter(user=user, topic=exercise.topic, exercise=exercise.slug).count()
+    )
     return Submission.objects.create(
-        user=user,
+        user=None if visitor else user,
+        anon_token=user.token if visitor else "",
         topic=exercise.topic,
         exercise=exercise.slug,
         files=files,
@@ -160,7 +186,7 @@ def submission_finish(
     with transaction.atomic():
         if counts:
             earlier = (
-                Submission.objects.for_user(submission.user_id)
+                Submission.objects.for_user(submission.owner)
                 .for_exercise(exercise)
                 .counted()
                 .filter(id__lt=submission.id)
@@ -197,10 +223,14 @@ def verdict_for(exercise: Exercise, report: dict) -> grading.Verdict:
 
 
 def submission_check(*, user, exercise: Exercise, files: dict[str, str], runner: Runner | None = None) -> Submission:
-    draft_save(user=user, exercise=exercise, files=files)
+    """A check by a learner, or by a Visitor (their edits are kept in their session by the view)."""
+    visitor = isinstance(user, Visitor)
+    if not visitor:
+        draft_save(user=user, exercise=exercise, files=files)
     submission = submission_start(user=user, exercise=exercise, files=files)
+    learner_key = f"visitor:{user.token}" if visitor else str(user.pk)  # one check in flight per learner or visitor
     started = time.monotonic()
-    outcome = run_check(exercise=exercise, files=files, learner_key=str(user.pk), runner=runner)
+    outcome = run_check(exercise=exercise, files=files, learner_key=learner_key, runner=runner)
     duration_ms = (time.monotonic() - started) * 1000
     submission = submission_finish(submission=submission, exercise=exercise, outcome=outcome, duration_ms=duration_ms)
     # Not stored: only meaningful for the response to this request (HTTP 429 Retry-After when busy).
@@ -236,8 +266,10 @@ def submissions_interrupt_stale(*, user, now=None) -> int:
     limits = limits_from_environment()
     now = now or timezone.now()
     cutoff = now - timedelta(seconds=limits.queue_wait_s + limits.wall_s + STALE_AFTER_SLACK_S)
-    return Submission.objects.filter(user=user, status=Status.PENDING, created_at__lt=cutoff).update(
-        status=Status.INTERRUPTED, message=INTERRUPTED_MESSAGE, counts_as_attempt=False, finished_at=now
+    return (
+        Submission.objects.for_user(user)
+        .filter(status=Status.PENDING, created_at__lt=cutoff)
+        .update(status=Status.INTERRUPTED, message=INTERRUPTED_MESSAGE, counts_as_attempt=False, finished_at=now)
     )
 
 

@@ -1,9 +1,5 @@
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
-from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,8 +7,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.http import HttpResponseClientRedirect
 
+from courseware.accounts.throttle import client_address
+from courseware.quizzes.services import anon_token_for
 from courseware.topics.content import Topic
 from courseware.topics.library import get_library
 
@@ -20,7 +17,7 @@ from . import selectors, services, throttle
 from .content import Exercise, exercise_of, exercises_of
 from .feedback import Feedback, build_feedback, highlight_file
 from .forms import field_name, files_from_post, size_problem
-from .models import Status, Submission
+from .models import Status, Submission, Visitor
 
 BUSY_STATUS = 429
 HISTORY = 8
@@ -58,12 +55,25 @@ def _feedback(submission: Submission | None, exercise: Exercise) -> Feedback | N
     return build_feedback(submission=submission, exercise=exercise, library=get_library())
 
 
+def _learner(request: HttpRequest):
+    """The signed-in learner, or the visitor known by their session's token (an AnonymousUser without one)."""
+    if request.user.is_authenticated:
+        return request.user
+    token = anon_token_for(request.session, create=False)
+    return Visitor(token) if token else request.user
+
+
 def _context(request: HttpRequest, topic: Topic, exercise: Exercise, **overrides) -> dict:
-    workspace = selectors.workspace_for(user=request.user, exercise=exercise)
+    learner = _learner(request)
+    workspace = selectors.workspace_for(user=learner, exercise=exercise)
     kept = None if request.user.is_authenticated else services.session_draft(session=request.session, exercise=exercise)
     files = overrides.pop("files", None) or kept or workspace.files
     latest = overrides.pop("submission", workspace.latest)
-    status = selectors.status_of(workspace) if request.user.is_authenticated else selectors.NOT_STARTED
+    status = (
+        selectors.status_of(workspace)
+        if workspace.latest or workspace.from_draft or workspace.passed
+        else (selectors.NOT_STARTED)
+    )
     n = exercise.solution_after_failed_checks
     context = {
         "topic": topic,
@@ -76,8 +86,8 @@ def _context(request: HttpRequest, topic: Topic, exercise: Exercise, **overrides
         "hints": exercise.hints[: workspace.hints_revealed],
         "next_hint": exercise.hint(workspace.hints_revealed + 1),
         "failed_until_solution": max(0, n - workspace.failed_checks) if n else None,
-        "history": selectors.submissions_of(user=request.user, exercise=exercise, limit=HISTORY)
-        if request.user.is_authenticated
+        "history": selectors.submissions_of(user=learner, exercise=exercise, limit=HISTORY)
+        if learner.is_authenticated or isinstance(learner, Visitor)
         else [],
         "error": None,
     }
@@ -87,7 +97,7 @@ def _context(request: HttpRequest, topic: Topic, exercise: Exercise, **overrides
 
 def _check_result(topic: Topic, exercise: Exercise, submission: Submission) -> dict:
     """What the htmx answer to a check needs: the feedback and the hints/solution panel, in one query."""
-    progress = selectors.progress_for(user=submission.user_id, exercise=exercise)
+    progress = selectors.progress_for(user=submission.owner, exercise=exercise)
     hints = min(submission.hints_used, len(exercise.hints))
     n = exercise.solution_after_failed_checks
     return {
@@ -98,7 +108,7 @@ def _check_result(topic: Topic, exercise: Exercise, submission: Submission) -> d
         "hints": exercise.hints[:hints],
         "next_hint": exercise.hint(hints + 1),
         "failed_until_solution": max(0, n - progress.failed_checks) if n else None,
-        "history": selectors.submissions_of(user=submission.user_id, exercise=exercise, limit=HISTORY),
+        "history": selectors.submissions_of(user=submission.owner, exercise=exercise, limit=HISTORY),
         "error": None,
     }
 
@@ -135,16 +145,6 @@ def _refused(
     return response
 
 
-def _sign_in_keeping_edits(request: HttpRequest, exercise: Exercise, files: dict[str, str]) -> HttpResponse:
-    """A visitor's check: keep the edits in the session and send them to sign in; they move into the account."""
-    services.session_draft_save(session=request.session, exercise=exercise, files=files)
-    messages.info(request, "Sign in or sign up to check your files. Your edits are kept and will be in the editor.")
-    target = f"{reverse(settings.LOGIN_URL)}?{urlencode({'next': exercise.url})}"
-    if request.htmx:
-        return HttpResponseClientRedirect(target)
-    return redirect(target)
-
-
 @require_POST
 def exercise_check(request: HttpRequest, topic: str, exercise: str) -> HttpResponse:
     topic_obj, exercise_obj = _exercise_or_404(topic, exercise)
@@ -152,17 +152,28 @@ def exercise_check(request: HttpRequest, topic: str, exercise: str) -> HttpRespo
     problem = size_problem(files)
     if problem:
         return _refused(request, topic_obj, exercise_obj, files, problem, 413)
-    if not request.user.is_authenticated:
-        return _sign_in_keeping_edits(request, exercise_obj, files)
-    allowance = throttle.check_allowance(request.user.pk)
+    learner = request.user
+    if not learner.is_authenticated:
+        # A visitor's check is keyed to their session; edits stay in the session, checks move in at sign-up.
+        learner = Visitor(anon_token_for(request.session, create=True))
+        services.session_draft_save(session=request.session, exercise=exercise_obj, files=files)
+    # Visitors have their own, stricter allowance (per session and per address); learners keep theirs.
+    visitor = isinstance(learner, Visitor)
+    if visitor:
+        allowance = throttle.visitor_allowance(learner.token, client_address(request))
+    else:
+        allowance = throttle.check_allowance(learner.pk)
     if not allowance.allowed:
-        services.draft_save(user=request.user, exercise=exercise_obj, files=files)
+        if not visitor:
+            services.draft_save(user=learner, exercise=exercise_obj, files=files)
+        limit = throttle.visitor_checks_per_minute() if visitor else throttle.checks_per_minute()
         message = (
-            f"You have checked {throttle.checks_per_minute()} times in the last minute, which is the limit. "
+            f"You have checked {limit} times in the last minute, which is the limit"
+            f"{' for visitors (sign in for more)' if visitor else ''}. "
             f"Your files are saved; check again in {allowance.retry_after_s} seconds."
         )
         return _refused(request, topic_obj, exercise_obj, files, message, BUSY_STATUS, allowance.retry_after_s)
-    submission = services.submission_check(user=request.user, exercise=exercise_obj, files=files)
+    submission = services.submission_check(user=learner, exercise=exercise_obj, files=files)
     if submission.status == Status.BUSY:
         message = f"{submission.message} Your files are saved; this does not count as an attempt."
         return _refused(request, topic_obj, exercise_obj, files, message, BUSY_STATUS, submission.retry_after_s or 1)

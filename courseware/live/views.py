@@ -8,6 +8,7 @@ three indexed counts (the host). See docs/live.md for the intervals and their co
 from __future__ import annotations
 
 import os
+from html import unescape
 
 from django import forms
 from django.conf import settings
@@ -18,6 +19,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from courseware.accounts.throttle import client_address
@@ -61,6 +64,11 @@ ACTION_LABELS = {
 # ---------------------------------------------------------------------------- creating a session
 
 
+def _plain(html: str, words: int = 24) -> str:
+    """A question's prompt as plain text for a picker label (escaped again when rendered)."""
+    return Truncator(unescape(strip_tags(html)).strip()).words(words)
+
+
 class LiveSessionForm(forms.Form):
     title = forms.CharField(max_length=200, required=False, label="Title (optional)")
     quiz = forms.ChoiceField(required=False, label="Whole quiz")
@@ -88,7 +96,8 @@ class LiveSessionForm(forms.Form):
         }
         self.fields["quiz"].choices = [("", "—")] + [(f"{t.slug}/{q.slug}", f"{t.title}: {q.title}") for t, q in pairs]
         self.fields["questions"].choices = [
-            (ref, f"{q.title} · {question.id}") for ref, (q, question) in self.question_refs.items()
+            (ref, f"{q.title}, question {question.number}: {_plain(question.prompt_html)}")
+            for ref, (q, question) in self.question_refs.items()
         ]
         exercises = selectors.exercises_for_topics(topics)
         self.fields["exercise"].choices = [("", "—")] + [

@@ -29,6 +29,8 @@ class Card:
     right_answer: tuple[str, ...] = ()
     error: str = ""
     message: str = ""
+    focus_move: str = ""  # "up:<item id>" or "down:<item id>": the ordering button to focus after a move
+    moved: str = ""  # what the last move did, for the live region
 
     @property
     def positions(self) -> range:
@@ -53,12 +55,28 @@ def build_card(
     error: str = "",
     message: str = "",
     typed: str = "",
+    order: tuple[str, ...] | None = None,
+    focus_move: str = "",
 ) -> Card:
-    order = display_order(question, seed, shuffle=shuffle)
+    order = order or display_order(question, seed, shuffle=shuffle)
     choices = tuple(c for cid in order if (c := question.choice(cid)) is not None)
     items = tuple(i for iid in order if (i := question.item(iid)) is not None) if question.kind == "ordering" else ()
     if response is None:
-        return Card(question=question, action=action, choices=choices, items=items, error=error, value=typed)
+        moved = ""
+        if focus_move:
+            item_id = focus_move.partition(":")[2]
+            position = next((n for n, item in enumerate(items, 1) if item.id == item_id), 0)
+            moved = f"Now step {position} of {len(items)}."
+        return Card(
+            question=question,
+            action=action,
+            choices=choices,
+            items=items,
+            error=error,
+            value=typed,
+            focus_move=focus_move,
+            moved=moved,
+        )
     picked: set[str] = set()
     if isinstance(response.get("choice"), str):
         picked.add(response["choice"])

@@ -114,6 +114,11 @@ def parse_answer(question: Question, form: Form) -> dict[str, Any]:
         number, unit = parse_number(text)
         return {"text": text, "value": str(number), "unit": unit}
     if kind == "ordering":
+        order = _values(form, "order")
+        if order:  # the move-up / move-down form sends the items in the order shown
+            if sorted(order) != sorted(item.id for item in question.items):
+                raise InvalidAnswer("The steps sent do not match this question: reload the page.")
+            return {"order": order}
         positions: dict[str, int] = {}
         for item in question.items:
             raw = _one(form, f"pos-{item.id}", "Give every step a position.")
@@ -217,6 +222,30 @@ def _wrong(question: Question) -> Grade:
 
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def ordering_move(question: Question, form: Form) -> tuple[tuple[str, ...], str]:
+    """One press of a move-up or move-down button: the new order of the items, and the button to focus next.
+
+    `form` carries the order shown (`order`, one value per item) and the button pressed (`move`, "up:<id>" or
+    "down:<id>"). The button to focus is the one pressed, or its opposite when the item reached an end.
+    """
+    ids = [item.id for item in question.items]
+    order = _values(form, "order")
+    if sorted(order) != sorted(ids):
+        raise InvalidAnswer("The steps sent do not match this question: reload the page.")
+    direction, _, item_id = _one(form, "move", "Choose a step to move.").partition(":")
+    if direction not in ("up", "down") or item_id not in order:
+        raise InvalidAnswer("That move is not possible.")
+    index = order.index(item_id)
+    target = index - 1 if direction == "up" else index + 1
+    if 0 <= target < len(order):
+        order[index], order[target] = order[target], order[index]
+    else:
+        target = index
+    at_end = (direction == "up" and target == 0) or (direction == "down" and target == len(order) - 1)
+    focus = ("down" if direction == "up" else "up") if at_end else direction
+    return tuple(order), f"{focus}:{item_id}"
 
 
 def display_order(question: Question, seed: int, *, shuffle: bool = True) -> tuple[str, ...]:

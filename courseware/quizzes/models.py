@@ -117,16 +117,19 @@ class ReviewItemQuerySet(models.QuerySet["ReviewItem"]):
 
 
 class ReviewItem(models.Model):
-    """A question the learner got wrong, scheduled to come back (see scheduling.py)."""
+    """A question the learner got wrong, scheduled to come back: its FSRS card (see scheduling.py)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_items")
     topic = models.SlugField(max_length=80)
     quiz = models.SlugField(max_length=80)
     question_id = models.SlugField(max_length=80)
-    box = models.PositiveSmallIntegerField(default=0)
+    state = models.PositiveSmallIntegerField(default=1)  # fsrs.State: 1 learning, 2 review, 3 relearning
+    step = models.PositiveSmallIntegerField(null=True, blank=True)
+    stability = models.FloatField(null=True, blank=True)
+    difficulty = models.FloatField(null=True, blank=True)
     due_at = models.DateTimeField(null=True, blank=True)
     last_result = models.BooleanField(null=True, blank=True)
-    last_reviewed_at = models.DateTimeField(null=True, blank=True)
+    last_reviewed_at = models.DateTimeField(null=True, blank=True)  # the card's last rating, in a quiz or review
     updated_at = models.DateTimeField()
 
     objects = ReviewItemQuerySet.as_manager()
@@ -140,4 +143,24 @@ class ReviewItem(models.Model):
         indexes = [models.Index(fields=["user", "due_at"])]
 
     def __str__(self) -> str:
-        return f"review {self.topic}/{self.quiz}#{self.question_id} box {self.box}"
+        return f"review {self.topic}/{self.quiz}#{self.question_id} due {self.due_at}"
+
+    @property
+    def schedule(self):
+        from .scheduling import Schedule
+
+        if self.due_at is None:
+            return None
+        return Schedule(
+            state=self.state,
+            step=self.step,
+            stability=self.stability,
+            difficulty=self.difficulty,
+            due_at=self.due_at,
+            last_review=self.last_reviewed_at,
+        )
+
+    def set_schedule(self, schedule) -> None:
+        self.state, self.step = schedule.state, schedule.step
+        self.stability, self.difficulty = schedule.stability, schedule.difficulty
+        self.due_at, self.last_reviewed_at = schedule.due_at, schedule.last_review

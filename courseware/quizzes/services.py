@@ -116,38 +116,43 @@ def attempt_finish(*, attempt: Attempt, quiz: Quiz, now: datetime | None = None)
         return locked
 
 
+SCHEDULE_FIELDS = ["state", "step", "stability", "difficulty", "due_at", "last_reviewed_at"]
+
+
 def _review_wrong(*, user_id: int, topic: str, quiz: str, question_id: str, now: datetime) -> None:
-    schedule = scheduling.after_wrong(now=now)
-    # One upsert (INSERT ... ON CONFLICT DO UPDATE): no read, no race between two attempts of one learner.
-    ReviewItem.objects.bulk_create(
-        [
-            ReviewItem(
-                user_id=user_id,
-                topic=topic,
-                quiz=quiz,
-                question_id=question_id,
-                box=schedule.box,
-                due_at=schedule.due_at,
-                last_result=False,
-                updated_at=now,
-            )
-        ],
-        update_conflicts=True,
-        unique_fields=["user", "topic", "quiz", "question_id"],
-        update_fields=["box", "due_at", "last_result", "updated_at"],
-    )
+    """A wrong quiz answer rates the question's card Again: new or known, it comes back within minutes."""
+    key = {"user_id": user_id, "topic": topic, "quiz": quiz, "question_id": question_id}
+    with transaction.atomic():
+        item = ReviewItem.objects.select_for_update().filter(**key).first()
+        if item is None:
+            item = ReviewItem(**key, updated_at=now)
+            item.set_schedule(scheduling.after_wrong(now=now))
+            item.last_result = False
+            try:
+                with transaction.atomic():
+                    item.save()
+                return
+            except IntegrityError:  # another request of the same learner created it first: rate that one
+                item = ReviewItem.objects.select_for_update().get(**key)
+        item.set_schedule(scheduling.after_wrong(current=item.schedule, now=now))
+        item.last_result = False
+        item.updated_at = now
+        item.save(update_fields=[*SCHEDULE_FIELDS, "last_result", "updated_at"])
 
 
 def review_record(*, item: ReviewItem, correct: bool, now: datetime | None = None) -> ReviewItem:
-    """A review answer: right moves the question further out, wrong brings it back tomorrow."""
+    """A review answer: right spaces the question further out (FSRS), wrong brings it back within minutes."""
     now = now or timezone.now()
-    schedule = scheduling.after_review(box=item.box, correct=correct, now=now)
-    item.box = schedule.box
-    item.due_at = schedule.due_at
+    current = item.schedule
+    schedule = (
+        scheduling.after_review(current=current, correct=correct, now=now)
+        if current is not None
+        else scheduling.after_wrong(now=now)
+    )
+    item.set_schedule(schedule)
     item.last_result = correct
-    item.last_reviewed_at = now
     item.updated_at = now
-    item.save(update_fields=["box", "due_at", "last_result", "last_reviewed_at", "updated_at"])
+    item.save(update_fields=[*SCHEDULE_FIELDS, "last_result", "updated_at"])
     return item
 
 

@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+import math
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -13,9 +17,10 @@ from courseware.topics.library import get_library
 from . import selectors, services
 from .cards import build_card
 from .content import Question, Quiz, quizzes_of
-from .grading import InvalidAnswer, describe_key, parse_answer
+from .grading import InvalidAnswer, describe_key, ordering_move, parse_answer
 from .models import Attempt
 
+LEARNING_HORIZON = timedelta(hours=1)
 FINISHED_MESSAGE = "This attempt is finished, so its answers can no longer change. Start a new attempt to try again."
 LAST_REVIEW_KEY = "quizzes_last_review"
 
@@ -159,6 +164,8 @@ def answer(request: HttpRequest, topic: str, quiz: str, attempt: int, question: 
     question_obj = _question_or_404(quiz_obj, question)
     if attempt_obj.is_finished:
         return _finished(request, attempt_obj)
+    if question_obj.kind == "ordering" and "move" in request.POST:
+        return _ordering_move(request, attempt_obj, quiz_obj, question_obj, topic)
     try:
         response = parse_answer(question_obj, _form(request))
     except InvalidAnswer as exc:
@@ -177,15 +184,40 @@ def answer(request: HttpRequest, topic: str, quiz: str, attempt: int, question: 
         return _finished(request, attempt_obj)
     if request.htmx:
         card = _card(attempt_obj, quiz_obj, question_obj, result.answer, message=result.message)
-        return render(
+        response = render(
             request,
             "quizzes/question.html#card",
             _card_context(attempt_obj, quiz_obj, question_obj, card, swapped=True),
         )
+        # The page's progress line and finish note are swapped out of band, so they count this answer too.
+        answered = selectors.answers_by_question(attempt=attempt_obj)
+        progress = {
+            "quiz": quiz_obj,
+            "current": question_obj,
+            "answered_count": sum(1 for q in quiz_obj.questions if q.id in answered),
+        }
+        response.content += render_to_string("quizzes/attempt.html#answered-oob", progress, request=request).encode()
+        return response
     if result.message:
         messages.info(request, result.message)
     suffix = f"?q={question_obj.id}" if quiz_obj.mode == "one_at_a_time" else ""
     return redirect(f"{_attempt_url(attempt_obj)}{suffix}#q-{question_obj.id}")
+
+
+def _ordering_move(request: HttpRequest, attempt: Attempt, quiz: Quiz, question: Question, topic: str):
+    """A move-up or move-down press: the card comes back in its new order; nothing is stored or graded."""
+    try:
+        order, focus = ordering_move(question, _form(request))
+        card = _card(attempt, quiz, question, order=order, focus_move=focus)
+        status = 200
+    except InvalidAnswer as exc:
+        card, status = _card(attempt, quiz, question, error=exc.message), 400
+    context = _card_context(attempt, quiz, question, card, swapped=bool(request.htmx))
+    if request.htmx:  # htmx swaps only 2xx responses: the message travels with a 200, as for answers
+        return render(request, "quizzes/question.html#card", context)
+    return render(
+        request, "quizzes/question_error.html", {**context, "topic": get_library().topic(topic)}, status=status
+    )
 
 
 def _finished(request: HttpRequest, attempt: Attempt) -> HttpResponse:
@@ -251,7 +283,16 @@ def review(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     due = _review_rows(selectors.review_items_due(user=request.user, now=now))
     upcoming = _review_rows(selectors.review_items_upcoming(user=request.user, now=now))
-    return render(request, "quizzes/review.html", {"due": due, "upcoming": upcoming})
+    # "Well done" only when nothing missed is waiting in a same-day learning step.
+    soon = [item for item, *_ in upcoming if item.due_at - now <= LEARNING_HORIZON]
+    next_due = min((item.due_at for item in soon), default=None)
+    context = {
+        "due": due,
+        "upcoming": upcoming,
+        "missed_soon": len(soon),
+        "next_due_minutes": max(1, math.ceil((next_due - now).total_seconds() / 60)) if next_due else 0,
+    }
+    return render(request, "quizzes/review.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -278,6 +319,17 @@ def review_question(request: HttpRequest, topic: str, quiz: str, question: str) 
         last = request.session.pop(LAST_REVIEW_KEY, None)
         response = last["response"] if isinstance(last, dict) and last.get("key") == key else None
         card = build_card(question_obj, seed=item.pk, shuffle=quiz_obj.shuffle, action=action, response=response)
+        return render(request, "quizzes/review_question.html", {**context, "card": card, "swapped": False})
+    if question_obj.kind == "ordering" and "move" in request.POST:
+        try:
+            order, focus = ordering_move(question_obj, _form(request))
+            card = build_card(
+                question_obj, seed=item.pk, shuffle=quiz_obj.shuffle, action=action, order=order, focus_move=focus
+            )
+        except InvalidAnswer as exc:
+            card = build_card(question_obj, seed=item.pk, shuffle=quiz_obj.shuffle, action=action, error=exc.message)
+        if request.htmx:
+            return render(request, "quizzes/question.html#card", {**context, "card": card, "swapped": True})
         return render(request, "quizzes/review_question.html", {**context, "card": card, "swapped": False})
     try:
         response = parse_answer(question_obj, _form(request))

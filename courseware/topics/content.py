@@ -27,6 +27,13 @@ PAGE_TITLES = {
     "anti_primer": "Anti-primer",
     "trivia": "Trivia",
 }
+PAGE_BLURBS = {
+    "primer": "The right way, step by step",
+    "footguns": "The named mistakes, and what they cost",
+    "street_ops": "How it is done in practice: commands and runbooks",
+    "anti_primer": "An incident where the mistakes go off",
+    "trivia": "Facts worth knowing",
+}
 PAGE_FILES = {
     "primer": "primer.md",
     "footguns": "footguns.yaml",

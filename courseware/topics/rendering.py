@@ -11,6 +11,7 @@ import re
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from html import escape as html_escape
 
 import markdown
 from markdown.extensions.toc import slugify
@@ -175,10 +176,28 @@ def _new_markdown() -> markdown.Markdown:
     return md
 
 
+_TABLE = re.compile(r"<table>(.*?)</table>", re.DOTALL)
+_HEADER_CELL = re.compile(r"<th[^>]*>(.*?)</th>", re.DOTALL)
+_EMPTY_HEADER = re.compile(r"<th([^>]*)>\s*</th>")
+
+
+def _wrap_tables(body: str) -> str:
+    """A wide table scrolls inside its own labelled, focusable region, never the page (WCAG 1.4.10, 2.1.1);
+    an empty corner cell is a data cell, not a header with no name."""
+
+    def wrap(match: re.Match[str]) -> str:
+        inner = _EMPTY_HEADER.sub(r"<td\1></td>", match.group(1))
+        names = [re.sub(r"<[^>]{0,500}>", "", cell).strip() for cell in _HEADER_CELL.findall(inner)]
+        label = html.escape("Table: " + ", ".join(n for n in names if n)[:120], quote=True)
+        return f'<div class="table-wrap" role="region" tabindex="0" aria-label="{label}"><table>{inner}</table></div>'
+
+    return _TABLE.sub(wrap, body)
+
+
 def render_markdown(text: str, resolve: Resolver | None = None) -> Rendered:
     source = _replace_xrefs(text, resolve) if resolve else text
     md = _markdown()
-    body = md.convert(source)
+    body = _wrap_tables(md.convert(source))
     toc = tuple(
         Heading(level=2, anchor=token["id"], text=html.unescape(token["name"]), line=0, explicit=True)
         for token in getattr(md, "toc_tokens", [])
@@ -210,10 +229,49 @@ def _lexer(language: str):
 _FORMATTER = HtmlFormatter(cssclass="codehilite")
 
 
-def highlight(code: str, language: str) -> str:
+def highlight(
+    code: str,
+    language: str | None = None,
+    *,
+    path: str = "",
+    marked: Iterable[int] = (),
+    line_numbers: bool = False,
+    line_anchor: str = "",
+    label: str = "",
+) -> str:
+    """The one Pygments helper: content snippets, a learner's file in feedback, a file on the dashboard.
+
+    `language` names the lexer (content languages and format names are aliases); without it the lexer is
+    guessed from `path`. Line-numbered output keeps leading blank lines, so numbers match the file; `marked`
+    lines are highlighted, `line_anchor` gives each line an id (`<anchor>-<n>`), `label` names the block.
+    """
     from pygments import highlight as pygments_highlight
 
-    return pygments_highlight(code, _lexer(language), _FORMATTER)
+    if not line_numbers and not marked and not line_anchor and language is not None:
+        html = pygments_highlight(code, _lexer(language), _FORMATTER)
+    else:
+        formatter = HtmlFormatter(
+            cssclass="codehilite",
+            hl_lines=sorted(marked),
+            linenos="inline" if line_numbers else False,
+            linespans=line_anchor or None,
+        )
+        html = pygments_highlight(code, _numbered_lexer(language, path), formatter)
+    if label:
+        html = html.replace("<pre>", f'<pre tabindex="0" aria-label="{html_escape(label)}">', 1)
+    return html
+
+
+def _numbered_lexer(language: str | None, path: str):
+    from pygments.lexers import TextLexer, get_lexer_by_name, get_lexer_for_filename
+    from pygments.util import ClassNotFound
+
+    try:
+        if language is not None:
+            return get_lexer_by_name(LANGUAGE_ALIASES.get(language, language), stripnl=False)
+        return get_lexer_for_filename(path, stripnl=False)
+    except ClassNotFound:
+        return TextLexer(stripnl=False)
 
 
 LANGUAGE_ALIASES = SNIPPET_LEXERS

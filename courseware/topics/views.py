@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import hashlib
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -7,7 +9,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 
 from . import selectors, services
-from .content import PAGE_KINDS, PAGE_TITLES, Topic
+from .content import PAGE_BLURBS, PAGE_KINDS, PAGE_TITLES, Topic
 from .hooks import HUB_SECTIONS
 from .library import get_library
 from .rendering import pygments_css
@@ -32,7 +34,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 def hub(request: HttpRequest, topic: str) -> HttpResponse:
     topic_obj = _topic_or_404(topic)
     read = selectors.pages_read(user=request.user, topic=topic_obj.slug)
-    pages = [(kind, PAGE_TITLES[kind], kind in read) for kind in topic_obj.page_order]
+    pages = [(kind, PAGE_TITLES[kind], kind in read, PAGE_BLURBS[kind]) for kind in topic_obj.page_order]
     return render(
         request,
         "topics/hub.html",
@@ -84,12 +86,19 @@ def drill(request: HttpRequest, topic: str) -> HttpResponse:
         picked = getattr(hour, DRILL_CHOICES[choice])
         steps.append({"hour": hour, "choice": choice, "picked": picked, "footgun": topic_obj.footgun(hour.footgun)})
     current = story.hours[len(path)] if len(path) < len(story.hours) else None
+    choices = []
+    if current is not None:
+        choices = [("s", current.shortcut), ("p", current.primer_way)]
+        # Neither place nor style may give the answer away: the order varies per hour, fixed for a topic.
+        if hashlib.sha256(f"{topic_obj.slug}/{current.hour}".encode()).digest()[0] & 1:
+            choices.reverse()
     shortcuts = [step for step in steps if step["choice"] == "s"]
     context = {
         "topic": topic_obj,
         "story": story,
         "steps": steps,
         "current": current,
+        "choices": choices,
         "path": path,
         "finished": current is None,
         "shortcuts": shortcuts,

@@ -35,6 +35,32 @@
   function init() {
     document.querySelectorAll("textarea.code-editor").forEach(updateGutter);
   }
+  // A page that is one step of a sequence (the next question, the results) starts at its heading, not at the
+  // site menu. Not the `autofocus` attribute: Chromium defers it and may apply it after an htmx swap has
+  // already moved focus to the feedback.
+  document.addEventListener("DOMContentLoaded", function () {
+    var heading = document.querySelector("h1[data-step-heading]");
+    if (heading && (!document.activeElement || document.activeElement === document.body)) heading.focus();
+  });
   document.addEventListener("DOMContentLoaded", init);
+  // Copy buttons (join code and link): shown only where the clipboard can be written; the text stays selectable.
+  document.addEventListener("DOMContentLoaded", function () {
+    if (!navigator.clipboard) return;
+    document.querySelectorAll("button.copy-button[data-copy]").forEach(function (button) {
+      button.hidden = false;
+    });
+  });
+  document.addEventListener("click", function (event) {
+    var button = event.target instanceof Element ? event.target.closest("button.copy-button[data-copy]") : null;
+    if (!button) return;
+    var source = document.querySelector(button.dataset.copy);
+    var status = document.getElementById("copy-status");
+    if (!source || !navigator.clipboard) return;
+    navigator.clipboard.writeText(source.textContent.trim()).then(function () {
+      if (status) status.textContent = "Copied: " + source.textContent.trim();
+    }, function () {
+      if (status) status.textContent = "Copying failed: select the text and copy it by hand.";
+    });
+  });
   document.addEventListener("htmx:afterSettle", init);
 })();

@@ -18,6 +18,39 @@
       event.detail.isError = false;
     }
   });
+  // A button pressed while a poll is in flight must win without aborting the poll (htmx logs every abort as
+  // an error): no poll starts while an action is in flight, and a poll that started before the latest action
+  // is not swapped in (its state is older than the action's answer).
+  var actionsInFlight = 0, actions = 0;
+  function isPoll(detail) {
+    return detail.requestConfig && detail.requestConfig.verb === "get" && detail.elt && detail.elt.id === "live-stage";
+  }
+  function isAction(detail) {
+    return detail.requestConfig && detail.requestConfig.verb === "post" && detail.elt && detail.elt.closest &&
+      detail.elt.closest("#live-stage");
+  }
+  // Requests are told apart by their xhr: after an outerHTML swap htmx fires afterRequest on <body>.
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var detail = event.detail;
+    if (!detail.xhr) return;
+    if (isPoll(detail)) {
+      if (actionsInFlight) event.preventDefault();
+      else detail.xhr.liveActionsSeen = actions;
+    } else if (isAction(detail)) {
+      detail.xhr.liveAction = true;
+      actionsInFlight += 1;
+      actions += 1;
+    }
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    if (event.detail.xhr && event.detail.xhr.liveAction) actionsInFlight = Math.max(0, actionsInFlight - 1);
+  });
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var xhr = event.detail.xhr;
+    if (xhr && xhr.liveActionsSeen !== undefined && (actionsInFlight || xhr.liveActionsSeen !== actions)) {
+      event.detail.shouldSwap = false;
+    }
+  });
   var started = Date.now();
   function stamp() {
     started = Date.now();

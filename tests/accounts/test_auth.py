@@ -19,6 +19,7 @@ def login(client, username: str, password: str, address: str = "10.0.0.1"):
     return client.post("/accounts/login/", {"username": username, "password": password}, REMOTE_ADDR=address)
 
 
+@pytest.mark.password_hashing
 def test_sign_up_creates_a_learner_with_an_argon2_hash_and_logs_in(client):
     response = client.post(
         "/accounts/signup/",
@@ -96,6 +97,7 @@ def test_instructor_role_is_a_group():
     assert teacher.groups.filter(name="instructors").exists()
 
 
+@pytest.mark.password_hashing
 def test_legacy_pbkdf2_hash_is_upgraded_to_argon2_on_login(client):
     from django.contrib.auth.hashers import make_password
 
@@ -157,3 +159,8 @@ def test_trusted_proxy_address_is_used_only_when_configured(client, settings):
         HTTP_X_FORWARDED_FOR="5.6.7.8",
     )
     assert b"Too many failed attempts" in response.content
+
+
+@pytest.mark.django_db
+def test_unmarked_tests_use_the_fast_test_hasher():
+    assert user_create(username="quick", password=PASSWORD).password.startswith("md5$")

@@ -98,3 +98,32 @@ def axe_check(chromium_browser, live_server):
             context.close()
 
     return run
+
+
+def set_file_text(page, text: str, index: int = 0) -> None:
+    """Replace a workspace file's text the way a learner would: in the CodeMirror editor when it is there (it
+    keeps the form's textarea in sync), else in the textarea itself."""
+    content = page.locator(".cm-host .cm-content").nth(index)
+    if page.locator(".cm-host").count() > index:
+        # Pasted, as a learner would: CodeMirror reads the clipboard event. (Playwright's insert_text goes
+        # through the browser's own editing of the contenteditable, which writes style attributes.)
+        page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+        page.evaluate("text => navigator.clipboard.writeText(text)", text)
+        content.click()
+        page.keyboard.press("Control+A")
+        page.keyboard.press("Control+V")
+        textarea = page.locator(f"#file-{index}")
+        for _ in range(100):
+            if textarea.input_value() == text:
+                break
+            page.wait_for_timeout(50)
+        assert textarea.input_value() == text
+    else:
+        page.locator(f"#file-{index}").fill(text)
+
+
+def in_editor(page) -> bool:
+    """Whether focus is in a CodeMirror editor (it lives in a shadow root)."""
+    return page.evaluate(
+        "(document.activeElement.shadowRoot?.activeElement || document.activeElement).classList.contains('cm-content')"
+    )

@@ -30,7 +30,7 @@ def test_cohort_to_dashboard_journey_with_hostile_learner_text(
     user_create(username="teacher", password=PASSWORD, instructor=True)
     teacher = chromium_browser.new_context(base_url=live_server.url)
     host = teacher.new_page()
-    from tests.browser.conftest import PageProblems
+    from tests.browser.conftest import PageProblems, set_file_text
 
     host_problems = PageProblems(host)
     log_in(host, "teacher")
@@ -76,10 +76,10 @@ def test_cohort_to_dashboard_journey_with_hostile_learner_text(
     editor = learner.locator("#file-0")
     starter = editor.input_value()
     hostile = "".join(f"# {p}\n" for p in PAYLOADS) + starter
-    editor.fill(hostile)
+    set_file_text(learner, hostile)
     learner.get_by_role("button", name="Check").click()
     learner.locator(".verdict .status-bad").wait_for()
-    editor.fill(hostile.replace("MemorySize: 1024", "MemorySize: 1024\n      Timeout: 60"))
+    set_file_text(learner, hostile.replace("MemorySize: 1024", "MemorySize: 1024\n      Timeout: 60"))
     learner.get_by_role("button", name="Check").click()
     learner.locator(".verdict .status-ok").wait_for()
 

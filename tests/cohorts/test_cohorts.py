@@ -144,7 +144,7 @@ def test_home_next_steps_cover_reading_quizzes_exercises_and_reviews(settings, l
     Membership.objects.create(cohort=real, user=learner)
     now = timezone.now()
     ReviewItem.objects.create(
-        user=learner, topic="aws-lambda", quiz="basics", question_id="x", box=1, due_at=now, updated_at=now
+        user=learner, topic="aws-lambda", quiz="basics", question_id="x", due_at=now, updated_at=now
     )
     html = learner_client.get("/").content.decode()
     assert "Read the primer" in html
@@ -152,3 +152,29 @@ def test_home_next_steps_cover_reading_quizzes_exercises_and_reviews(settings, l
     assert "Solve “" in html and "/topics/aws-lambda/exercises/" in html
     assert "Review 1 question(s)" in html
     library.clear()
+
+
+def test_a_learner_leaves_a_cohort_from_their_home_and_keeps_their_progress(learner_client, learner, cohort):
+    Membership.objects.create(cohort=cohort, user=learner)
+    home = learner_client.get("/").content.decode()
+    assert f'action="/cohorts/{cohort.pk}/leave/"' in home and 'aria-label="Leave Platform team"' in home
+    response = learner_client.post(f"/cohorts/{cohort.pk}/leave/")
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    assert not Membership.objects.filter(cohort=cohort, user=learner).exists()
+    assert "You left “Platform team”." in learner_client.get("/").content.decode()
+    assert learner_client.post(f"/cohorts/{cohort.pk}/leave/").status_code == 404  # not a member any more
+
+
+def test_the_cohort_page_links_its_dashboard_and_offers_copy_buttons(client, teacher, cohort):
+    client.force_login(teacher)
+    page = client.get(f"/cohorts/{cohort.pk}/").content.decode()
+    assert f'href="/dashboard/cohorts/{cohort.pk}/"' in page
+    assert 'data-copy="#join-code" hidden>Copy code</button>' in page  # shown by the site script only
+    assert 'data-copy="#join-link" hidden>Copy link</button>' in page
+
+
+def test_the_live_question_picker_shows_question_text(client, teacher, cohort):
+    client.force_login(teacher)
+    page = client.get(f"/cohorts/{cohort.pk}/live/new/").content.decode()
+    assert "Demo quiz, question 1: Which default limit cuts work off halfway?" in page
+    assert "· q-single" not in page

@@ -98,7 +98,24 @@ def test_readiness_rule():
     )
     assert not not_yet.ready
     assert not_yet.missing == ("read footguns", "pass quiz basics, ops", "pass 1 more exercise(s)")
-    assert not_yet.quizzes_passed == 0 and not_yet.best_quiz_share == 0.5
+    assert not_yet.quizzes_passed == 0 and not_yet.best_quiz_share == 0.25  # ops not taken counts 0
+
+
+def test_the_quiz_score_counts_every_quiz_of_the_topic_not_only_those_taken():
+    rule = ReadinessRule(required_pages=(), quizzes=("basics", "footguns", "ops"), exercises_needed=0)
+    one_of_three = readiness(
+        rule,
+        pages_read=set(),
+        pages_total=5,
+        best_quiz={"basics": (0.51, False)},
+        exercises_passed=set(),
+        exercises_total=0,
+    )
+    assert one_of_three.best_quiz_share == pytest.approx(0.17)
+    none_taken = readiness(
+        rule, pages_read=set(), pages_total=5, best_quiz={}, exercises_passed=set(), exercises_total=0
+    )
+    assert none_taken.best_quiz_share is None
 
 
 def test_default_readiness_needs_half_the_exercises_rounded_up():

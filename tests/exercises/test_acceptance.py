@@ -191,20 +191,28 @@ def test_check_exercise_refuses_bad_input_with_exit_2(capsys, args, message):
 
 
 @pytest.mark.usefixtures("fixture_content")
-def test_a_visitors_edits_move_into_the_account_at_sign_in(client, learner):
+def test_a_visitors_checks_and_edits_move_into_the_account_at_sign_in(client, learner, fake_runner):
     exercise = _exercise()
     response = client.post(URL + "check/", {"file-0": SOLUTION})
-    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/?next=")
-    assert client.get(URL).content.decode().count("Timeout: 60") >= 1  # the page shows the kept edits
+    assert response.status_code == 302 and response["Location"].endswith("#feedback")  # checked, no account needed
+    page = client.get(URL).content.decode()
+    assert page.count("Timeout: 60") >= 1 and "Passed." in page  # the kept edits and the visitor's own check
+    visitor_check = Submission.objects.get()
+    assert visitor_check.user is None and visitor_check.anon_token and visitor_check.passed
+    assert fake_runner.calls[0]["learner_key"] == f"visitor:{visitor_check.anon_token}"
     client.post("/accounts/login/", {"username": "lena", "password": "correct horse battery"})
     draft = Draft.objects.get(user=learner, exercise=exercise.slug)
     assert draft.files == {"template.yaml": SOLUTION}
     assert "exercise_drafts" not in client.session
+    visitor_check.refresh_from_db()
+    assert (visitor_check.user, visitor_check.anon_token, visitor_check.check_number) == (learner, "", 1)
+    assert "Passed" in client.get(URL).content.decode()
 
 
 @pytest.mark.usefixtures("fixture_content")
-def test_a_visitors_htmx_check_is_sent_to_sign_in_and_autosave_keeps_the_edits(client):
+def test_a_visitors_htmx_check_shows_feedback_and_autosave_keeps_the_edits(client, fake_runner):
     response = client.post(URL + "check/", {"file-0": AT_MAXIMUM}, **HTMX)
-    assert response.status_code == 200 and response["HX-Redirect"].startswith("/accounts/login/")
+    assert response.status_code == 200 and "HX-Redirect" not in response
+    assert 'id="check-announcer"' in response.content.decode()
     client.post(URL + "draft/", {"file-0": SOLUTION})
     assert client.session["exercise_drafts"]["demo-topic/set-a-timeout"] == {"template.yaml": SOLUTION}

@@ -39,15 +39,28 @@ def test_the_topic_hub_lists_the_exercises(client):
     assert 'href="/topics/demo-topic/exercises/set-a-timeout/"' in body
 
 
-def test_anonymous_visitors_read_the_prompt_and_are_asked_to_log_in(client):
+def test_anonymous_visitors_read_the_prompt_and_check_keyed_to_their_session(client, fake_runner, settings):
     response = client.get(URL)
     body = response.content.decode()
     assert response.status_code == 200
     assert "The report builder runs with whatever timeout" in body
-    assert "to check your work" in body
-    assert 'id="check-button"' not in body
-    assert check(client, SOLUTION).status_code == 302  # to the login page
-    assert not Submission.objects.exists()
+    assert "You can check your files without an account" in body
+    assert 'id="check-button"' in body
+    assert check(client, SOLUTION).status_code == 302  # back to the page's feedback
+    assert Submission.objects.get().user is None
+    other = type(client)()
+    assert "Passed." not in other.get(URL).content.decode()  # another visitor sees none of it
+    assert Submission.objects.for_user(learner_or_visitor(client)).count() == 1
+    settings.VISITOR_CHECKS_PER_MINUTE = 1
+    limited = check(client, SOLUTION)
+    assert limited.status_code == 429 and "Retry-After" in limited  # the same sandbox, a visitor's rate limit
+
+
+def learner_or_visitor(client):
+    from courseware.exercises.models import Visitor
+    from courseware.quizzes.services import ANON_SESSION_KEY
+
+    return Visitor(client.session[ANON_SESSION_KEY])
 
 
 def test_the_page_has_a_labelled_editor_with_a_gutter_per_file(learner_client):
@@ -316,3 +329,31 @@ def test_a_check_whose_server_died_is_shown_as_interrupted_and_not_counted(learn
     assert recent.status == Status.PENDING  # still within the wall limit: it may yet finish
     assert "interrupted" in body
     assert "interrupted" in learner_client.get(f"{URL}submissions/{stale.pk}/").content.decode().lower()
+
+
+def test_an_emptied_file_fixes_nothing_and_never_reads_as_zero_findings(learner_client, fake_runner):
+    body = check(learner_client, "", **HTMX).content.decode()
+    assert "Fixed so far" not in body and "What you fixed" not in body
+    assert "is gone from your files" in body
+    assert "0 findings" not in body  # neither the live region nor the history says nothing is wrong
+    assert "Not yet: a function is gone from your files; 1 requirement not met." in body
+    submission = Submission.objects.get()
+    assert not submission.passed and submission.summary == "not passed"
+    page = learner_client.get(URL).content.decode()
+    assert "not passed" in page and "0 findings" not in page
+
+
+def test_visitors_have_a_stricter_check_limit_than_learners(client, settings, fake_runner):
+    settings.VISITOR_CHECKS_PER_MINUTE = 2
+    statuses = [check(client, STARTER, **HTMX).status_code for _ in range(4)]
+    assert statuses[:2] == [200, 200] and statuses[2:] == [429, 429]
+    assert len(fake_runner.calls) == 2
+
+
+def test_visitors_sessions_share_an_allowance_per_address(settings, fake_runner):
+    from django.test import Client
+
+    settings.VISITOR_CHECKS_PER_MINUTE = 10
+    settings.VISITOR_CHECKS_PER_ADDRESS_PER_MINUTE = 3
+    statuses = [check(Client(), STARTER, **HTMX).status_code for _ in range(5)]
+    assert statuses == [200, 200, 200, 429, 429]

@@ -12,6 +12,7 @@ from courseware.quizzes.grading import (
     describe_response,
     display_order,
     grade,
+    ordering_move,
     parse_answer,
     parse_number,
 )
@@ -224,6 +225,36 @@ def test_parse_ordering_from_positions():
             parse_answer(ORDERING, bad)
     with pytest.raises(InvalidAnswer, match="every step"):
         parse_answer(ORDERING, {"pos-one": ["1"]})
+
+
+def test_parse_ordering_from_the_order_shown():
+    assert parse_answer(ORDERING, {"order": ["two", "one", "three", "four"]}) == {
+        "order": ["two", "one", "three", "four"]
+    }
+    for bad in (["one", "two", "three"], ["one", "one", "three", "four"], ["one", "two", "three", "five"]):
+        with pytest.raises(InvalidAnswer, match="do not match"):
+            parse_answer(ORDERING, {"order": bad})
+
+
+def test_a_move_swaps_an_item_with_its_neighbour_and_says_which_button_to_focus():
+    shown = ["three", "one", "four", "two"]
+    assert ordering_move(ORDERING, {"order": shown, "move": ["up:one"]}) == (
+        ("one", "three", "four", "two"),
+        "down:one",  # "one" reached the top: its Move up is disabled, so focus goes to Move down
+    )
+    assert ordering_move(ORDERING, {"order": shown, "move": ["down:one"]}) == (
+        ("three", "four", "one", "two"),
+        "down:one",
+    )
+    assert ordering_move(ORDERING, {"order": shown, "move": ["down:two"]}) == (tuple(shown), "up:two")
+    for bad in (
+        {"order": shown, "move": ["sideways:one"]},
+        {"order": shown, "move": ["up:five"]},
+        {"order": shown[:3], "move": ["up:one"]},
+        {"order": shown},
+    ):
+        with pytest.raises(InvalidAnswer):
+            ordering_move(ORDERING, bad)
 
 
 # spot the footgun

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.db import connections
+from fsrs import State
 
 from courseware.quizzes import selectors, services
 from courseware.quizzes.content import quizzes_of
@@ -80,14 +81,14 @@ def test_wrong_answers_are_scheduled_for_review_and_right_ones_are_not(quiz, lea
     services.answer_submit(attempt=attempt, question=quiz.question("q-single"), response={"choice": "long"}, now=NOW)
     services.answer_submit(attempt=attempt, question=quiz.question("q-true-false"), response={"value": True}, now=NOW)
     item = ReviewItem.objects.get()
-    assert (item.question_id, item.box, item.due_at, item.last_result) == (
+    assert (item.question_id, item.state, item.due_at, item.last_result) == (
         "q-single",
-        0,
-        NOW + timedelta(days=1),
+        State.Learning,
+        NOW + timedelta(minutes=1),
         False,
     )
     assert selectors.review_due_count(user=learner, now=NOW) == 0
-    assert selectors.review_due_count(user=learner, now=NOW + timedelta(days=1)) == 1
+    assert selectors.review_due_count(user=learner, now=NOW + timedelta(minutes=1)) == 1
 
 
 @pytest.mark.django_db
@@ -95,21 +96,24 @@ def test_review_with_a_controlled_clock(quiz, learner):
     attempt = services.attempt_start(quiz=quiz, user=learner)
     services.answer_submit(attempt=attempt, question=quiz.question("q-single"), response={"choice": "long"}, now=NOW)
     item = ReviewItem.objects.get()
-    day1 = NOW + timedelta(days=1)
-    item = services.review_record(item=item, correct=True, now=day1)
-    assert (item.box, item.due_at) == (1, day1 + timedelta(days=3))
-    assert selectors.review_items_due(user=learner, now=day1 + timedelta(days=2)) == []
-    day4 = day1 + timedelta(days=3)
-    assert [i.pk for i in selectors.review_items_due(user=learner, now=day4)] == [item.pk]
-    item = services.review_record(item=item, correct=False, now=day4)
-    assert (item.box, item.due_at, item.last_result) == (0, day4 + timedelta(days=1), False)
-    # A wrong answer in a later attempt puts an item that was moved out back into box 0.
-    item = services.review_record(item=item, correct=True, now=day4 + timedelta(days=1))
-    later = services.attempt_start(quiz=quiz, user=learner)
-    when = day4 + timedelta(days=2)
-    services.answer_submit(attempt=later, question=quiz.question("q-single"), response={"choice": "none"}, now=when)
+    soon = NOW + timedelta(minutes=1)
+    item = services.review_record(item=item, correct=True, now=soon)
+    assert (item.state, item.step, item.due_at) == (State.Learning, 1, soon + timedelta(minutes=10))
+    assert selectors.review_items_due(user=learner, now=soon + timedelta(minutes=5)) == []
+    later = soon + timedelta(minutes=10)
+    assert [i.pk for i in selectors.review_items_due(user=learner, now=later)] == [item.pk]
+    item = services.review_record(item=item, correct=True, now=later)
+    assert item.state == State.Review and item.due_at >= later + timedelta(days=1)
+    when = item.due_at
+    item = services.review_record(item=item, correct=False, now=when)
+    assert (item.state, item.due_at, item.last_result) == (State.Relearning, when + timedelta(minutes=10), False)
+    # A wrong answer in a later attempt rates the same card Again: back within minutes, still one row.
+    item = services.review_record(item=item, correct=True, now=item.due_at)
+    attempt2 = services.attempt_start(quiz=quiz, user=learner)
+    when = item.due_at + timedelta(days=1)
+    services.answer_submit(attempt=attempt2, question=quiz.question("q-single"), response={"choice": "none"}, now=when)
     item.refresh_from_db()
-    assert (item.box, item.due_at) == (0, when + timedelta(days=1))
+    assert item.due_at == when + timedelta(minutes=10) and item.state == State.Relearning
     assert ReviewItem.objects.count() == 1
 
 
@@ -130,7 +134,7 @@ def test_anonymous_results_are_carried_into_the_account(quiz, learner, rf):
     assert attempt.user == learner and attempt.anon_token == ""
     assert other.user is None
     item = ReviewItem.objects.get(user=learner)
-    assert (item.question_id, item.due_at) == ("q-single", NOW + timedelta(days=1))
+    assert (item.question_id, item.due_at) == ("q-single", NOW + timedelta(minutes=1))
     assert services.ANON_SESSION_KEY not in request.session
     assert selectors.best_scores(topic="demo-topic", user=learner, anon_token="")["demo"].attempts == 1
 

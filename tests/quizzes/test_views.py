@@ -59,7 +59,7 @@ def test_ordering_is_never_shown_in_the_right_order(client):
     for _ in range(5):
         attempt = start(client)
         html = client.get(url(attempt) + "?q=q-ordering").content.decode()
-        shown = re.findall(r'name="pos-([a-z-]+)"', html)
+        shown = re.findall(r'name="order" value="([a-z-]+)"', html)
         assert sorted(shown) == ["compare", "raise", "read", "verify"]
         assert shown != ["read", "compare", "raise", "verify"]
 
@@ -274,7 +274,7 @@ def test_review_page_lists_due_questions_with_a_count_in_the_navigation(learner_
     attempt = start(learner_client)
     learner_client.post(url(attempt, "answer/q-single/"), {"choice": "long"})
     item = ReviewItem.objects.get(user=learner)
-    assert learner_client.get("/review/").content.decode().count("review/demo-topic/demo/q-single/") == 0
+    assert "Due now (0)" in learner_client.get("/review/").content.decode()  # back in a minute, not yet due
     ReviewItem.objects.filter(pk=item.pk).update(due_at=item.due_at.replace(year=2000))
     html = learner_client.get("/review/").content.decode()
     assert "Due now (1)" in html and 'href="/review/demo-topic/demo/q-single/"' in html
@@ -290,12 +290,12 @@ def test_review_answer_moves_the_question_out(learner_client, learner):
     response = learner_client.post("/review/demo-topic/demo/q-single/", {"choice": "short"}, headers=HTMX)
     assert "✓ Right" in response.content.decode() and "Back to your review queue" in response.content.decode()
     item = ReviewItem.objects.get()
-    assert item.box == 1 and item.last_result is True
+    assert item.step == 1 and item.last_result is True  # the next same-day learning step
     # Without JavaScript: post, redirect, and the result is shown once.
     response = learner_client.post("/review/demo-topic/demo/q-single/", {"choice": "short"})
     assert response.status_code == 302
     assert "✓ Right" in learner_client.get(response.headers["Location"]).content.decode()
-    assert ReviewItem.objects.get().box == 1  # not due any more: practice only
+    assert ReviewItem.objects.get().step == 1  # not due any more: practice only
 
 
 def test_review_needs_login_and_an_item(learner_client):
@@ -340,5 +340,44 @@ def test_review_page_shows_what_comes_up_later_by_title(learner_client):
     attempt = start(learner_client)
     learner_client.post(url(attempt, "answer/q-numeric/"), {"value": "12"})
     html = learner_client.get("/review/").content.decode()
-    assert "Due now (0)" in html and "Nothing is due" in html
-    assert "Demo Topic: Demo quiz, question 4" in html
+    assert "Due now (0)" in html and "Nothing is due this minute" in html
+    assert "Demo Topic · Demo quiz, question 4" in html
+
+
+def test_after_wrong_answers_the_review_page_says_when_they_come_back_never_well_done(learner_client, learner):
+    attempt = start(learner_client)
+    learner_client.post(url(attempt, "answer/q-single/"), {"choice": "long"})
+    html = learner_client.get("/review/").content.decode()
+    assert "Well done" not in html
+    assert "1 question you missed comes back within a minute" in html
+    # "Coming up" shows the question's text and links to it.
+    assert '<a href="/review/demo-topic/demo/q-single/">Which default limit cuts work off halfway?</a>' in html
+
+
+def test_the_review_page_says_well_done_when_nothing_missed_is_waiting(learner_client):
+    assert "Nothing is due. Well done." in learner_client.get("/review/").content.decode()
+
+
+def test_ordering_moves_work_without_javascript_and_store_nothing(client):
+    attempt = start(client)
+    page = client.get(url(attempt) + "?q=q-ordering").content.decode()
+    shown = re.findall(r'name="order" value="([a-z]+)"', page)
+    assert sorted(shown) == ["compare", "raise", "read", "verify"] and shown != ["read", "compare", "raise", "verify"]
+    assert "<select" not in page
+    second = shown[1]
+    response = client.post(url(attempt, "answer/q-ordering/"), {"order": shown, "move": f"up:{second}"})
+    html = response.content.decode()
+    assert response.status_code == 200 and "<html" in html  # a whole page, no script needed
+    assert re.findall(r'name="order" value="([a-z]+)"', html) == [second, shown[0], *shown[2:]]
+    assert f'value="down:{second}" class="secondary" autofocus' in html  # at the top: focus its Move down
+    assert "Now step 1 of 4." in html
+    assert not Answer.objects.exists()
+    # htmx gets the card only; a forged move is refused with a message.
+    card = client.post(url(attempt, "answer/q-ordering/"), {"order": shown, "move": "up:nope"}, headers=HTMX)
+    assert card.status_code == 200 and "That move is not possible." in card.content.decode()
+    assert "<html" not in card.content.decode()
+    refused = client.post(url(attempt, "answer/q-ordering/"), {"order": shown, "move": "up:nope"})
+    assert refused.status_code == 400
+    # Check answer sends the order shown.
+    client.post(url(attempt, "answer/q-ordering/"), {"order": ["read", "compare", "raise", "verify"]})
+    assert Answer.objects.get().correct

@@ -93,7 +93,7 @@ POLICY: dict[str, Policy] = {
     "quizzes:review_question": Policy("GET", "review", {"*": NOT_FOUND, "anonymous": LOGIN, "learner_in": OK}),
     "exercises:list": everyone(kwargs="topic"),
     "exercises:detail": everyone(kwargs="exercise"),
-    "exercises:check": signed_in("POST", kwargs="exercise"),
+    "exercises:check": everyone("POST", kwargs="exercise"),  # a visitor checks too, keyed to the session
     "exercises:reset": signed_in("POST", kwargs="exercise"),
     "exercises:draft": everyone("POST", kwargs="exercise"),  # a visitor's edits are kept in the session
     "exercises:hint": signed_in("POST", kwargs="exercise"),
@@ -106,6 +106,7 @@ POLICY: dict[str, Policy] = {
     "cohorts:remove_learner": cohort_owned("POST", kwargs="cohort_learner"),
     "cohorts:add_instructor": cohort_owned("POST"),
     "cohorts:archive": cohort_owned("POST"),
+    "cohorts:leave": Policy("POST", "cohort", {"*": NOT_FOUND, "anonymous": LOGIN, "learner_in": OK}),  # members
     "cohorts:join": everyone(),
     "cohorts:join_code": Policy("GET", "join_code", {"*": OK, "anonymous": "signup"}),
     "live:new": cohort_owned(),
@@ -201,7 +202,6 @@ class Scenario:
             topic="aws-lambda",
             quiz=quiz.slug,
             question_id=question.id,
-            box=1,
             due_at=now,
             updated_at=now,
         )
@@ -238,7 +238,7 @@ class Scenario:
         }
 
     def restore(self) -> None:
-        """Undo what a destructive request did (remove a learner, archive), so later URLs see the same world."""
+        """Undo what a destructive request did (remove a learner, leave, archive), so later URLs see the same world."""
         Membership.objects.get_or_create(cohort=self.cohort, user=self.users["learner_in"])
         type(self.cohort).objects.filter(pk=self.cohort.pk).update(archived_at=None)
         type(self.participant).objects.filter(pk=self.participant.pk).update(removed=False)

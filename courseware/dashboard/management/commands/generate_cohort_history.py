@@ -36,6 +36,7 @@ class Command(BaseCommand):
         parser.add_argument("--topics", default="", help="comma-separated topic slugs (default: all installed)")
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--name", default="Generated cohort")
+        parser.add_argument("--prefix", default="", help="learners' username prefix (default gen<cohort id>-)")
 
     def handle(self, *args, **options) -> None:
         rng = random.Random(options["seed"])
@@ -45,10 +46,10 @@ class Command(BaseCommand):
         if None in topics:
             raise CommandError(f"unknown topic among {slugs}")
         with transaction.atomic():
-            cohort = self._generate(rng, topics, options["learners"], options["name"])
+            cohort = self._generate(rng, topics, options["learners"], options["name"], options["prefix"])
         self.stdout.write(f"cohort {cohort.pk} with {options['learners']} learners and {len(topics)} topics")
 
-    def _generate(self, rng: random.Random, topics, count: int, name: str) -> Cohort:
+    def _generate(self, rng: random.Random, topics, count: int, name: str, prefix: str = "") -> Cohort:
         password = make_password(None)  # unusable: generated learners cannot log in
         teacher, _ = User.objects.get_or_create(username="generated-instructor", defaults={"password": password})
         instructor_grant(user=teacher)
@@ -58,7 +59,7 @@ class Command(BaseCommand):
             CohortTopic(cohort=cohort, topic=t.slug, position=i, due_date=timezone.localdate() + dt.timedelta(days=14))
             for i, t in enumerate(topics)
         )
-        prefix = f"gen{cohort.pk}-"
+        prefix = prefix or f"gen{cohort.pk}-"
         users = User.objects.bulk_create(User(username=f"{prefix}{i:04d}", password=password) for i in range(count))
         Membership.objects.bulk_create(Membership(cohort=cohort, user=u) for u in users)
         start = timezone.now() - dt.timedelta(days=10)
