@@ -56,8 +56,7 @@ def course(live_server):
     cohort.instructors.add(teacher)
     learner = user_create(username="lena", password=PASSWORD)
     cohort_join(user=learner, cohort=cohort)
-    from courseware.cohorts.live_services import live_session_create
-
+    from courseware.live.services import live_session_create
     from courseware.quizzes.models import ReviewItem
 
     live = live_session_create(

@@ -161,9 +161,8 @@ def test_clicking_the_feedback_box_draws_no_focus_ring(page):
 
 def test_a_host_button_pressed_during_a_poll_wins_without_htmx_errors(page, teacher):
 
-    from courseware.cohorts.live_services import live_session_create
-
     from courseware.cohorts.services import cohort_create
+    from courseware.live.services import live_session_create
 
     cohort = cohort_create(instructor=teacher, name="Platform team", topics=[("demo-topic", dt.date(2030, 1, 31))])
     session = live_session_create(

@@ -363,3 +363,16 @@ def test_a_whole_document_indented_is_still_recognised():
     manifest = "".join("  " + line + "\n" for line in SERVICE.splitlines())
     report = check_files({"t.yaml": template, "m.yaml": manifest})
     assert {r.path: r.format for r in report.files} == {"t.yaml": "cloudformation", "m.yaml": "kubernetes"}
+
+
+def test_a_bare_pods_labels_are_what_services_select():
+    pod = (
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: nginx\n  labels: {app.kubernetes.io/name: proxy}\n"
+        "spec:\n  containers:\n    - name: nginx\n      image: nginx:1.27\n      ports: [{containerPort: 80}]\n"
+    )
+    service = (
+        "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  selector: {app.kubernetes.io/name: proxy}\n"
+    )
+    rules = {f.rule for f in check_files({"m.yaml": pod + "---\n" + service}).findings}
+    assert "kubernetes/service-selector-no-match" not in rules
+    assert "kubernetes/missing-readiness-probe" in rules

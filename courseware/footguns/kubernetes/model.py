@@ -290,7 +290,7 @@ def _read_object(obj: dict, file: str, line: int, model: Manifests) -> None:
     line = line_of(obj, None, line) or line
     spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
     if kind in WORKLOAD_KINDS:
-        model.workloads.append(_workload(kind, name, namespace, spec, file, line))
+        model.workloads.append(_workload(kind, name, namespace, spec, file, line, metadata))
     elif kind == "Service":
         selector = spec.get("selector")
         labels = _labels(selector) if isinstance(selector, dict) else None
@@ -325,11 +325,13 @@ def _read_object(obj: dict, file: str, line: int, model: Manifests) -> None:
                     model.default_limits.add(namespace)
 
 
-def _workload(kind: str, name: str, namespace: str | None, spec: dict, file: str, line: int) -> Workload:
+def _workload(
+    kind: str, name: str, namespace: str | None, spec: dict, file: str, line: int, metadata: dict
+) -> Workload:
     job_spec: dict = {}
     schedule = concurrency = None
-    if kind == "Pod":
-        template, pod_spec, labels_from = spec, spec, None
+    if kind == "Pod":  # a bare Pod is its own template: its labels are its metadata's
+        template, pod_spec, labels_from = spec, spec, {"metadata": metadata}
     elif kind == "CronJob":
         job_template = _dict(spec.get("jobTemplate"))
         job_spec = _dict(job_template.get("spec"))
