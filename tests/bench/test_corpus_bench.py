@@ -104,3 +104,20 @@ def test_checkov_results_for_one_or_several_frameworks_are_read(tmp_path) -> Non
     expected = {("bench/main.tf", "aws-lambda/secret-in-environment", "aws_lambda_function.f")}
     assert corpus_bench.checkov_flags(single, corpus_bench.CHECKOV_TERRAFORM_SHARED) == expected
     assert corpus_bench.checkov_flags(several, corpus_bench.CHECKOV_TERRAFORM_SHARED) == expected
+
+
+def test_checkov_kubernetes_results_from_a_relative_directory_name_the_file_checked(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(corpus_bench, "ROOT", tmp_path)
+    manifest = tmp_path / "bench" / "corpora" / "kubernetes" / "src" / "deploy.yaml"
+    manifest.parent.mkdir(parents=True)
+    manifest.write_text("apiVersion: apps/v1\nkind: Deployment\n")
+    check = {  # what checkov 3.3.30 reports for `-d bench/corpora/kubernetes`
+        "check_id": "CKV_K8S_14",
+        "resource": "Deployment.default.web",
+        "file_path": "/bench/corpora/kubernetes/src/deploy.yaml",
+        "file_abs_path": str(tmp_path / "bench/corpora/kubernetes/bench/corpora/kubernetes/src/deploy.yaml"),
+    }
+    output = json.dumps({"results": {"failed_checks": [check]}})
+    assert corpus_bench.checkov_flags(output, corpus_bench.CHECKOV_KUBERNETES_SHARED) == {
+        ("bench/corpora/kubernetes/src/deploy.yaml", "kubernetes/mutable-image-tag", "Deployment/web")
+    }

@@ -3,6 +3,7 @@ from __future__ import annotations
 import hashlib
 import io
 import lzma
+import re
 import tarfile
 
 import pytest
@@ -76,3 +77,19 @@ def test_every_source_is_pinned_with_a_licence() -> None:
     for source in fetch_corpora.SOURCES:
         assert len(source.sha256) == 64 and source.url.startswith("https://"), source.name
         assert source.licence and source.picks, source.name
+
+
+@pytest.mark.parametrize(
+    ("path", "kept"),
+    [
+        ("cluster/addons/dns/nodelocaldns/nodelocaldns.yaml", True),
+        ("test/e2e/testing-manifests/statefulset/cassandra/statefulset.yaml", True),
+        ("hack/testdata/deployment-revision1.yaml", True),
+        ("staging/src/k8s.io/kubectl/testdata/apply/rc.yaml", True),
+        ("staging/src/k8s.io/api/testdata/HEAD/apps.v1.Deployment.yaml", False),  # generated round-trip objects
+        ("cmd/kubeadm/app/util/config/testdata/conversion/master/v1beta2.yaml", False),  # kubeadm's configuration
+        ("hack/testdata/deployment-revision1.json", False),  # the benchmark reads YAML only
+    ],
+)
+def test_the_kubernetes_tree_keeps_the_folders_of_manifests(path: str, kept: bool) -> None:
+    assert (re.search(fetch_corpora.KUBERNETES_TREE, path) is not None) is kept
