@@ -15,6 +15,22 @@ FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _no_connection_outlives_the_test_database(django_db_setup, django_db_blocker):
+    """Threads and worker processes that tests start (concurrency tests, readiness probes, the live server) may
+    still hold a PostgreSQL session when the run ends, and DROP DATABASE then fails the whole run. End them first."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _fast_password_hasher():
     from django.test.utils import override_settings
 

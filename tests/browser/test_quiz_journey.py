@@ -27,6 +27,10 @@ def check_answer_and_see_feedback(page, question: str) -> None:
     page.locator(f"#q-{question}-feedback").wait_for()
     # htmx swapped the feedback in and moved focus to it: no page load happened.
     assert page.evaluate("window.__noReload") is True
+    # Focus moves once htmx has settled the swap; wait for it (bounded) rather than racing the settle delay.
+    page.wait_for_function(
+        f"document.activeElement && document.activeElement.id === 'q-{question}-feedback'", timeout=5000
+    )
     assert focused(page, "el.id") == f"q-{question}-feedback"
 
 
