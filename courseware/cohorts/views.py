@@ -198,6 +198,14 @@ def home(request: HttpRequest) -> HttpResponse:
         "cohorts": selectors.cohorts_for_learner(user=request.user),
         "taught": selectors.cohorts_for_instructor(user=request.user) if is_instructor(request.user) else [],
         "join_form": JoinForm(),
-        "all_topics": list(get_library().topics.values()),
+        "all_topics": _with_progress(request.user, list(get_library().topics.values())),
     }
     return render(request, "cohorts/home.html", context)
+
+
+def _with_progress(user, topics: list) -> list[tuple]:
+    """Each topic of the catalogue with the learner's progress in it (the same parts as assigned topics)."""
+    from courseware.topics.progress import topic_progress
+
+    progress = topic_progress(user, topics)
+    return [(topic, [part for part in progress[topic.slug] if part.total]) for topic in topics]

@@ -19,6 +19,7 @@ from courseware.quizzes.models import Answer, Attempt
 from courseware.topics.content import Footgun, Topic
 from courseware.topics.library import get_library
 from courseware.topics.models import PageRead
+from courseware.topics.progress import pages_done
 
 from . import stats
 
@@ -105,7 +106,7 @@ def readiness_matrix(*, cohort: Cohort, sort: str = "name") -> Matrix:
             row.cells.append(
                 stats.readiness(
                     rules[topic.slug],
-                    pages_read=pages[(learner.pk, topic.slug)] & set(topic.page_order),  # as on the learner's home
+                    pages_read=pages_done(topic, pages[(learner.pk, topic.slug)]),  # as on the learner's home
                     pages_total=len(topic.page_order),
                     best_quiz=best[(learner.pk, topic.slug)],
                     exercises_passed=passed_exercises[(learner.pk, topic.slug)],

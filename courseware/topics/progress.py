@@ -40,11 +40,16 @@ def register_progress(provider: ProgressProvider) -> None:
         PROGRESS_PROVIDERS.append(provider)
 
 
+def pages_done(topic: Topic, kinds_read: set[str]) -> set[str]:
+    """The one definition of a topic's pages read, for the learner's home and the instructor's dashboard."""
+    return set(kinds_read) & set(topic.page_order)
+
+
 def pages_progress(user, topics: Sequence[Topic]) -> dict[str, ProgressPart]:
     read = pages_read_by_topic(user=user)
     result = {}
     for topic in topics:
-        done = read.get(topic.slug, set())
+        done = pages_done(topic, read.get(topic.slug, set()))
         unread = [kind for kind in topic.page_order if kind not in done]
         result[topic.slug] = ProgressPart(
             name="pages",
