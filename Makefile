@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3; do \
 	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then echo $$p; break; fi; done)
 
-.PHONY: run test check lint migrate demo bench bench-peers corpora install clean assets
+.PHONY: run test check lint migrate demo bench bench-peers corpora install clean assets screenshots
 
 $(BIN)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then echo "Python 3.12 or newer is needed (python3.12 not found)"; exit 1; fi
@@ -46,6 +46,10 @@ lint: install
 
 # The exercise editor (CodeMirror 6): npm packages pinned by assets/editor/package-lock.json, bundled by esbuild
 # into the committed static/js/editor.js. Only needed after changing assets/editor/.
+# The README's three screenshots (committed on purpose), from a fresh demo install in a throw-away database.
+screenshots: install
+	$(BIN)/python docs/screenshots/make_screenshots.py
+
 assets:
 	cd assets/editor && npm ci --no-audit --no-fund && npm run build
 
