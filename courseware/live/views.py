@@ -379,6 +379,17 @@ def _participant(request: HttpRequest, session: LiveSession) -> LiveParticipant 
     return participant
 
 
+def _streak(participant: LiveParticipant, index: int) -> int:
+    """Right answers in a row, ending with this question (shown from two on, where the leaderboard is on)."""
+    rows = LiveAnswer.objects.filter(participant=participant, question_index__lte=index).order_by("-question_index")
+    streak, expected = 0, index
+    for question_index, correct in rows.values_list("question_index", "correct")[:50]:
+        if question_index != expected or not correct:
+            break
+        streak, expected = streak + 1, expected - 1
+    return streak
+
+
 def _remember(response: HttpResponse, participant: LiveParticipant) -> HttpResponse:
     response.set_signed_cookie(
         _cookie_name(participant.session_id),
@@ -448,6 +459,7 @@ def _learner_context(request: HttpRequest, session: LiveSession, participant: Li
         "question_number": index + 1,
         "question_total": len(session.questions),
         "mine": mine,
+        "streak": _streak(participant, index) if mine is not None and session.show_leaderboard else 0,
         "etag": _learner_etag(
             session.pk, session.version, _expired(session.state, session.deadline, now), participant.pk
         ),

@@ -176,3 +176,22 @@ def test_the_host_downloads_every_answer_as_a_formula_neutral_csv(client, teache
     first = rows[1]
     assert first[0] == "'=HYPERLINK(evil)" and first[2] == "1" and first[5] in ("yes", "no") and first[6] != ""
     assert len(rows) == 1 + len(session.questions[:1])  # questions reached: only the first was opened
+
+
+def test_after_each_reveal_a_phone_shows_its_own_result_points_and_streak(client, make_session):
+    from courseware.live.models import LiveAnswer
+
+    session = make_session(allow_guests=True)
+    client.post(f"/live/{session.code}/join/", {"name": "Ada"})
+    participant = LiveParticipant.objects.get(session=session)
+    live_session_transition(session_id=session.pk, action="start")
+    for index in range(2):
+        LiveAnswer.objects.create(
+            session=session, participant=participant, question_index=index, topic="demo-topic", quiz="demo",
+            question_id=f"q{index}", response={}, correct=True, score=1.0, points=850, created_at=session.created_at,
+        )  # fmt: skip
+    live_session_transition(session_id=session.pk, action="reveal")
+    live_session_transition(session_id=session.pk, action="next")
+    live_session_transition(session_id=session.pk, action="reveal")
+    html = client.get(f"/live/{session.code}/").content.decode()
+    assert "✓ Right · +850 points · streak 2" in html
