@@ -56,3 +56,11 @@ def test_site_url_sets_the_join_link_and_qr(client, teacher, make_session, setti
     assert f"https://training.example.com/live/{session.code}/" in html
     assert "Phones cannot open this join address" not in html
     live_session_transition(session_id=session.pk, action="finish")
+
+
+def test_the_host_screen_is_a_show_without_the_sites_chrome(client, teacher, make_session):
+    session = make_session(allow_guests=True)
+    client.force_login(teacher)
+    html = client.get(f"/live/host/{session.pk}/").content.decode()
+    assert 'class="site-header"' not in html and 'class="site-footer"' not in html
+    assert 'class="site-header"' in client.get("/").content.decode()
