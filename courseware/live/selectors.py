@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -338,8 +339,6 @@ REPORT_HEADER = ["participant", "signed in as", "question", "question id", "answ
 
 def session_report_rows(*, session: LiveSession) -> list[list[Any]]:
     """Every participant's answer to every question reached, in question order (no answer: blank cells)."""
-    import json
-
     answers = {
         (a.participant_id, a.question_index): a
         for a in LiveAnswer.objects.filter(session=session, participant__removed=False)

@@ -7,6 +7,7 @@ three indexed counts (the host). See docs/live.md for the intervals and their co
 
 from __future__ import annotations
 
+import csv
 import os
 from html import unescape
 
@@ -26,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from courseware.accounts.throttle import client_address
 from courseware.addresses import is_loopback_url
 from courseware.cohorts.models import Cohort, normalise_code
+from courseware.dashboard.stats import csv_safe
 from courseware.exercises import throttle as check_throttle
 from courseware.quizzes.grading import small_number
 from courseware.ratelimit import limiter
@@ -336,10 +338,6 @@ def host_lobby(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def host_report(request: HttpRequest, pk: int) -> HttpResponse:
     """The session report: every participant's answer to every question, formula-neutralised like other exports."""
-    import csv
-
-    from courseware.dashboard.stats import csv_safe
-
     session = _hosted_session(request, pk)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="live-{session.code}-report.csv"'
@@ -417,11 +415,10 @@ def _miss(request: HttpRequest):
     )
 
 
-def _no_such_session(request: HttpRequest, *, counted: bool = True) -> HttpResponse:
-    """The answer to a wrong code, and to a real code the requester may not see: the same, so neither tells."""
-    decision = getattr(request, "live_miss", None) if counted else _miss(request)
-    if decision is None:
-        decision = limiter.peek("live-code-failures", client_address(request), limit=CODE_FAILURE_LIMIT)
+def _no_such_session(request: HttpRequest) -> HttpResponse:
+    """The answer to a wrong code, and to a real code the requester may not see: the same, so neither tells.
+    Either counts one miss (a wrong code's was counted when it was looked up)."""
+    decision = getattr(request, "live_miss", None) or _miss(request)
     if not decision.allowed:
         response = HttpResponse("Too many wrong codes from your network. Wait a few minutes.", status=429)
         response["Retry-After"] = str(max(1, decision.retry_after_s or CODE_FAILURE_WINDOW))
@@ -562,18 +559,18 @@ def learner_stage(request: HttpRequest, code: str) -> HttpResponse:
         LiveSession.objects.filter(code=normalise_code(code)).values_list("pk", "version", "state", "deadline").first()
     )
     if row is None:
-        return _no_such_session(request, counted=False)
+        return _no_such_session(request)
     pk, version, state, deadline = row
     found = _cookie_participant(request, pk)
     if found is None:
-        return _no_such_session(request, counted=False)
+        return _no_such_session(request)
     etag = _learner_etag(pk, version, _expired(state, deadline, timezone.now()), found[0])
     if (not_modified := _not_modified(request, etag)) is not None:
         return not_modified
     session = LiveSession.objects.select_related("cohort").get(pk=pk)
     participant = _participant(request, session)
     if participant is None:
-        return _no_such_session(request, counted=False)
+        return _no_such_session(request)
     context = _learner_context(request, session, participant)
     return _poll_response(render(request, "live/learner.html#stage", context), context["etag"])
 
@@ -611,7 +608,7 @@ def _joined(request: HttpRequest, code: str) -> tuple[LiveSession, LiveParticipa
         return _no_such_session(request)
     participant = _participant(request, session)
     if participant is None:
-        return _no_such_session(request, counted=False)
+        return _no_such_session(request)
     if participant.removed:
         return HttpResponse("The host removed you from this session.", status=403)
     return session, participant

@@ -10,32 +10,16 @@ from django.test.utils import CaptureQueriesContext
 
 from courseware.accounts.services import user_create
 from courseware.cohorts.models import Membership
-from courseware.cohorts.services import cohort_create
 from courseware.exercises.content import exercises_of
 from courseware.exercises.models import FiredRule, HintReveal, Submission
 from courseware.quizzes.content import quizzes_of
 from courseware.quizzes.models import Answer, Attempt
-from courseware.topics.library import get_library
 from courseware.topics.models import PageRead
+from tests.dashboard.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
-PASSWORD = "a long test passphrase"
+
 T0 = dt.datetime(2030, 1, 1, 9, 0, tzinfo=dt.UTC)
-
-
-@pytest.fixture
-def topic():
-    return get_library().topic("aws-lambda")
-
-
-@pytest.fixture
-def teacher():
-    return user_create(username="teacher", password=PASSWORD, instructor=True)
-
-
-@pytest.fixture
-def cohort(teacher):
-    return cohort_create(instructor=teacher, name="Platform team", topics=[("aws-lambda", None)])
 
 
 def make_learner(cohort, name: str):

@@ -4,32 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from courseware.accounts.services import user_create
 from courseware.cohorts.selectors import learner_assignments
-from courseware.cohorts.services import cohort_create
 from courseware.dashboard.selectors import readiness_matrix
 from courseware.exercises.content import exercises_of
 from courseware.quizzes.content import quizzes_of
 from courseware.topics.library import get_library
 from courseware.topics.models import PageRead
-from tests.dashboard.test_dashboard import PASSWORD, check, finish_attempt, make_learner
+from tests.dashboard.test_dashboard import check, finish_attempt, make_learner
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def topic():
-    return get_library().topic("aws-lambda")
-
-
-@pytest.fixture
-def teacher():
-    return user_create(username="teacher", password=PASSWORD, instructor=True)
-
-
-@pytest.fixture
-def cohort(teacher):
-    return cohort_create(instructor=teacher, name="Platform team", topics=[("aws-lambda", None)])
 
 
 def test_home_and_dashboard_agree_on_pages_quizzes_and_exercises(teacher, cohort, topic):

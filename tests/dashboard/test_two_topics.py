@@ -4,18 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from courseware.accounts.services import user_create
 from courseware.cohorts.services import cohort_create
 from courseware.quizzes.content import quizzes_of
 from courseware.topics.library import get_library
 from tests.dashboard.test_dashboard import PASSWORD, check, finish_attempt, make_learner
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def teacher():
-    return user_create(username="teacher", password=PASSWORD, instructor=True)
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import fnmatch
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from courseware.footguns.acceptance import COMMON_KEYS, Outcome
+from courseware.footguns.acceptance import Outcome, validate_range, validate_requirement
 from courseware.footguns.aws_lambda.model import Application, DataStore, Function, Setting, Statement, strings_in
 from courseware.footguns.aws_lambda.rules._facts import as_int
 
@@ -72,38 +72,19 @@ ARRIVAL_METRICS = ("ApproximateNumberOfMessagesVisible", "NumberOfMessagesSent",
 
 
 def validate(spec: Mapping[str, Any]) -> list[tuple[str | None, str]]:
-    problems: list[tuple[str | None, str]] = []
-    subjects = [key for key in ("function", "queue") if key in spec]
-    if len(subjects) != 1:
-        return [(None, "a requirement names exactly one subject: 'function: <name>' or 'queue: <name>'")]
-    subject = subjects[0]
-    if not isinstance(spec[subject], str) or not spec[subject]:
-        problems.append((subject, f"'{subject}' must be a resource name"))
-    allowed = FUNCTION_KEYS if subject == "function" else QUEUE_KEYS
-    properties = [key for key in spec if key not in COMMON_KEYS and key != subject]
-    if not properties:
-        problems.append((subject, "a requirement needs at least one property to check"))
-    for key in properties:
-        if key not in allowed:
-            problems.append(
-                (key, f"unknown key '{key}' for a {subject} requirement (known: {', '.join(sorted(allowed))})")
-            )
-            continue
-        problems.extend((key, message) for message in _validate_property(key, spec[key]))
-    if not isinstance(spec.get("message"), str) or not spec.get("message", "").strip():
-        problems.append(("message", "'message' is required: what the prompt asked for, in its terms"))
-    return problems
+    return validate_requirement(
+        spec,
+        subjects={"function": FUNCTION_KEYS, "queue": QUEUE_KEYS},
+        subject_help="'function: <name>' or 'queue: <name>'",
+        check_name=lambda subject, name: (
+            None if isinstance(name, str) and name else f"'{subject}' must be a resource name"
+        ),
+        check_property=_validate_property,
+    )
 
 
-def _validate_range(value: Any) -> list[str]:
-    if not isinstance(value, Mapping) or not value or set(value) - {"min", "max"}:
-        return ["a range is a mapping with 'min' and/or 'max'"]
-    bounds = [value.get("min"), value.get("max")]
-    if any(b is not None and (not isinstance(b, int) or isinstance(b, bool)) for b in bounds):
-        return ["'min' and 'max' are whole numbers"]
-    if None not in bounds and bounds[0] > bounds[1]:
-        return ["'min' is above 'max'"]
-    return []
+def _name_problem(subject: str, name: Any) -> str | None:
+    return None if isinstance(name, str) and name else f"'{subject}' must be a resource name"
 
 
 def _validate_target(value: Any) -> list[str]:
@@ -113,7 +94,7 @@ def _validate_target(value: Any) -> list[str]:
     if value.get("kind") not in TARGET_KINDS:
         problems.append(f"'kind' is one of {', '.join(TARGET_KINDS)}")
     if "retention" in value:
-        problems += _validate_range(value["retention"])
+        problems += validate_range(value["retention"])
     if "alarm" in value and value["alarm"] is not True:
         problems.append("'alarm' can only be true")
     return problems
@@ -132,7 +113,7 @@ def _validate_grants(value: Any) -> list[str]:
 
 def _validate_property(key: str, value: Any) -> list[str]:
     if key in RANGE_PROPERTIES or key in QUEUE_RANGES or key == "max_receive_count":
-        return _validate_range(value)
+        return validate_range(value)
     if key == "invoked_through":
         return [] if value in ("alias", "published") else ["'invoked_through' is 'alias' or 'published'"]
     if key == "alias":
@@ -150,7 +131,7 @@ def _validate_property(key: str, value: Any) -> list[str]:
             return ["'trigger' has 'kind', optional 'source' and optional 'integration_timeout_ms' (a range)"]
         if "kind" not in value:
             return ["'trigger' has 'kind', optional 'source' and optional 'integration_timeout_ms' (a range)"]
-        return _validate_range(value["integration_timeout_ms"]) if "integration_timeout_ms" in value else []
+        return validate_range(value["integration_timeout_ms"]) if "integration_timeout_ms" in value else []
     if key == "poller":
         if not isinstance(value, Mapping) or set(value) - POLLER_KEYS or not value:
             return [f"'poller' has {', '.join(sorted(POLLER_KEYS))}"]
@@ -158,7 +139,7 @@ def _validate_property(key: str, value: Any) -> list[str]:
             not isinstance(value["seconds_per_message"], int) or value["seconds_per_message"] < 1
         ):
             return ["'seconds_per_message' is a whole number of seconds"]
-        problems = _validate_range(value["max_concurrency"]) if "max_concurrency" in value else []
+        problems = validate_range(value["max_concurrency"]) if "max_concurrency" in value else []
         if "within_reserved" in value and value["within_reserved"] is not True:
             problems.append("'within_reserved' can only be true")
         return problems

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from courseware.footguns.acceptance import COMMON_KEYS, Outcome
+from courseware.footguns.acceptance import COMMON_KEYS, Outcome, validate_range, validate_requirement
 from courseware.footguns.kubernetes.model import Container, Manifests, Workload, same_namespace
 from courseware.footguns.kubernetes.rules._facts import replica_floor
 from courseware.footguns.kubernetes.rules.mutable_image_tag import tag_of
@@ -68,55 +68,34 @@ def quantity(value: Any) -> Decimal | None:
 
 
 def validate(spec: Mapping[str, Any]) -> list[tuple[str | None, str]]:
-    subjects_named = [key for key in ("workload", "service") if key in spec]
-    if len(subjects_named) != 1:
-        return [(None, "a requirement names exactly one subject: 'workload: <Kind>/<name>' or 'service: <name>'")]
-    subject = subjects_named[0]
-    problems: list[tuple[str | None, str]] = []
-    name = spec[subject]
+    return validate_requirement(
+        spec,
+        subjects={"workload": WORKLOAD_KEYS, "service": SERVICE_KEYS},
+        subject_help="'workload: <Kind>/<name>' or 'service: <name>'",
+        check_name=_name_problem,
+        check_property=_validate_property,
+        qualifiers=frozenset({"container"}),
+    )
+
+
+QUANTITIES = "quantities such as 250m, 1, 512Mi"
+
+
+def _name_problem(subject: str, name: Any) -> str | None:
     if not isinstance(name, str) or not name or (subject == "workload" and "/" not in name):
-        problems.append((subject, "a workload is named '<Kind>/<name>' (Deployment/orders-api)"))
-    allowed = WORKLOAD_KEYS if subject == "workload" else SERVICE_KEYS
-    properties = [key for key in spec if key not in COMMON_KEYS and key != subject]
-    if not [key for key in properties if key != "container"]:
-        problems.append((subject, "a requirement needs at least one property to check"))
-    for key in properties:
-        if key not in allowed:
-            problems.append(
-                (key, f"unknown key '{key}' for a {subject} requirement (known: {', '.join(sorted(allowed))})")
-            )
-            continue
-        problems.extend((key, message) for message in _validate_property(key, spec[key]))
-    if not isinstance(spec.get("message"), str) or not spec.get("message", "").strip():
-        problems.append(("message", "'message' is required: what the prompt asked for, in its terms"))
-    return problems
-
-
-def _validate_range(value: Any, *, quantities: bool = False) -> list[str]:
-    if not isinstance(value, Mapping) or not value or set(value) - {"min", "max"}:
-        return ["a range is a mapping with 'min' and/or 'max'"]
-    if quantities:
-        bounds = [quantity(value[k]) if k in value else None for k in ("min", "max")]
-        if any(k in value and b is None for k, b in zip(("min", "max"), bounds, strict=True)):
-            return ["'min' and 'max' are quantities such as 250m, 1, 512Mi"]
-    else:
-        bounds = [value.get("min"), value.get("max")]
-        if any(b is not None and (not isinstance(b, int) or isinstance(b, bool)) for b in bounds):
-            return ["'min' and 'max' are whole numbers"]
-    if None not in bounds and bounds[0] > bounds[1]:  # type: ignore[operator]
-        return ["'min' is above 'max'"]
-    return []
+        return "a workload is named '<Kind>/<name>' (Deployment/orders-api)"
+    return None
 
 
 def _validate_resources(value: Any) -> list[str]:
     if not isinstance(value, Mapping) or not value or set(value) - set(RESOURCES):
         return ["requests and limits map 'cpu' and/or 'memory' to a range of quantities"]
-    return [problem for item in value.values() for problem in _validate_range(item, quantities=True)]
+    return [problem for item in value.values() for problem in validate_range(item, read=quantity, unit=QUANTITIES)]
 
 
 def _validate_property(key: str, value: Any) -> list[str]:
     if key in ("replicas", "grace_period", "active_deadline", "drain_time", "replicas_ceiling"):
-        return _validate_range(value)
+        return validate_range(value)
     if key in ("labels", "selector"):
         if not isinstance(value, Mapping) or not value or not all(isinstance(v, str) for v in value.values()):
             return [f"'{key}' maps label names to values"]
@@ -143,11 +122,11 @@ def _validate_property(key: str, value: Any) -> list[str]:
     if key == "disruption_budget":
         if not isinstance(value, Mapping) or set(value) != {"allows"}:
             return ["'disruption_budget' has 'allows': a range of pods that may be down at once"]
-        return _validate_range(value["allows"])
+        return validate_range(value["allows"])
     if key == "autoscaler":
         if not isinstance(value, Mapping) or not value or set(value) - {"min_replicas", "resource"}:
             return ["'autoscaler' has 'min_replicas' (a range) and/or 'resource' (cpu or memory)"]
-        problems = _validate_range(value["min_replicas"]) if "min_replicas" in value else []
+        problems = validate_range(value["min_replicas"]) if "min_replicas" in value else []
         if "resource" in value and value["resource"] not in RESOURCES:
             problems.append("'resource' is cpu or memory")
         return problems
@@ -201,7 +180,7 @@ def _validate_container_property(key: str, value: Any) -> list[str]:
         tolerance = value["min_tolerance_s"]
         return [] if isinstance(tolerance, int) and not isinstance(tolerance, bool) else ["a whole number"]
     if key == "pre_stop_sleep":
-        return _validate_range(value)
+        return validate_range(value)
     if key == "secret_env":
         if (
             isinstance(value, Mapping)
