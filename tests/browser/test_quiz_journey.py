@@ -28,9 +28,11 @@ def check_answer_and_see_feedback(page, question: str) -> None:
     # htmx swapped the feedback in and moved focus to it: no page load happened.
     assert page.evaluate("window.__noReload") is True
     # Focus moves once htmx has settled the swap; wait for it (bounded) rather than racing the settle delay.
-    page.wait_for_function(
-        f"document.activeElement && document.activeElement.id === 'q-{question}-feedback'", timeout=5000
-    )
+    # (Polled from here: wait_for_function evaluates a string, which the page's CSP rightly forbids.)
+    for _ in range(100):
+        if focused(page, "el.id") == f"q-{question}-feedback":
+            break
+        page.wait_for_timeout(50)
     assert focused(page, "el.id") == f"q-{question}-feedback"
 
 
