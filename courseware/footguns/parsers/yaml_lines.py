@@ -29,14 +29,84 @@ def node_line(node: yaml.Node) -> int:
 
 
 class LineLoader(yaml.CSafeLoader):
-    """Builds LineDict/LineList nodes that know their lines."""
+    """Builds LineDict/LineList nodes that know their lines.
+
+    libyaml calls the three resolver methods below for every node of every file; PyYAML's general versions
+    also serve path resolvers, which no loader here registers, so these do only what the safe schema needs
+    and answer exactly as PyYAML's would (tests/footguns/test_yaml_lines.py compares them).
+    """
+
+    def resolve(self, kind: type, value: str | None, implicit: tuple[bool, bool]) -> str:
+        if kind is ScalarNode:
+            if implicit[0]:
+                for tag, regexp in _FIRST_CHARACTER_RESOLVERS.get(value[:1], ()):  # type: ignore[index]
+                    if regexp.match(value):
+                        return tag
+            return _STR_TAG
+        return _SEQ_TAG if kind is SequenceNode else _MAP_TAG
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        return None
+
+    def ascend_resolver(self) -> None:
+        return None
 
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _STR_TAG = "tag:yaml.org,2002:str"
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+# Implicit scalar tags whose constructors are plain functions of (loader, node).
+# PyYAML's implicit resolvers (the YAML 1.1 safe schema) by a scalar's first character. LineLoader.resolve
+# relies on there being no wildcard (None) and no path resolvers; a loader here never adds resolvers.
+_FIRST_CHARACTER_RESOLVERS = {first: tuple(pairs) for first, pairs in yaml.CSafeLoader.yaml_implicit_resolvers.items()}
+if None in _FIRST_CHARACTER_RESOLVERS or yaml.CSafeLoader.yaml_path_resolvers:  # a PyYAML that works differently
+    raise ImportError("yaml_lines expects PyYAML's safe loader without wildcard or path resolvers")
+_PLAIN_SCALAR_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}" for name in ("int", "float", "bool", "null", "timestamp")
+)
+
+
+def build(loader: LineLoader, node: yaml.Node) -> Any:
+    """What `loader.construct_object(node, deep=True)` returns, without its generic machinery for the common tags.
+
+    Every node of every file passes here, so plain strings, the implicit scalars, mappings and sequences go
+    straight to their constructors; anything else (a format's own tags, merge keys' targets) takes PyYAML's
+    path. Collections keep construct_object's bookkeeping: an alias yields the object its anchor built, and a
+    collection that contains itself is an error.
+    """
+    kind = node.__class__
+    tag = node.tag
+    if kind is ScalarNode:
+        if tag == _STR_TAG:
+            value = node.value
+            if _SURROGATE.search(value):
+                raise ParseError(_SURROGATE_MESSAGE, node_line(node))
+            return value
+        if tag in _PLAIN_SCALAR_TAGS:
+            return loader.yaml_constructors[tag](loader, node)
+        return loader.construct_object(node, deep=True)
+    if not ((kind is MappingNode and tag == _MAP_TAG) or (kind is SequenceNode and tag == _SEQ_TAG)):
+        return loader.construct_object(node, deep=True)
+    constructed = loader.constructed_objects
+    if node in constructed:
+        return constructed[node]
+    if node in loader.recursive_objects:
+        raise ConstructorError(None, None, "found unconstructable recursive node", node.start_mark)
+    loader.recursive_objects[node] = None
+    data = construct_mapping(loader, node) if kind is MappingNode else construct_sequence(loader, node)
+    constructed[node] = data
+    del loader.recursive_objects[node]
+    return data
+
+
+def _expect(node: yaml.Node, kind: type, name: str) -> None:
+    if node.__class__ is not kind:  # an explicit tag on the wrong kind of node: `!!seq {a: b}`
+        raise ParseError(f"Invalid YAML: expected a {name} node, but found {node.id}.", node_line(node))
 
 
 def construct_mapping(loader: LineLoader, node: MappingNode) -> LineDict:
+    _expect(node, MappingNode, "mapping")
     result = LineDict(node_line(node))
     key_lines = result.key_lines
     pairs = node.value
@@ -54,13 +124,13 @@ def construct_mapping(loader: LineLoader, node: MappingNode) -> LineDict:
             )
         key_lines[key] = line
         if not merged:
-            result[key] = loader.construct_object(value_node, deep=True)
+            result[key] = build(loader, value_node)
     if merged:  # `<<:` merge keys: the mapping's own keys win over merged ones, as YAML says
         key_lines.clear()
         loader.flatten_mapping(node)
         for key_node, value_node in node.value:
             key = _key(loader, key_node)
-            result[key] = loader.construct_object(value_node, deep=True)
+            result[key] = build(loader, value_node)
             key_lines[key] = key_node.start_mark.line + 1
     return result
 
@@ -82,9 +152,10 @@ def _key(loader: LineLoader, key_node: yaml.Node) -> str:
 
 
 def construct_sequence(loader: LineLoader, node: SequenceNode) -> LineList:
+    _expect(node, SequenceNode, "sequence")
     result = LineList(node_line(node))
     for child in node.value:
-        result.append(loader.construct_object(child, deep=True))
+        result.append(build(loader, child))
         result.item_lines.append(node_line(child))
     return result
 
