@@ -62,9 +62,7 @@ _SEQ_TAG = "tag:yaml.org,2002:seq"
 _FIRST_CHARACTER_RESOLVERS = {first: tuple(pairs) for first, pairs in yaml.CSafeLoader.yaml_implicit_resolvers.items()}
 if None in _FIRST_CHARACTER_RESOLVERS or yaml.CSafeLoader.yaml_path_resolvers:  # a PyYAML that works differently
     raise ImportError("yaml_lines expects PyYAML's safe loader without wildcard or path resolvers")
-_PLAIN_SCALAR_TAGS = frozenset(
-    f"tag:yaml.org,2002:{name}" for name in ("int", "float", "bool", "null", "timestamp")
-)
+_PLAIN_SCALAR_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("int", "float", "bool", "null", "timestamp"))
 
 
 def build(loader: LineLoader, node: yaml.Node) -> Any:
