@@ -5,6 +5,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class ScanLimits:
+    """Bounds on what one check may read and report (reference/security.md §2, §5)."""
+
     max_file_bytes: int = 256 * 1024
     max_total_bytes: int = 1024 * 1024
     max_files: int = 20

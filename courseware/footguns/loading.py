@@ -20,6 +20,8 @@ _DATA_SUFFIXES = (".yaml", ".yml", ".json")
 
 @dataclass
 class Loaded:
+    """One input file after reading: its format and parsed document, or why it could not be read."""
+
     path: str
     format: str  # a registered format's name, or "unknown"
     status: str = "ok"

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import re
 
-import yaml
-
 from courseware.footguns.limits import ScanLimits
+from courseware.footguns.parsers.pyyaml import yaml
 
 _KIB = 1024
 

@@ -14,6 +14,8 @@ SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
 
 @dataclass(frozen=True)
 class Finding:
+    """One rule firing at one place, with the footgun it teaches and how to fix it."""
+
     rule: str
     footgun: str | None
     severity: str
@@ -39,6 +41,8 @@ class Finding:
 
 @dataclass(frozen=True)
 class Suppressed:
+    """A finding silenced by a `footgun:ignore` comment, with the reason the comment gives."""
+
     finding: Finding
     reason: str
     line: int
@@ -49,6 +53,8 @@ class Suppressed:
 
 @dataclass
 class FileResult:
+    """What the engine says about one file: its format, status and findings."""
+
     path: str
     format: str
     status: str = "ok"  # ok | parse_error | rejected
@@ -69,6 +75,8 @@ class FileResult:
 
 @dataclass
 class Report:
+    """The result of one check over a set of files (the JSON report's version 1 shape)."""
+
     files: list[FileResult]
     truncated: bool = False
     # What the files define that rules report on, by the name findings use (Lambda: functions as written,

@@ -15,6 +15,8 @@ FORMAT_EXTENSIONS = {f.name: f.fixture_extension for f in FORMATS}
 
 @dataclass(frozen=True)
 class Hit:
+    """What a rule's check yields for one place; the engine turns it into a Finding."""
+
     file: str
     line: int | None
     resource: str | None
@@ -25,11 +27,15 @@ class Hit:
 
 @dataclass(frozen=True)
 class Context:
+    """What a rule may know besides the model: today's date (for deprecated runtimes)."""
+
     today: datetime.date
 
 
 @dataclass(frozen=True)
 class Rule:
+    """One named footgun check of a topic, run over that topic's model."""
+
     id: str
     footgun: str  # "<topic>/<footgun-slug>"
     severity: str

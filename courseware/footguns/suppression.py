@@ -18,6 +18,8 @@ _DIRECTIVE = re.compile(
 
 @dataclass(frozen=True)
 class Directive:
+    """A `footgun:ignore <rule> -- <reason>` comment and the line it covers."""
+
     line: int
     rule: str
     reason: str

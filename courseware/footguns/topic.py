@@ -58,6 +58,8 @@ class Unit:
 
 @dataclass(frozen=True)
 class Problem:
+    """A value a unit's files hold that the platform would refuse (reported as `invalid-value`)."""
+
     file: str
     line: int | None
     resource: str | None
@@ -66,6 +68,8 @@ class Problem:
 
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity: one per topic
 class TopicEngine:
+    """What a topic package gives the engine: its formats, readers, units, rules and requirements."""
+
     slug: str  # the content topic it checks: content/<slug>/, rule ids `<slug>/<rule>`
     formats: tuple[Format, ...]
     readers: tuple[Reader, ...]

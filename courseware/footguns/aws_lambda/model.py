@@ -20,6 +20,8 @@ __all__ = ["Setting", "strings_in", "whole_number"]  # shared with the other top
 
 @dataclass
 class Trigger:
+    """An event source that invokes a function, and how the caller waits for it."""
+
     kind: str  # api | http_api | function_url | alb | sqs | stream | s3 | sns | schedule | events | unknown
     file: str
     line: int | None
@@ -132,6 +134,8 @@ class HandlerFacts:
 
 @dataclass
 class Function:
+    """One Lambda function as configured, each value with the line it was written on."""
+
     name: str
     file: str
     line: int | None
@@ -183,6 +187,8 @@ class Function:
 
 @dataclass
 class DataStore:
+    """A queue, database, bucket, topic or log group the functions use."""
+
     name: str
     kind: str  # rds_instance | rds_cluster | rds_proxy | sqs | s3 | sns | log_group
     file: str
@@ -193,6 +199,8 @@ class DataStore:
 
 @dataclass
 class Application:
+    """The normalised model of a serverless application, whatever format it came from."""
+
     functions: dict[str, Function] = field(default_factory=dict)
     stores: dict[str, DataStore] = field(default_factory=dict)
     handlers: dict[str, HandlerFacts] = field(default_factory=dict)

@@ -10,12 +10,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import yaml
-from yaml.constructor import ConstructorError
-from yaml.nodes import MappingNode, ScalarNode, SequenceNode
-
 from courseware.footguns.errors import ParseError
 from courseware.footguns.parsers.nodes import LineDict, LineList
+from courseware.footguns.parsers.pyyaml import ConstructorError, MappingNode, ScalarNode, SequenceNode, yaml
 
 # Numbers beyond 64 bits are never meaningful in a template and break later code
 # (reference/security.md §2.5: hex literals are not capped by Python's digit limit).

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import yaml
-from yaml.nodes import ScalarNode, SequenceNode
-
 from courseware.footguns.errors import ParseError
 from courseware.footguns.parsers.nodes import LineDict, LineList
+from courseware.footguns.parsers.pyyaml import ScalarNode, SequenceNode, yaml
 from courseware.footguns.parsers.yaml_lines import (
     LineLoader,
     construct_mapping,
