@@ -47,6 +47,8 @@ class Probe:
 
 @dataclass
 class Container:
+    """One container of a pod template (init containers and sidecars included), as written."""
+
     name: str
     file: str
     line: int | None
@@ -79,6 +81,8 @@ class Container:
 
 @dataclass(frozen=True)
 class EnvVar:
+    """An environment variable of a container: a literal value or a reference."""
+
     name: str
     value: Any  # a literal `value`, or None when it comes from a reference (valueFrom)
     file: str
@@ -89,6 +93,8 @@ class EnvVar:
 
 @dataclass(frozen=True)
 class HostPath:
+    """A hostPath volume: a folder of the node mounted into the pod."""
+
     volume: str
     path: str
     file: str
@@ -97,6 +103,8 @@ class HostPath:
 
 @dataclass
 class PodTemplate:
+    """The pod a workload runs: its labels, containers, volumes and shutdown settings."""
+
     labels: dict[str, str]
     containers: list[Container]
     host_paths: list[HostPath]
@@ -108,6 +116,8 @@ class PodTemplate:
 
 @dataclass
 class Workload:
+    """A Deployment, StatefulSet, DaemonSet, Job, CronJob, ReplicaSet, ReplicationController or Pod."""
+
     kind: str
     name: str
     namespace: str | None
@@ -130,6 +140,8 @@ class Workload:
 
 @dataclass
 class Service:
+    """A Service and the pods its selector should reach."""
+
     name: str
     namespace: str | None
     selector: dict[str, str] | None  # None: no selector (endpoints managed by hand or ExternalName)
@@ -162,6 +174,8 @@ class LabelSelector:
 
 @dataclass
 class DisruptionBudget:
+    """A PodDisruptionBudget: how many selected pods voluntary evictions must leave running."""
+
     name: str
     namespace: str | None
     selector: LabelSelector | None
@@ -173,6 +187,8 @@ class DisruptionBudget:
 
 @dataclass
 class Autoscaler:
+    """A HorizontalPodAutoscaler and the workload it scales."""
+
     name: str
     namespace: str | None
     target_kind: str | None
@@ -187,6 +203,8 @@ class Autoscaler:
 
 @dataclass
 class Manifests:
+    """The normalised model of the manifests in one folder (or one stream)."""
+
     workloads: list[Workload] = field(default_factory=list)
     services: list[Service] = field(default_factory=list)
     budgets: list[DisruptionBudget] = field(default_factory=list)
