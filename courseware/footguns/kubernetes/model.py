@@ -11,6 +11,7 @@ files cannot show which.
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -574,13 +575,23 @@ def _pre_stop_sleep(container: dict, file: str) -> Setting | None:
         seconds = whole_number(pre_stop["sleep"].get("seconds"))
         return Setting(seconds, file, line_of(pre_stop, "sleep")) if seconds is not None else None
     command = [str(c) for c in _list(_dict(pre_stop.get("exec")).get("command"))]
-    words = " ".join(command).replace(";", " ").split()
-    for index, word in enumerate(words[:-1]):
-        if posixpath.basename(word) == "sleep":
-            seconds = whole_number(words[index + 1])
+    # The hook runs its command as argv, without a shell: ["sleep", "15"] pauses, ["sleep 15"] names no program.
+    if len(command) == 2 and posixpath.basename(command[0]) == "sleep":
+        seconds = whole_number(command[1])
+        return Setting(seconds, file, line_of(pre_stop, "exec")) if seconds is not None else None
+    shell = len(command) >= 3 and posixpath.basename(command[0]) in _SHELLS
+    script = command[2] if shell and command[1].startswith("-") and "c" in command[1] else ""
+    # In a shell script, the first sleep the shell waits for: not one sent to the background with `&`.
+    for step in re.split(r"&&|\|\||;|\n", script):
+        words = step.split()
+        if len(words) == 2 and posixpath.basename(words[0]) == "sleep" and "&" not in step:
+            seconds = whole_number(words[1])
             if seconds is not None:
                 return Setting(seconds, file, line_of(pre_stop, "exec"))
     return None
+
+
+_SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh"})
 
 
 def _autoscaler(name: str, namespace: str | None, spec: dict, file: str, line: int) -> Autoscaler:
