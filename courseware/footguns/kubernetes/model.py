@@ -544,11 +544,7 @@ def _probe(container: dict, key: str, file: str) -> Probe | None:
         failure_threshold=_number(threshold.value if threshold else None, 3),
         failure_threshold_setting=threshold,
         timeout_s=_number(raw.get("timeoutSeconds"), 1),
-        numbers=tuple(
-            (key, setting)
-            for key in _PROBE_NUMBERS
-            if (setting := _setting(raw, key, file)) is not None
-        ),
+        numbers=tuple((key, setting) for key in _PROBE_NUMBERS if (setting := _setting(raw, key, file)) is not None),
         initial_delay_s=_number(raw.get("initialDelaySeconds"), 0),
     )
 

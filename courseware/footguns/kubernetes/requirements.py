@@ -719,8 +719,8 @@ def _hub_short(reference: str) -> str:
     """A Docker Hub reference without its host (and without library/ for official images)."""
     for host in _DOCKER_HUB:
         if reference.startswith(host):
-            reference = reference[len(host):]
-            return reference[len("library/"):] if reference.startswith("library/") else reference
+            reference = reference[len(host) :]
+            return reference[len("library/") :] if reference.startswith("library/") else reference
     return reference
 
 
