@@ -11,6 +11,7 @@ files cannot show which.
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +26,15 @@ WORKLOAD_KINDS = frozenset(
 )
 # Kinds that keep a number of replicas of one pod template (a DaemonSet runs one per node).
 REPLICATED_KINDS = frozenset({"Deployment", "StatefulSet", "ReplicaSet", "ReplicationController"})
+# The API versions current Kubernetes serves for the kinds the model reads. The older ones (extensions/v1beta1
+# and apps/v1beta1/v1beta2 workloads until 1.16, policy/v1beta1 and batch/v1beta1 until 1.25, autoscaling/v2beta1
+# until 1.25 and v2beta2 until 1.26) are refused by the API server (the deprecated API migration guide).
+SERVED_VERSIONS = {
+    "Pod": ("v1",), "Service": ("v1",), "ReplicationController": ("v1",), "Secret": ("v1",), "LimitRange": ("v1",),
+    "Deployment": ("apps/v1",), "StatefulSet": ("apps/v1",), "DaemonSet": ("apps/v1",), "ReplicaSet": ("apps/v1",),
+    "Job": ("batch/v1",), "CronJob": ("batch/v1",), "PodDisruptionBudget": ("policy/v1",),
+    "HorizontalPodAutoscaler": ("autoscaling/v2", "autoscaling/v1"),
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -38,6 +48,9 @@ class Probe:
     failure_threshold: int
     failure_threshold_setting: Setting | None
     timeout_s: int
+    # Every timing field as written (periodSeconds, failureThreshold...), so a quoted one can be reported.
+    numbers: tuple[tuple[str, Setting], ...] = ()
+    initial_delay_s: int = 0
 
     @property
     def tolerance_s(self) -> int:
@@ -62,6 +75,7 @@ class Container:
     liveness: Probe | None = None
     startup: Probe | None = None
     ports: list[int] = field(default_factory=list)
+    port_names: list[str] = field(default_factory=list)
     command: list[str] = field(default_factory=list)
     args: list[str] = field(default_factory=list)
     command_line: int | None = None
@@ -70,6 +84,9 @@ class Container:
     privileged: Setting | None = None
     allow_privilege_escalation: Setting | None = None
     run_as_user: Setting | None = None
+    run_as_non_root: Setting | None = None
+    # securityContext switches as written (privileged, allowPrivilegeEscalation, runAsNonRoot...), to catch "false".
+    switches: list[tuple[str, Setting]] = field(default_factory=list)
     added_capabilities: list[Setting] = field(default_factory=list)  # securityContext.capabilities.add
     volume_mounts: dict[str, Setting] = field(default_factory=dict)  # volume name → readOnly (or None)
 
@@ -112,6 +129,8 @@ class PodTemplate:
     file: str
     line: int | None
     host_namespaces: list[Setting] = field(default_factory=list)  # hostNetwork, hostPID, hostIPC set to true
+    run_as_user: Setting | None = None  # the pod's securityContext, which containers inherit
+    run_as_non_root: Setting | None = None
 
 
 @dataclass
@@ -128,7 +147,9 @@ class Workload:
     selector: LabelSelector | None = None  # spec.selector of the kinds that have one (the API requires a match)
     selector_line: int | None = None
     # Jobs and CronJobs
-    active_deadline_s: Setting | None = None
+    active_deadline_s: Setting | None = None  # the Job's, else the pod's (either bounds a hung attempt)
+    job_deadline_s: Setting | None = None  # the Job's own: it bounds every attempt together
+    suspended: Setting | None = None  # a CronJob's or Job's spec.suspend
     backoff_limit: Setting | None = None
     schedule: Setting | None = None
     concurrency_policy: Setting | None = None
@@ -148,6 +169,8 @@ class Service:
     file: str
     line: int | None
     selector_line: int | None
+    # Where it sends traffic: each port's targetPort (its port when unset), a number or a container port's name.
+    target_ports: list[Setting] = field(default_factory=list)
 
 
 @dataclass
@@ -214,6 +237,10 @@ class Manifests:
     default_limits: set[str | None] = field(default_factory=set)
     # Secrets written out in the files with their values (data or stringData): name → (namespace, file, line).
     secrets_with_data: dict[str, tuple[str | None, str, int | None]] = field(default_factory=dict)
+    # Objects the API server would refuse as written (a removed apiVersion, a quoted number).
+    refused: list[Problem] = field(default_factory=list)
+    # The files as written, comments included: path → text.
+    texts: dict[str, str] = field(default_factory=dict)
 
     def selecting_services(self, workload: Workload) -> list[Service]:
         return [
@@ -264,11 +291,12 @@ def build_units(loaded: Sequence[Loaded]) -> list[Unit]:
         if unit is None:
             unit = units[folder] = Unit(Manifests())
         unit.paths.append(item.path)
+        unit.model.texts[item.path] = item.text
         for line, obj in item.document:
             _read_object(obj, item.path, line, unit.model)
     for unit in units.values():
         unit.resources = {w.ref for w in unit.model.workloads} | {f"Service/{s.name}" for s in unit.model.services}
-        unit.problems = _unreadable_numbers(unit.model)
+        unit.problems = _unreadable_numbers(unit.model) + unit.model.refused
     return list(units.values())
 
 
@@ -285,7 +313,7 @@ def _unreadable_numbers(model: Manifests) -> list[Problem]:
         for container in workload.pod.containers:
             for probe in (container.readiness, container.liveness, container.startup):
                 if probe is not None:
-                    fields.append(("failureThreshold", probe.failure_threshold_setting))
+                    fields.extend(probe.numbers)
         for name, setting in fields:
             if unreadable_number(setting):
                 problems.append(
@@ -297,6 +325,32 @@ def _unreadable_numbers(model: Manifests) -> list[Problem]:
                         "number: the API server refuses the object, and no check can say what it would do.",
                     )
                 )
+            elif setting is not None and isinstance(setting.value, str) and whole_number(setting.value) is not None:
+                # The API server's JSON decoder wants a number: "30" in quotes is refused, unlike in CloudFormation.
+                problems.append(
+                    Problem(setting.file, setting.line, workload.ref, f"{name} of {workload.kind} {workload.name} is "
+                            f"the string \"{setting.value}\": the API server wants a number, without quotes, and "
+                            "refuses the object.")
+                )  # fmt: skip
+        for container in workload.pod.containers:
+            for name, setting in container.switches:
+                if not isinstance(setting.value, bool):
+                    problems.append(
+                        Problem(setting.file, setting.line, workload.ref, f"{name} of container {container.name} in "
+                                f"{workload.kind} {workload.name} is {setting.value!r}, not true or false (without "
+                                "quotes): the API server refuses the object.")
+                    )  # fmt: skip
+    for budget in model.budgets:
+        for name, setting in (("minAvailable", budget.min_available), ("maxUnavailable", budget.max_unavailable)):
+            if setting is None or isinstance(setting.value, int) and not isinstance(setting.value, bool):
+                continue
+            text = setting.value if isinstance(setting.value, str) else ""
+            if not (text.endswith("%") and whole_number(text[:-1]) is not None):
+                problems.append(
+                    Problem(setting.file, setting.line, f"PodDisruptionBudget/{budget.name}", f"{name} of "
+                            f"PodDisruptionBudget {budget.name} is {setting.value!r}: the API takes a number without "
+                            "quotes or a percentage such as \"50%\", and refuses anything else.")
+                )  # fmt: skip
     return problems
 
 
@@ -307,14 +361,33 @@ def _read_object(obj: dict, file: str, line: int, model: Manifests) -> None:
     namespace = _text(metadata.get("namespace"))
     line = line_of(obj, None, line) or line
     spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
+    version = obj.get("apiVersion")
+    served = SERVED_VERSIONS.get(kind) if isinstance(kind, str) else None
+    if served and isinstance(version, str) and version not in served:
+        model.refused.append(
+            Problem(
+                file,
+                line_of(obj, "apiVersion", line),
+                f"{kind}/{name}",
+                f"{kind} {name} is written for apiVersion {version}, which current Kubernetes no longer serves (it "
+                f"serves {' and '.join(served)}): the API server refuses the object.",
+            )
+        )
     if kind in WORKLOAD_KINDS:
         model.workloads.append(_workload(kind, name, namespace, spec, file, line, metadata))
     elif kind == "Service":
         selector = spec.get("selector")
-        labels = _labels(selector) if isinstance(selector, dict) else None
-        model.services.append(
-            Service(name, namespace, labels or None, file, line, line_of(spec, "selector", line) if labels else None)
-        )
+        # An ExternalName Service is a DNS alias: it sends nothing to the pods its selector names.
+        labels = _labels(selector) if isinstance(selector, dict) and spec.get("type") != "ExternalName" else None
+        where = line_of(spec, "selector", line) if labels else None
+        service = Service(name, namespace, labels or None, file, line, where)
+        ports = _list(spec.get("ports"))
+        for index, port in enumerate(ports):
+            if isinstance(port, dict):
+                target = port.get("targetPort", port.get("port"))
+                if target is not None:
+                    service.target_ports.append(Setting(target, file, line_of(ports, index, line)))
+        model.services.append(service)
     elif kind == "PodDisruptionBudget":
         model.budgets.append(
             DisruptionBudget(
@@ -372,9 +445,9 @@ def _workload(
         workload.selector = _selector(spec.get("selector"))
         workload.selector_line = line_of(spec, "selector", line) if "selector" in spec else None
     if kind in ("Job", "CronJob"):
-        workload.active_deadline_s = _setting(job_spec, "activeDeadlineSeconds", file) or _setting(
-            pod_spec, "activeDeadlineSeconds", file
-        )
+        workload.job_deadline_s = _setting(job_spec, "activeDeadlineSeconds", file)
+        workload.active_deadline_s = workload.job_deadline_s or _setting(pod_spec, "activeDeadlineSeconds", file)
+        workload.suspended = _setting(spec if kind == "CronJob" else job_spec, "suspend", file)
         workload.backoff_limit = _setting(job_spec, "backoffLimit", file)
         workload.schedule = schedule
         workload.concurrency_policy = concurrency
@@ -405,6 +478,8 @@ def _pod(spec: dict, template: dict | None, file: str, line: int | None) -> PodT
             for key in ("hostNetwork", "hostPID", "hostIPC")
             if spec.get(key) is True
         ],
+        run_as_user=_setting(_dict(spec.get("securityContext")), "runAsUser", file),
+        run_as_non_root=_setting(_dict(spec.get("securityContext")), "runAsNonRoot", file),
     )
 
 
@@ -428,6 +503,8 @@ def _container(raw: dict, file: str, *, init: bool) -> Container:
         number = whole_number(port.get("containerPort")) if isinstance(port, dict) else None
         if number is not None:
             container.ports.append(number)
+            if _text(port.get("name")):
+                container.port_names.append(port["name"])
     container.command = [str(c) for c in _list(raw.get("command")) if isinstance(c, str | int)]
     container.args = [str(c) for c in _list(raw.get("args")) if isinstance(c, str | int)]
     container.command_line = line_of(raw, "command") if "command" in raw else None
@@ -442,6 +519,12 @@ def _container(raw: dict, file: str, *, init: bool) -> Container:
     container.privileged = _setting(security, "privileged", file)
     container.allow_privilege_escalation = _setting(security, "allowPrivilegeEscalation", file)
     container.run_as_user = _setting(security, "runAsUser", file)
+    container.run_as_non_root = _setting(security, "runAsNonRoot", file)
+    container.switches = [
+        (key, setting)
+        for key in ("privileged", "allowPrivilegeEscalation", "runAsNonRoot", "readOnlyRootFilesystem")
+        if (setting := _setting(security, key, file)) is not None
+    ]
     added = _list(_dict(security.get("capabilities")).get("add"))
     container.added_capabilities = [
         Setting(str(cap), file, line_of(added, index, line_of(security, "capabilities")))
@@ -479,7 +562,12 @@ def _probe(container: dict, key: str, file: str) -> Probe | None:
         failure_threshold=_number(threshold.value if threshold else None, 3),
         failure_threshold_setting=threshold,
         timeout_s=_number(raw.get("timeoutSeconds"), 1),
+        numbers=tuple((key, setting) for key in _PROBE_NUMBERS if (setting := _setting(raw, key, file)) is not None),
+        initial_delay_s=_number(raw.get("initialDelaySeconds"), 0),
     )
+
+
+_PROBE_NUMBERS = ("initialDelaySeconds", "periodSeconds", "timeoutSeconds", "failureThreshold", "successThreshold")
 
 
 def _env_source(raw: Any) -> tuple[str, str, str]:
@@ -501,13 +589,23 @@ def _pre_stop_sleep(container: dict, file: str) -> Setting | None:
         seconds = whole_number(pre_stop["sleep"].get("seconds"))
         return Setting(seconds, file, line_of(pre_stop, "sleep")) if seconds is not None else None
     command = [str(c) for c in _list(_dict(pre_stop.get("exec")).get("command"))]
-    words = " ".join(command).replace(";", " ").split()
-    for index, word in enumerate(words[:-1]):
-        if posixpath.basename(word) == "sleep":
-            seconds = whole_number(words[index + 1])
+    # The hook runs its command as argv, without a shell: ["sleep", "15"] pauses, ["sleep 15"] names no program.
+    if len(command) == 2 and posixpath.basename(command[0]) == "sleep":
+        seconds = whole_number(command[1])
+        return Setting(seconds, file, line_of(pre_stop, "exec")) if seconds is not None else None
+    shell = len(command) >= 3 and posixpath.basename(command[0]) in _SHELLS
+    script = command[2] if shell and command[1].startswith("-") and "c" in command[1] else ""
+    # In a shell script, the first sleep the shell waits for: not one sent to the background with `&`.
+    for step in re.split(r"&&|\|\||;|\n", script):
+        words = step.split()
+        if len(words) == 2 and posixpath.basename(words[0]) == "sleep" and "&" not in step:
+            seconds = whole_number(words[1])
             if seconds is not None:
                 return Setting(seconds, file, line_of(pre_stop, "exec"))
     return None
+
+
+_SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh"})
 
 
 def _autoscaler(name: str, namespace: str | None, spec: dict, file: str, line: int) -> Autoscaler:

@@ -8,6 +8,7 @@ A requirement names one subject, `workload: <Kind>/<name>` (as findings name it:
 
 from __future__ import annotations
 
+import base64
 import fnmatch
 import posixpath
 import re
@@ -16,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from courseware.footguns.acceptance import COMMON_KEYS, Outcome, validate_range, validate_requirement
-from courseware.footguns.kubernetes.model import Container, Manifests, Workload, same_namespace
+from courseware.footguns.kubernetes.model import Container, Manifests, Probe, Service, Workload, same_namespace
 from courseware.footguns.kubernetes.rules._facts import replica_floor
 from courseware.footguns.kubernetes.rules.mutable_image_tag import tag_of
 from courseware.footguns.kubernetes.rules.sensitive_host_path import is_sensitive
@@ -28,7 +29,7 @@ WORKLOAD_KEYS = frozenset(
         "replicas", "replicas_unset", "selected_by", "disruption_budget", "autoscaler", "containers",
         "container", "grace_period", "concurrency_policy", "active_deadline", "no_sensitive_host_path",
         "labels", "selector", "drain_time", "host_paths", "replicas_ceiling", "no_host_namespaces",
-        "commands_mention",
+        "commands_mention", "not_suspended", "never_written",
     }
 )  # fmt: skip
 CONTAINER_KEYS = frozenset(
@@ -111,11 +112,11 @@ def _validate_property(key: str, value: Any) -> list[str]:
         ):
             return ["'host_paths' has 'only': a list of absolute node paths, and optionally 'read_only: true'"]
         return [] if value.get("read_only", True) is True else ["'read_only' can only be true"]
-    if key == "commands_mention":
+    if key in ("commands_mention", "never_written"):
         if not isinstance(value, list) or not value or not all(isinstance(v, str) and v for v in value):
-            return ["'commands_mention' is a list of strings"]
+            return [f"'{key}' is a list of strings"]
         return []
-    if key in ("replicas_unset", "no_sensitive_host_path", "no_host_namespaces"):
+    if key in ("replicas_unset", "no_sensitive_host_path", "no_host_namespaces", "not_suspended"):
         return [] if value is True else [f"'{key}' can only be true"]
     if key in ("selected_by", "container", "selects"):
         return [] if isinstance(value, str) and value else [f"'{key}' is a name"]
@@ -258,7 +259,33 @@ def _evaluate_service(spec: Mapping[str, Any], models: Sequence[Manifests]) -> O
             service.file,
             service.selector_line or service.line,
         )
+    if reached := _traffic_problem(model, service, targets[0]):
+        return reached
     return Outcome(True, f"Service {name} selects the pods of {ref}.", service.file, service.selector_line)
+
+
+def _traffic_problem(model: Manifests, service: Service, workload: Workload) -> Outcome | None:
+    """Why a Service that selects a workload's pods still sends them nothing: no pods, or a port none listens on.
+
+    A target port is a number or the name of a container port; containers that declare no ports at all are not
+    judged (the port list is informational, and the files then cannot show what listens)."""
+    if replica_floor(model, workload) == 0:
+        place = workload.replicas or Setting(None, workload.file, workload.line)
+        return Outcome(False, f"{workload.ref} runs no pods, so Service {service.name} has nowhere to send "
+                       "traffic.", place.file, place.line)  # fmt: skip
+    serving = [c for c in workload.pod.containers if c.serving]
+    numbers = {port for c in serving for port in c.ports}
+    names = {name for c in serving for name in c.port_names}
+    if not numbers:
+        return None
+    for target in service.target_ports:
+        number = whole_number(target.value) if not isinstance(target.value, str) else None
+        if (number is not None and number not in numbers) or (isinstance(target.value, str) and target.value not in
+                                                               names):  # fmt: skip
+            listening = ", ".join(str(n) for n in sorted(numbers))
+            return Outcome(False, f"Service {service.name} sends traffic to port {target.value}; the containers of "
+                           f"{workload.ref} listen on {listening}.", target.file, target.line)  # fmt: skip
+    return None
 
 
 def _in_range(value: int | Decimal | None, bounds: Mapping[str, Any], *, quantities: bool = False) -> bool:
@@ -304,8 +331,10 @@ def _replicas_unset(model: Manifests, workload: Workload, _value: Any) -> Outcom
 
 
 def _selected_by(model: Manifests, workload: Workload, name: str) -> Outcome:
-    if any(service.name == name for service in model.selecting_services(workload)):
-        return Outcome(True, f"Service {name} selects {workload.ref}.")
+    for service in model.selecting_services(workload):
+        if service.name == name:
+            selected = Outcome(True, f"Service {name} selects {workload.ref}.")
+            return _traffic_problem(model, service, workload) or selected
     return Outcome(False, f"Service {name} does not select the pods of {workload.ref}.", workload.file, workload.line)
 
 
@@ -392,7 +421,18 @@ def _concurrency_policy(model: Manifests, workload: Workload, allowed: list[str]
 
 
 def _active_deadline(model: Manifests, workload: Workload, bounds: Mapping[str, Any]) -> Outcome:
-    setting = workload.active_deadline_s
+    """The Job's activeDeadlineSeconds, which bounds a run with all its retries. The pod's own bounds one attempt:
+    it stops a run only when no retry follows (backoffLimit: 0)."""
+    setting = workload.job_deadline_s
+    if setting is None and workload.active_deadline_s is not None:
+        if workload.backoff_limit is None or whole_number(workload.backoff_limit.value) != 0:
+            pod_deadline = workload.active_deadline_s
+            retries = workload.backoff_limit.value if workload.backoff_limit is not None else "the default 6"
+            return Outcome(False, f"{workload.ref} sets activeDeadlineSeconds on the pod, which stops one attempt: "
+                           f"with backoffLimit {retries} a new pod starts the run again. The Job's "
+                           "activeDeadlineSeconds (beside backoffLimit) stops the run.", pod_deadline.file,
+                           pod_deadline.line)  # fmt: skip
+        setting = workload.active_deadline_s
     if setting is None:
         return Outcome(False, f"{workload.ref} sets no activeDeadlineSeconds.", workload.file, workload.line)
     if quoted := _quoted(setting, "activeDeadlineSeconds"):
@@ -401,6 +441,29 @@ def _active_deadline(model: Manifests, workload: Workload, bounds: Mapping[str, 
     return Outcome(
         _in_range(value, bounds), f"{workload.ref} stops a run after {setting.value} s.", setting.file, setting.line
     )
+
+
+def _not_suspended(model: Manifests, workload: Workload, _value: Any) -> Outcome:
+    setting = workload.suspended
+    if setting is not None and setting.value is not False:
+        return Outcome(False, f"{workload.ref} is suspended (suspend: {setting.value}): it does not run at all.",
+                       setting.file, setting.line)  # fmt: skip
+    return Outcome(True, f"{workload.ref} is not suspended.")
+
+
+def _never_written(model: Manifests, workload: Workload, values: Sequence[str]) -> Outcome:
+    """None of the values appears anywhere in the files, comments included, as written or base64-encoded."""
+    for value in values:
+        encoded = base64.b64encode(value.encode()).decode()
+        for path, text in model.texts.items():
+            for form in (value, encoded, encoded.rstrip("=")):
+                at = text.find(form)
+                if at >= 0:
+                    said = "" if form == value else ", base64-encoded"
+                    line = text.count("\n", 0, at) + 1
+                    return Outcome(False, f"{path} still holds, on line {line}{said}, a value that must not be "
+                                   "written in the files.", path, line)  # fmt: skip
+    return Outcome(True, "None of the values is written in your files.")
 
 
 def _no_sensitive_host_path(model: Manifests, workload: Workload, _value: Any) -> Outcome:
@@ -505,6 +568,8 @@ _WORKLOAD_CHECKS = {
     "concurrency_policy": _concurrency_policy,
     "active_deadline": _active_deadline,
     "no_sensitive_host_path": _no_sensitive_host_path,
+    "not_suspended": _not_suspended,
+    "never_written": _never_written,
 }
 
 
@@ -553,11 +618,42 @@ def _resources(kind: str) -> Any:
     return check
 
 
+def _probe_port_problem(container: Container, probe: Probe, what: str) -> Outcome | None:
+    """A probe of a port the container does not declare: a name it does not declare cannot be resolved, and a
+    number it does not list is, when it lists any, not where the application listens."""
+    if probe.handler[0] not in ("http", "tcp", "grpc"):
+        return None
+    port = probe.handler[2] if probe.handler[0] == "http" else probe.handler[1]
+    number = whole_number(port) if port.isdigit() else None
+    if number is None and port not in container.port_names:
+        return Outcome(False, f"The {what} probe of {container.name} asks the port named {port}, which the "
+                       "container does not declare.", probe.file, probe.line)  # fmt: skip
+    if number is not None and container.ports and number not in container.ports:
+        listening = ", ".join(str(n) for n in container.ports)
+        return Outcome(False, f"The {what} probe of {container.name} asks port {number}; the container listens on "
+                       f"{listening}.", probe.file, probe.line)  # fmt: skip
+    return None
+
+
+_URL_PATH = re.compile(r"(?:://|\blocalhost|\b127\.0\.0\.1)[^/\s'\"]*(/[^\s'\"?#]*)")
+
+
+def _asked_paths(probe: Probe) -> list[str]:
+    """The HTTP paths a probe asks: its httpGet path, or the URLs an exec probe's command fetches (curl, wget)."""
+    if probe.handler[0] == "http":
+        return [probe.handler[1].split("?")[0].rstrip("/") or "/"]
+    if probe.handler[0] == "exec":
+        return [p.rstrip("/") or "/" for p in _URL_PATH.findall(" ".join(probe.handler[1:]))]
+    return []
+
+
 def _readiness(workload: Workload, container: Container, value: Any) -> Outcome:
     probe = container.readiness
     if probe is None:
         return Outcome(False, f"Container {container.name} of {workload.ref} has no readiness probe.", container.file,
                        container.line)  # fmt: skip
+    if wrong_port := _probe_port_problem(container, probe, "readiness"):
+        return wrong_port
     only = {p.rstrip("/") or "/" for p in value.get("only_paths", ())} if isinstance(value, Mapping) else set()
     asked = (probe.handler[1].split("?")[0].rstrip("/") or "/") if probe.handler[0] == "http" else None
     if only and asked not in only:
@@ -571,12 +667,14 @@ def _liveness(workload: Workload, container: Container, value: Mapping[str, Any]
     if live is None:
         return Outcome(False, f"Container {container.name} of {workload.ref} has no liveness probe.", container.file,
                        container.line)  # fmt: skip
+    if wrong_port := _probe_port_problem(container, live, "liveness"):
+        return wrong_port
     avoid = {p.rstrip("/") or "/" for p in value.get("avoid_paths", ())}
     only = {p.rstrip("/") or "/" for p in value.get("only_paths", ())}
-    asked = (live.handler[1].split("?")[0].rstrip("/") or "/") if live.handler[0] == "http" else None
-    if asked is not None and (asked in avoid or (only and asked not in only)):
-        return Outcome(False, f"The liveness probe of {container.name} asks {live.handler[1]}.", live.file,
-                       live.line)  # fmt: skip
+    for asked in _asked_paths(live):
+        if asked in avoid or (only and asked not in only):
+            return Outcome(False, f"The liveness probe of {container.name} asks {asked}.", live.file,
+                           live.line)  # fmt: skip
     if live.failure_threshold < value.get("min_failure_threshold", 1):
         return Outcome(False, f"The liveness probe of {container.name} gives up after {live.failure_threshold} "
                        "failure(s).", live.file, live.line)  # fmt: skip
@@ -596,9 +694,34 @@ def _startup(workload: Workload, container: Container, value: Mapping[str, Any])
     if probe is None:
         return Outcome(False, f"Container {container.name} of {workload.ref} has no startup probe.", container.file,
                        container.line)  # fmt: skip
+    if wrong_port := _probe_port_problem(container, probe, "startup"):
+        return wrong_port
     ok = probe.tolerance_s >= value["min_tolerance_s"]
     return Outcome(ok, f"The startup probe of {container.name} allows {probe.tolerance_s} s "
                    f"({probe.failure_threshold} × {probe.period_s} s).", probe.file, probe.line)  # fmt: skip
+
+
+_DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
+# Docker Hub's hosts, which a reference may spell out or leave off ("envoyproxy/envoy" is docker.io/envoyproxy/envoy).
+_DOCKER_HUB = ("docker.io/", "index.docker.io/", "registry-1.docker.io/")
+
+
+def _bad_reference(workload: Workload, container: Container, image: Setting) -> Outcome | None:
+    """An image reference the runtime cannot pull: a digest that is not sha256 and 64 lowercase hex digits."""
+    if "@" in image.value and not _DIGEST.match(image.value.split("@", 1)[1]):
+        return Outcome(False, f"Container {container.name} of {workload.ref} names {image.value}, whose digest is not "
+                       "sha256: and 64 lowercase hexadecimal digits: the image cannot be pulled.", image.file,
+                       image.line)  # fmt: skip
+    return None
+
+
+def _hub_short(reference: str) -> str:
+    """A Docker Hub reference without its host (and without library/ for official images)."""
+    for host in _DOCKER_HUB:
+        if reference.startswith(host):
+            reference = reference[len(host) :]
+            return reference[len("library/") :] if reference.startswith("library/") else reference
+    return reference
 
 
 def _image_pinned(workload: Workload, container: Container, _value: Any) -> Outcome:
@@ -606,6 +729,8 @@ def _image_pinned(workload: Workload, container: Container, _value: Any) -> Outc
     if image is None or not isinstance(image.value, str):
         return Outcome(False, f"Container {container.name} of {workload.ref} names no image.", container.file,
                        container.line)  # fmt: skip
+    if bad := _bad_reference(workload, container, image):
+        return bad
     tag = tag_of(image.value)
     ok = tag is None or (tag != "" and tag != "latest")
     return Outcome(ok, f"Container {container.name} runs {image.value}.", image.file, image.line)
@@ -616,7 +741,10 @@ def _image_matches(workload: Workload, container: Container, patterns: Sequence[
     if image is None or not isinstance(image.value, str):
         return Outcome(False, f"Container {container.name} of {workload.ref} names no image.", container.file,
                        container.line)  # fmt: skip
-    ok = any(fnmatch.fnmatchcase(image.value, pattern) for pattern in patterns)
+    if bad := _bad_reference(workload, container, image):
+        return bad
+    short = _hub_short(image.value)
+    ok = any(fnmatch.fnmatchcase(image.value, p) or fnmatch.fnmatchcase(short, _hub_short(p)) for p in patterns)
     return Outcome(ok, f"Container {container.name} runs {image.value}.", image.file, image.line)
 
 
@@ -668,15 +796,22 @@ def _exec_form(workload: Workload, container: Container, _value: Any) -> Outcome
 
 
 def _not_privileged(workload: Workload, container: Container, _value: Any) -> Outcome:
+    """Not privileged, privilege escalation switched off (unset, the runtime allows it), and not declared as user 0
+    (the container's runAsUser, else the pod's)."""
     for setting, what in (
         (container.privileged, "privileged"),
         (container.allow_privilege_escalation, "allowPrivilegeEscalation"),
     ):
         if setting is not None and setting.value is True:
             return Outcome(False, f"Container {container.name} still sets {what}: true.", setting.file, setting.line)
-    if container.run_as_user is not None and whole_number(container.run_as_user.value) == 0:
-        setting = container.run_as_user
-        return Outcome(False, f"Container {container.name} still runs as user 0.", setting.file, setting.line)
+    escalation = container.allow_privilege_escalation
+    if escalation is None or escalation.value is not False:
+        return Outcome(False, f"Container {container.name} does not set allowPrivilegeEscalation: false; unset, a "
+                       "process in it may still gain privileges (setuid binaries).", container.file,
+                       container.line)  # fmt: skip
+    user = container.run_as_user or workload.pod.run_as_user
+    if user is not None and whole_number(user.value) == 0:
+        return Outcome(False, f"Container {container.name} still runs as user 0.", user.file, user.line)
     return Outcome(True, "")
 
 
