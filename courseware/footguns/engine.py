@@ -106,7 +106,7 @@ def _invalid_values(unit: Unit, limits: ScanLimits) -> list[Finding]:
             line=problem.line,
             resource=problem.resource,
             message=_clip(problem.message, limits),
-            fix="Write the value the service expects (a whole number here), then check again.",
+            fix=_clip(problem.fix, limits),
             learn=None,
         )
         for problem in unit.problems

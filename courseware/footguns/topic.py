@@ -64,6 +64,7 @@ class Problem:
     line: int | None
     resource: str | None
     message: str
+    fix: str = "Write the value the platform expects, then check again."
 
 
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity: one per topic

@@ -175,3 +175,23 @@ def test_image_digests_must_be_valid_and_docker_hub_hosts_are_one():
     pinned = {"workload": "Deployment/web", "containers": {"image_pinned": True}}
     bad = DEPLOYMENT.replace("registry.example.com/web:1.0.0", "registry.example.com/web@sha256:XYZ")
     assert "cannot be pulled" in _evaluate(pinned, {"m.yaml": bad}).detail
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "apiVersion: serving.knative.dev/v1\nkind: Service\nmetadata: {name: hello}\nspec:\n  template:\n"
+        "    spec:\n      containers: [{image: ghcr.io/knative/helloworld-go@sha256:" + "a" * 64 + "}]\n",
+        "apiVersion: batch.volcano.sh/v1alpha1\nkind: Job\nmetadata: {name: train}\nspec: {tasks: []}\n",
+    ],
+)
+def test_a_custom_resource_that_shares_a_kind_name_is_not_a_removed_api(text):
+    report = check_files({"k8s/custom.yaml": text}, topic="kubernetes")
+    assert not [f for f in report.findings if f.rule == "invalid-value"]
+
+
+def test_a_removed_api_version_says_which_version_replaces_it():
+    text = "apiVersion: batch/v1beta1\nkind: CronJob\nmetadata: {name: nightly}\nspec: {schedule: '0 1 * * *'}\n"
+    findings = check_files({"k8s/c.yaml": text}, topic="kubernetes").findings
+    (finding,) = [f for f in findings if f.rule == "invalid-value"]
+    assert "batch/v1" in finding.message and finding.fix.startswith("Change apiVersion to batch/v1")

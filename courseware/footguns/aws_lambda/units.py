@@ -38,6 +38,7 @@ def unreadable_numbers(app: Application) -> list[Problem]:
                         function.name,
                         f"The {what} of function {function.name} is {setting.value!r}, which is not a whole number: "
                         "the deployment is refused, and no check can say what it would do.",
+                        f"Write the {what} as a whole number, without units or words, then check again.",
                     )
                 )
     return problems

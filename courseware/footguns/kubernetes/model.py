@@ -29,11 +29,18 @@ REPLICATED_KINDS = frozenset({"Deployment", "StatefulSet", "ReplicaSet", "Replic
 # The API versions current Kubernetes serves for the kinds the model reads. The older ones (extensions/v1beta1
 # and apps/v1beta1/v1beta2 workloads until 1.16, policy/v1beta1 and batch/v1beta1 until 1.25, autoscaling/v2beta1
 # until 1.25 and v2beta2 until 1.26) are refused by the API server (the deprecated API migration guide).
-SERVED_VERSIONS = {
-    "Pod": ("v1",), "Service": ("v1",), "ReplicationController": ("v1",), "Secret": ("v1",), "LimitRange": ("v1",),
-    "Deployment": ("apps/v1",), "StatefulSet": ("apps/v1",), "DaemonSet": ("apps/v1",), "ReplicaSet": ("apps/v1",),
-    "Job": ("batch/v1",), "CronJob": ("batch/v1",), "PodDisruptionBudget": ("policy/v1",),
-    "HorizontalPodAutoscaler": ("autoscaling/v2", "autoscaling/v1"),
+# API versions that served these kinds once and that current Kubernetes no longer serves (the Deprecated API
+# Migration Guide: removed in 1.16, 1.21, 1.25 and 1.26), with the version that replaced them. Only these are
+# flagged: a custom resource of the same kind in another group (Knative's serving.knative.dev/v1 Service,
+# Volcano's batch.volcano.sh Job) is not Kubernetes' object and is left alone.
+REMOVED_VERSIONS = {
+    **{(kind, version): "apps/v1" for kind in ("Deployment", "DaemonSet", "ReplicaSet")
+       for version in ("extensions/v1beta1", "apps/v1beta1", "apps/v1beta2")},
+    **{("StatefulSet", version): "apps/v1" for version in ("apps/v1beta1", "apps/v1beta2")},
+    ("CronJob", "batch/v1beta1"): "batch/v1", ("CronJob", "batch/v2alpha1"): "batch/v1",
+    ("PodDisruptionBudget", "policy/v1beta1"): "policy/v1",
+    ("HorizontalPodAutoscaler", "autoscaling/v2beta1"): "autoscaling/v2",
+    ("HorizontalPodAutoscaler", "autoscaling/v2beta2"): "autoscaling/v2",
 }  # fmt: skip
 
 
@@ -323,6 +330,7 @@ def _unreadable_numbers(model: Manifests) -> list[Problem]:
                         workload.ref,
                         f"{name} of {workload.kind} {workload.name} is {setting.value!r}, which is not a whole "
                         "number: the API server refuses the object, and no check can say what it would do.",
+                        f"Write {name} as a whole number, without units or words.",
                     )
                 )
             elif setting is not None and isinstance(setting.value, str) and whole_number(setting.value) is not None:
@@ -330,7 +338,7 @@ def _unreadable_numbers(model: Manifests) -> list[Problem]:
                 problems.append(
                     Problem(setting.file, setting.line, workload.ref, f"{name} of {workload.kind} {workload.name} is "
                             f"the string \"{setting.value}\": the API server wants a number, without quotes, and "
-                            "refuses the object.")
+                            "refuses the object.", f"Remove the quotes: {name}: {setting.value}.")
                 )  # fmt: skip
         for container in workload.pod.containers:
             for name, setting in container.switches:
@@ -338,7 +346,8 @@ def _unreadable_numbers(model: Manifests) -> list[Problem]:
                     problems.append(
                         Problem(setting.file, setting.line, workload.ref, f"{name} of container {container.name} in "
                                 f"{workload.kind} {workload.name} is {setting.value!r}, not true or false (without "
-                                "quotes): the API server refuses the object.")
+                                "quotes): the API server refuses the object.",
+                                f"Write {name}: true or {name}: false, without quotes.")
                     )  # fmt: skip
     for budget in model.budgets:
         for name, setting in (("minAvailable", budget.min_available), ("maxUnavailable", budget.max_unavailable)):
@@ -349,7 +358,8 @@ def _unreadable_numbers(model: Manifests) -> list[Problem]:
                 problems.append(
                     Problem(setting.file, setting.line, f"PodDisruptionBudget/{budget.name}", f"{name} of "
                             f"PodDisruptionBudget {budget.name} is {setting.value!r}: the API takes a number without "
-                            "quotes or a percentage such as \"50%\", and refuses anything else.")
+                            "quotes or a percentage such as \"50%\", and refuses anything else.",
+                            f"Write {name} as a number without quotes (1) or as a percentage (\"50%\").")
                 )  # fmt: skip
     return problems
 
@@ -362,15 +372,17 @@ def _read_object(obj: dict, file: str, line: int, model: Manifests) -> None:
     line = line_of(obj, None, line) or line
     spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
     version = obj.get("apiVersion")
-    served = SERVED_VERSIONS.get(kind) if isinstance(kind, str) else None
-    if served and isinstance(version, str) and version not in served:
+    replacement = REMOVED_VERSIONS.get((kind, version)) if isinstance(kind, str) and isinstance(version, str) else None
+    if replacement is not None:
         model.refused.append(
             Problem(
                 file,
                 line_of(obj, "apiVersion", line),
                 f"{kind}/{name}",
                 f"{kind} {name} is written for apiVersion {version}, which current Kubernetes no longer serves (it "
-                f"serves {' and '.join(served)}): the API server refuses the object.",
+                f"serves {replacement}): the API server refuses the object.",
+                f"Change apiVersion to {replacement}, and check the fields that version renamed or made required "
+                "(for example a Deployment's spec.selector).",
             )
         )
     if kind in WORKLOAD_KINDS:
