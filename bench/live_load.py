@@ -505,7 +505,9 @@ def main() -> None:
         ]
         if args.keep_alive:
             command.append(f"--keep-alive={args.keep_alive}")
-        server = subprocess.Popen(command, cwd=ROOT, env={**os.environ}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        server = subprocess.Popen(
+            command, cwd=ROOT, env={**os.environ}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
         print("server:", " ".join(command[1:]), f"(LIVE_JOINS_PER_MINUTE={env['LIVE_JOINS_PER_MINUTE']})")
         asyncio.run(bench(args, session, port, server.pid))
         report_database(args, session)
@@ -647,8 +649,10 @@ async def bench(args, session, port: int, server_pid: int) -> None:
     print(describe("host poll", host.poll_ms))
     print(describe("host action POST", host.action_ms))
     print(describe("question opened → learner saw it", [s * 1000 for s in seen]))
-    print(f"learner-questions where the open question was never seen: {missed}; seen after more than 2 s: "
-          f"{sum(s > 2.0 for s in seen)}")
+    print(
+        f"learner-questions where the open question was never seen: {missed}; seen after more than 2 s: "
+        f"{sum(s > 2.0 for s in seen)}"
+    )
     per = 1000 * cpu / wall / max(1, sum(joined))
     print(
         f"server CPU (gunicorn master + workers): {cpu:.1f} s over {wall:.0f} s = {100 * cpu / wall:.0f}% of one core, "
