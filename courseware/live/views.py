@@ -442,13 +442,17 @@ def learner_enter(request: HttpRequest) -> HttpResponse:
     return render(request, "live/enter.html", {"form": form})
 
 
-def _learner_context(request: HttpRequest, session: LiveSession, participant: LiveParticipant) -> dict:
+def _learner_context(
+    request: HttpRequest, session: LiveSession, participant: LiveParticipant, *, mine: LiveAnswer | None = None
+) -> dict:
+    """`mine`: the answer to the current question the caller already holds (an answer just sent), else read here."""
     now = timezone.now()
     machine = session.machine()
     settled = machine.settle(now)
     index = session.current_index
     question = selectors.question_for(session.current_ref) if session.current_ref else None
-    mine = LiveAnswer.objects.filter(participant=participant, question_index=index).first() if index >= 0 else None
+    if mine is None or mine.question_index != index:
+        mine = LiveAnswer.objects.filter(participant=participant, question_index=index).first() if index >= 0 else None
     context = {
         "session": session,
         "participant": participant,
@@ -593,9 +597,10 @@ def _learner_reply(
     notice: str = "",
     status: int = 200,
     files: dict[str, str] | None = None,
+    mine: LiveAnswer | None = None,
 ) -> HttpResponse:
     if request.htmx:
-        context = _learner_context(request, session, participant) | {"error": error, "notice": notice}
+        context = _learner_context(request, session, participant, mine=mine) | {"error": error, "notice": notice}
         return render(request, "live/learner.html#stage", context, status=status)
     if error and files is not None:
         # Without JavaScript a refused check re-renders the page with what the learner typed: nothing is lost.
@@ -611,10 +616,12 @@ def _learner_reply(
 
 
 def _joined(request: HttpRequest, code: str) -> tuple[LiveSession, LiveParticipant] | HttpResponse:
-    """The session and this browser's participant in it, or the refusal to send."""
-    session = _session_by_code(request, code)
-    if session is None:
+    """The session and this browser's participant in it, or the refusal to send. The session comes from the poll
+    state this process remembers (selectors.poll_state): the services read the row again before deciding anything."""
+    polled = selectors.poll_state(code=normalise_code(code))
+    if polled is None:
         return _no_such_session(request)
+    session = selectors.session_at(code=normalise_code(code), pk=polled.pk, version=polled.version)
     participant = _participant(request, session)
     if participant is None:
         return _no_such_session(request)
@@ -642,7 +649,7 @@ def learner_answer(request: HttpRequest, code: str) -> HttpResponse:
     except services.LiveError as exc:
         return _learner_reply(request, session, participant, error=exc.message, status=409)
     notice = "Answer sent and locked." if created else "Your answer was already locked in."
-    return _learner_reply(request, session, participant, notice=notice)
+    return _learner_reply(request, session, participant, notice=notice, mine=answer)
 
 
 @require_POST

@@ -104,3 +104,20 @@ def test_the_phone_polls_often_enough_to_see_a_new_question_within_two_seconds(s
     assert every == views.LEARNER_POLL_SECONDS
     # One interval, plus the poll state's time to live, plus half a second for the reply that finds the change.
     assert every + selectors.POLL_STATE_TTL_S + 0.4 <= views.SEEN_WITHIN_SECONDS == 2.0
+
+
+def test_an_answer_reads_its_participant_and_the_session_once_each(session, django_assert_max_num_queries):
+    phone = guest(session, "Gus")
+    etag = poll(phone, session).headers["ETag"]
+    live_session_transition(session_id=session.pk, action="start")
+    poll(phone, session, etag)
+    # The participant (is it removed?), an earlier answer, the session row, then the insert (savepoint, INSERT,
+    # release: the test runs inside a transaction). The reply reuses the answer it stored.
+    with django_assert_max_num_queries(6) as captured:
+        sent = phone.post(
+            f"/live/{session.code}/answer/", {"index": "0", "choice": "short"}, headers={"HX-Request": "true"}
+        )
+    assert sent.status_code == 200 and b"Answer sent and locked." in sent.content
+    reads = [q["sql"] for q in captured.captured_queries if q["sql"].lstrip().upper().startswith("SELECT")]
+    assert sum("cohorts_livesession" in sql for sql in reads) == 1
+    assert sum('FROM "cohorts_liveparticipant"' in sql for sql in reads) == 1
