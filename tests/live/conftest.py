@@ -63,8 +63,11 @@ def session(make_session):
 @pytest.fixture(autouse=True)
 def _fresh_poll_caches():
     """Each process keeps what learners' polls read in memory (live.selectors): start every test without it."""
+    from courseware.live import views
     from courseware.live.selectors import poll_caches_clear
 
     poll_caches_clear()
+    views._open_stages.clear()
     yield
     poll_caches_clear()
+    views._open_stages.clear()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.template.loader import render_to_string
 from django.test import Client
 
 from courseware.live import selectors, views
@@ -121,3 +122,33 @@ def test_an_answer_reads_its_participant_and_the_session_once_each(session, djan
     reads = [q["sql"] for q in captured.captured_queries if q["sql"].lstrip().upper().startswith("SELECT")]
     assert sum("cohorts_livesession" in sql for sql in reads) == 1
     assert sum('FROM "cohorts_liveparticipant"' in sql for sql in reads) == 1
+
+
+def _comparable(html: str) -> str:
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', 'name="csrfmiddlewaretoken" value="-"', html)
+    return re.sub(r'data-seconds-left="\d+" role="timer" aria-live="off">\d+ s', "(countdown)", html)
+
+
+def test_the_open_question_drawn_once_is_each_phones_own_screen(session, django_assert_num_queries):
+    from django.contrib.auth.models import AnonymousUser
+    from django.test import RequestFactory
+    from django_htmx.middleware import HtmxDetails
+
+    from courseware.live.views import _learner_context
+
+    phones = {name: guest(session, name) for name in ("Ann <b>", "Bob")}
+    etags = {name: poll(phone, session).headers["ETag"] for name, phone in phones.items()}
+    session = live_session_transition(session_id=session.pk, action="start")
+    poll(phones["Bob"], session, etags["Bob"])  # draws the shared screen
+    with django_assert_num_queries(1):  # has Ann answered? The screen itself is not drawn again.
+        shared = poll(phones["Ann <b>"], session, etags["Ann <b>"])
+    ann = session.participants.get(display_name="Ann <b>")
+    assert shared.headers["ETag"] == f'"L{session.pk}.{session.version}.0.{ann.pk}"'
+    request = RequestFactory().get("/", headers={"HX-Request": "true"})
+    request.htmx = HtmxDetails(request)
+    request.user = AnonymousUser()
+    full = render_to_string("live/learner.html#stage", _learner_context(request, session, ann), request)
+    assert _comparable(shared.content.decode()) == _comparable(full)
+    assert "Ann &lt;b&gt;" in full and "Bob" not in full
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', shared.content.decode()).group(1)
+    assert "LIVESTANDIN" not in shared.content.decode() and len(token) == 64
