@@ -406,22 +406,6 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / CLK_TCK
 
 
-def postgres_cpu_seconds() -> float | None:
-    """CPU of the local PostgreSQL server's processes (readable when it runs on this machine), else None."""
-    total, found = 0.0, False
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            text = stat.read_text()
-        except OSError:
-            continue
-        name = text[text.find("(") + 1 : text.rfind(")")]
-        if name.startswith("postgres"):
-            fields = text.rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / CLK_TCK
-            found = True
-    return total if found else None
-
-
 def prepare_database(url: str) -> str:
     """Create a scratch database next to the one in the URL and return its URL."""
     import psycopg
@@ -614,7 +598,6 @@ async def bench(args, session, port: int, server_pid: int) -> None:
 
     pids = server_pids(server_pid)
     cpu_before, wall_before = cpu_seconds(pids), time.monotonic()
-    pg_before = postgres_cpu_seconds() if args.postgres else None
     client_before = resource.getrusage(resource.RUSAGE_SELF)
     for index in range(args.questions):
         room.opened_at[index] = time.monotonic()
@@ -627,7 +610,6 @@ async def bench(args, session, port: int, server_pid: int) -> None:
     room.stop.set()
     wall = time.monotonic() - wall_before
     cpu = cpu_seconds(pids) - cpu_before
-    pg = postgres_cpu_seconds() - pg_before if pg_before is not None else None
     client_after = resource.getrusage(resource.RUSAGE_SELF)
     await asyncio.wait(tasks, timeout=10)
     client_cpu = (client_after.ru_utime + client_after.ru_stime) - (client_before.ru_utime + client_before.ru_stime)
@@ -656,9 +638,7 @@ async def bench(args, session, port: int, server_pid: int) -> None:
     per = 1000 * cpu / wall / max(1, sum(joined))
     print(
         f"server CPU (gunicorn master + workers): {cpu:.1f} s over {wall:.0f} s = {100 * cpu / wall:.0f}% of one core, "
-        f"{per:.2f} ms of CPU per second per participant"
-        + (f"; PostgreSQL: {pg:.1f} s" if pg is not None else "")
-        + f"; bench client: {client_cpu:.1f} s"
+        f"{per:.2f} ms of CPU per second per participant" + f"; bench client: {client_cpu:.1f} s"
     )
     reconnects = sum(p.client.reconnects for p in people)
     print(f"keep-alive connections the server closed between requests (client reconnected): {reconnects}")
