@@ -15,6 +15,9 @@ preload_app = True
 max_requests = 0
 timeout = 30
 graceful_timeout = 20
+# Keep a phone's connection open between two polls of a live session (1.5 s apart; gunicorn's default is 2 s, which a
+# slow reply plus the interval overruns): a reconnect per poll costs the server an accept and the phone a handshake.
+keepalive = 5
 
 # Read by courseware.wsgi when the master imports it: load content now, start the sandbox in post_fork.
 os.environ["COURSEWARE_SANDBOX_AFTER_FORK"] = "1"

@@ -21,7 +21,7 @@ from courseware.cohorts.models import Cohort, Membership, new_join_code
 
 from . import state as live_state
 from .models import GUEST_NAME_MAX, LiveAnswer, LiveCheck, LiveParticipant, LiveSession
-from .selectors import exercise_for, files_hash, parse_ref, question_for
+from .selectors import exercise_for, files_hash, parse_ref, poll_state_forget, question_for
 
 MAX_POINTS = 1000
 QUESTION_SECONDS = (10, 600)
@@ -122,6 +122,7 @@ def live_session_transition(*, session_id: int, action: str, now: dt.datetime | 
         session.version = F("version") + 1
         session.save(update_fields=[*fields, "version"])
     session.refresh_from_db()
+    poll_state_forget(code=session.code)
     return session
 
 
@@ -175,11 +176,13 @@ def live_participant_remove(*, session: LiveSession, participant_id: int) -> Liv
         participant.removed = True
         participant.save(update_fields=["removed"])
         LiveSession.objects.filter(pk=session.pk).update(version=F("version") + 1)
+        poll_state_forget(code=session.code)
     return participant
 
 
 def live_lobby_lock(*, session: LiveSession, locked: bool) -> None:
     LiveSession.objects.filter(pk=session.pk).update(lobby_locked=locked, version=F("version") + 1)
+    poll_state_forget(code=session.code)
 
 
 def _seconds_taken(session: LiveSession, now: dt.datetime) -> float | None:

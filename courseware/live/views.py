@@ -17,10 +17,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import strip_tags
+from django.utils.html import escape, strip_tags
 from django.utils.text import Truncator
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -39,7 +40,11 @@ from .models import LiveAnswer, LiveCheck, LiveParticipant, LiveSession
 from .qr import qr_svg
 
 HOST_POLL_SECONDS = 1
-LEARNER_POLL_SECONDS = 2
+# Every learner sees a new question within SEEN_WITHIN_SECONDS of it opening: one poll interval plus the reply to
+# the poll that finds it. 1,000 learners at 1.5 s is about 670 polls/s; on a 2-core server the replies during the
+# burst of a question opening stayed well under the 0.5 s left (docs/benchmarks.md, "Live sessions").
+SEEN_WITHIN_SECONDS = 2.0
+LEARNER_POLL_SECONDS = 1.5
 COOKIE_SALT = "courseware.live.participant"
 COOKIE_MAX_AGE = 12 * 3600
 # Wrong codes per address: far more than a room behind one NAT address mistypes, far fewer than a guesser needs
@@ -438,13 +443,17 @@ def learner_enter(request: HttpRequest) -> HttpResponse:
     return render(request, "live/enter.html", {"form": form})
 
 
-def _learner_context(request: HttpRequest, session: LiveSession, participant: LiveParticipant) -> dict:
+def _learner_context(
+    request: HttpRequest, session: LiveSession, participant: LiveParticipant, *, mine: LiveAnswer | None = None
+) -> dict:
+    """`mine`: the answer to the current question the caller already holds (an answer just sent), else read here."""
     now = timezone.now()
     machine = session.machine()
     settled = machine.settle(now)
     index = session.current_index
     question = selectors.question_for(session.current_ref) if session.current_ref else None
-    mine = LiveAnswer.objects.filter(participant=participant, question_index=index).first() if index >= 0 else None
+    if mine is None or mine.question_index != index:
+        mine = LiveAnswer.objects.filter(participant=participant, question_index=index).first() if index >= 0 else None
     context = {
         "session": session,
         "participant": participant,
@@ -456,11 +465,14 @@ def _learner_context(request: HttpRequest, session: LiveSession, participant: Li
         "question_number": index + 1,
         "question_total": len(session.questions),
         "mine": mine,
-        "streak": _streak(participant, index) if mine is not None and session.show_leaderboard else 0,
+        # Shown with the verdict, after the reveal only.
+        "streak": _streak(participant, index)
+        if mine is not None and session.show_leaderboard and settled.state == live_state.REVEALED
+        else 0,
         "etag": _learner_etag(
             session.pk, session.version, _expired(session.state, session.deadline, now), participant.pk
         ),
-        "poll_seconds": LEARNER_POLL_SECONDS,
+        "poll_seconds": f"{LEARNER_POLL_SECONDS:g}",
     }
     if question is not None:
         from courseware.quizzes.grading import describe_key, describe_response, display_order
@@ -555,24 +567,67 @@ def learner_join(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_GET
 def learner_stage(request: HttpRequest, code: str) -> HttpResponse:
-    row = (
-        LiveSession.objects.filter(code=normalise_code(code)).values_list("pk", "version", "state", "deadline").first()
-    )
-    if row is None:
+    # An unchanged session costs no query (selectors.poll_state); a changed one, one query for this learner's answer.
+    polled = selectors.poll_state(code=normalise_code(code))
+    if polled is None:
         return _no_such_session(request)
-    pk, version, state, deadline = row
-    found = _cookie_participant(request, pk)
+    found = _cookie_participant(request, polled.pk)
     if found is None:
         return _no_such_session(request)
-    etag = _learner_etag(pk, version, _expired(state, deadline, timezone.now()), found[0])
+    etag = _learner_etag(polled.pk, polled.version, _expired(polled.state, polled.deadline, timezone.now()), found[0])
     if (not_modified := _not_modified(request, etag)) is not None:
         return not_modified
-    session = LiveSession.objects.select_related("cohort").get(pk=pk)
-    participant = _participant(request, session)
+    session = selectors.session_at(code=normalise_code(code), pk=polled.pk, version=polled.version)
+    participant = selectors.polling_participant(session=session, pk=found[0], token=found[1])
+    if participant is not None and participant.user_id is not None and participant.user_id != request.user.pk:
+        participant = None  # a learner's place is theirs (as in _participant)
+    if participant is None:
+        participant = _participant(request, session)
     if participant is None:
         return _no_such_session(request)
+    now = timezone.now()
+    machine = session.machine()
+    if machine.settle(now).state == live_state.QUESTION_OPEN and request.htmx:
+        index = session.current_index
+        if not LiveAnswer.objects.filter(participant=participant, question_index=index).exists():
+            etag = _learner_etag(session.pk, session.version, False, participant.pk)
+            html = _open_question_stage(request, session, participant, machine.seconds_left(now))
+            return _poll_response(HttpResponse(html), etag)
     context = _learner_context(request, session, participant)
     return _poll_response(render(request, "live/learner.html#stage", context), context["etag"])
+
+
+# A question has just opened: within one poll interval every phone in the room asks for it, and until it answers each
+# phone's screen differs from the others' only by its name, its CSRF token and its ETag. Each process draws that
+# screen once per second of the countdown with stand-ins for those three and fills them in per phone: 1,000 phones
+# cost a few renders instead of 1,000 (docs/live.md, "Polling and its cost"). A test compares it with a full render.
+_STAND_IN_NAME = "LIVESTANDINNAME7f3a"
+_STAND_IN_CSRF = "LIVESTANDINCSRF7f3a"
+_STAND_IN_ETAG = "LIVESTANDINETAG7f3a"
+_open_stages: dict[tuple[str, int, int, int | None], str] = {}
+
+
+def _open_question_stage(
+    request: HttpRequest, session: LiveSession, participant: LiveParticipant, seconds_left: int | None
+) -> str:
+    key = (session.code, session.pk, session.version, seconds_left)
+    html = _open_stages.get(key)
+    if html is None:
+        stand_in = LiveParticipant(pk=participant.pk, session_id=session.pk, display_name=_STAND_IN_NAME)
+        context = _learner_context(request, session, stand_in) | {
+            "etag": _STAND_IN_ETAG,
+            "csrf_token": _STAND_IN_CSRF,
+            "seconds_left": seconds_left,
+        }
+        html = render(request, "live/learner.html#stage", context).content.decode()
+        if len(_open_stages) >= 64:
+            _open_stages.clear()
+        _open_stages[key] = html
+    return (
+        html.replace(_STAND_IN_NAME, str(escape(participant.display_name)))
+        .replace(_STAND_IN_CSRF, get_token(request))
+        .replace(_STAND_IN_ETAG, str(escape(_learner_etag(session.pk, session.version, False, participant.pk))))
+    )
 
 
 def _learner_reply(
@@ -584,9 +639,10 @@ def _learner_reply(
     notice: str = "",
     status: int = 200,
     files: dict[str, str] | None = None,
+    mine: LiveAnswer | None = None,
 ) -> HttpResponse:
     if request.htmx:
-        context = _learner_context(request, session, participant) | {"error": error, "notice": notice}
+        context = _learner_context(request, session, participant, mine=mine) | {"error": error, "notice": notice}
         return render(request, "live/learner.html#stage", context, status=status)
     if error and files is not None:
         # Without JavaScript a refused check re-renders the page with what the learner typed: nothing is lost.
@@ -602,10 +658,12 @@ def _learner_reply(
 
 
 def _joined(request: HttpRequest, code: str) -> tuple[LiveSession, LiveParticipant] | HttpResponse:
-    """The session and this browser's participant in it, or the refusal to send."""
-    session = _session_by_code(request, code)
-    if session is None:
+    """The session and this browser's participant in it, or the refusal to send. The session comes from the poll
+    state this process remembers (selectors.poll_state): the services read the row again before deciding anything."""
+    polled = selectors.poll_state(code=normalise_code(code))
+    if polled is None:
         return _no_such_session(request)
+    session = selectors.session_at(code=normalise_code(code), pk=polled.pk, version=polled.version)
     participant = _participant(request, session)
     if participant is None:
         return _no_such_session(request)
@@ -633,7 +691,7 @@ def learner_answer(request: HttpRequest, code: str) -> HttpResponse:
     except services.LiveError as exc:
         return _learner_reply(request, session, participant, error=exc.message, status=409)
     notice = "Answer sent and locked." if created else "Your answer was already locked in."
-    return _learner_reply(request, session, participant, notice=notice)
+    return _learner_reply(request, session, participant, notice=notice, mine=answer)
 
 
 @require_POST

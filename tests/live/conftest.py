@@ -58,3 +58,16 @@ def make_session(cohort, teacher):
 @pytest.fixture
 def session(make_session):
     return make_session(allow_guests=True)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_poll_caches():
+    """Each process keeps what learners' polls read in memory (live.selectors): start every test without it."""
+    from courseware.live import views
+    from courseware.live.selectors import poll_caches_clear
+
+    poll_caches_clear()
+    views._open_stages.clear()
+    yield
+    poll_caches_clear()
+    views._open_stages.clear()
