@@ -80,7 +80,7 @@ questions:
 {chr(10).join("      " + line for line in SNIPPET.split(chr(10)))}
     lines: [{KEY_LINE}]
 """
-QUESTIONS = ["demo-topic/projector#q-long-single", "demo-topic/projector#q-long-multiple", "demo-topic/projector#q-long-spot"]
+QUESTIONS = [f"demo-topic/projector#q-long-{kind}" for kind in ("single", "multiple", "spot")]
 
 # What must be on screen at every projector stage: the title, the countdown when there is one, the question or
 # the round, and every control (with the whole of each button inside the screen).
@@ -93,11 +93,13 @@ FIT_JS = """(selectors) => {
     for (const el of document.querySelectorAll(selector)) {
       const r = el.getBoundingClientRect();
       if (r.top < 0 || r.left < 0 || r.bottom > d.clientHeight + 1 || r.right > d.clientWidth + 1 || r.height === 0) {
-        hidden.push(selector + ' ' + Math.round(r.left) + ',' + Math.round(r.top) + '–' + Math.round(r.right) + ',' + Math.round(r.bottom));
+        const box = [r.left, r.top, r.right, r.bottom].map(Math.round).join(',');
+        hidden.push(selector + ' at ' + box);
       }
     }
   }
-  return {scrollHeight: d.scrollHeight, height: d.clientHeight, scrollWidth: d.scrollWidth, width: d.clientWidth, hidden};
+  return {scrollHeight: d.scrollHeight, height: d.clientHeight,
+          scrollWidth: d.scrollWidth, width: d.clientWidth, hidden};
 }"""
 SHOTS = os.environ.get("LIVE_SHOW_SCREENSHOTS")  # a folder: save each stage's screenshot there, to look at
 
