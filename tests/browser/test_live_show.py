@@ -202,6 +202,8 @@ class Room:
 
 
 def _answer(page, *, choices=(), lines=()) -> None:
+    if not page.context_has_js:  # without polling, the phone shows the stage as it was when it last loaded
+        page.get_by_role("link", name="Refresh").click()
     for text in choices:
         page.get_by_label(text).check()
     for number in lines:
@@ -316,6 +318,7 @@ def test_a_room_plays_three_questions_and_an_exercise_round_on_a_projector_and_p
         assert code.evaluate("el => el.scrollWidth > el.clientWidth"), "the long lines scroll inside the region"
         room.press("p", "Paused")
         room.projector("spot-paused")
+        room.phones_see("Paused", "spot-paused")
         room.press("p", "Question open")
         _answer(mia_phone, lines=[KEY_LINE])
         _answer(max_phone, lines=[KEY_LINE, 2])
@@ -351,6 +354,7 @@ def test_a_room_plays_three_questions_and_an_exercise_round_on_a_projector_and_p
         room.press("c", "Exercise round closed")
         assert host.get_by_role("heading", name="Most common failing config").is_visible()
         room.projector("exercise-closed")
+        room.phones_see("The exercise round is closed.", "exercise-closed")
 
         # N after the last question ends the session: the podium, Mia first (three right, the fastest).
         room.press("n", "Finished")
