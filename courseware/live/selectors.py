@@ -7,13 +7,14 @@ import hashlib
 import json
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db.models import Count, Max, Q, Sum
 
 from courseware.topics.library import get_library
 
+from . import podium as podium_rules
 from .models import LiveAnswer, LiveCheck, LiveParticipant, LiveSession
 
 
@@ -245,6 +246,17 @@ def answer_distribution(*, session: LiveSession, index: int, question) -> tuple[
     return _bars(rows, total), total
 
 
+def line_picks(*, session: LiveSession, index: int) -> Counter[int]:
+    """How many picked each line of a spot-the-footgun question (for the projector's reveal)."""
+    picks: Counter[int] = Counter()
+    rows = LiveAnswer.objects.filter(session=session, question_index=index, participant__removed=False)
+    for response in rows.values_list("response", flat=True):
+        lines = (response or {}).get("lines") if isinstance(response, dict) else None
+        if isinstance(lines, list):
+            picks.update(n for n in set(lines) if isinstance(n, int))
+    return picks
+
+
 @dataclass(frozen=True)
 class QuestionResult:
     index: int
@@ -290,6 +302,46 @@ def leaderboard(*, session: LiveSession, limit: int = 10) -> list[Standing]:
         .values("display_name", "total", "right")[:limit]
     )
     return [Standing(rank, row["display_name"], row["total"], row["right"]) for rank, row in enumerate(rows, 1)]
+
+
+def latest_names(*, session: LiveSession, limit: int) -> list[tuple[int, str]]:
+    """(participant id, display name) of the latest joiners, newest first: a full room still fits the lobby."""
+    rows = session.participants.filter(removed=False).order_by("-joined_at", "-pk")
+    return list(rows.values_list("pk", "display_name")[:limit])
+
+
+PODIUM_CANDIDATES = 200
+
+
+def podium(*, session: LiveSession) -> list[podium_rules.Place]:
+    """The top three places (ties share a place), with speed points and best streaks when speed scoring is on."""
+    from .services import MAX_POINTS
+
+    rows = (
+        LiveParticipant.objects.filter(session=session, removed=False)
+        .annotate(total=Sum("answers__points", default=0), right=Count("answers", filter=Q(answers__correct=True)))
+        .order_by("-total", "-right", "display_name", "pk")
+        .values_list("pk", "display_name", "total", "right")[:PODIUM_CANDIDATES]
+    )
+    places = podium_rules.places([podium_rules.Contestant(*row) for row in rows])
+    if not session.speed_scoring or not places:
+        return places
+    ids = [c.id for place in places for c in place.contestants]
+    answers: dict[int, list[tuple[int, bool, float, int]]] = {pk: [] for pk in ids}
+    for pk, index, correct, score, points in LiveAnswer.objects.filter(participant_id__in=ids).values_list(
+        "participant_id", "question_index", "correct", "score", "points"
+    ):
+        answers[pk].append((index, correct, score, points))
+
+    def with_speed(c: podium_rules.Contestant) -> podium_rules.Contestant:
+        mine = answers[c.id]
+        return replace(
+            c,
+            speed_points=sum(podium_rules.speed_points(points, score, MAX_POINTS) for _, _, score, points in mine),
+            best_streak=podium_rules.best_streak((index, correct) for index, correct, _, _ in mine),
+        )
+
+    return [replace(place, contestants=tuple(map(with_speed, place.contestants))) for place in places]
 
 
 @dataclass(frozen=True)

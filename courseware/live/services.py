@@ -309,4 +309,4 @@ def live_check_submit(
     from courseware.topics.library import get_library
 
     lines = plain_feedback(verdict, outcome.report, get_library())
-    return check, ("Not yet. " + "; ".join(lines) + ".")[:900]
+    return check, ("Not yet. " + "; ".join(line.rstrip(".") for line in lines) + ".")[:900]

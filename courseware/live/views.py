@@ -45,6 +45,8 @@ HOST_POLL_SECONDS = 1
 # burst of a question opening stayed well under the 0.5 s left (docs/benchmarks.md, "Live sessions").
 SEEN_WITHIN_SECONDS = 2.0
 LEARNER_POLL_SECONDS = 1.5
+LOBBY_NAMES = 60  # the latest joiners the lobby names; the rest are "+N more"
+OPTION_KINDS = ("single", "multiple", "true_false")
 COOKIE_SALT = "courseware.live.participant"
 COOKIE_MAX_AGE = 12 * 3600
 # Wrong codes per address: far more than a room behind one NAT address mistypes, far fewer than a guesser needs
@@ -54,6 +56,19 @@ CODE_FAILURE_LIMIT = int(os.environ.get("LIVE_CODE_MISSES_PER_10_MIN", "200"))
 CODE_FAILURE_WINDOW = 600
 JOINS_PER_MINUTE = int(os.environ.get("LIVE_JOINS_PER_MINUTE", "60"))
 NO_SUCH_SESSION = "No live session has that code."
+# The host's keyboard shortcuts (static/js/live.js clicks the button of the action; only legal ones are shown).
+# Ending the session has none: one stray key must not end a class.
+ACTION_KEYS = {
+    "start": "S",
+    "close": "C",
+    "close_exercise": "C",
+    "reveal": "R",
+    "next": "N",
+    "back": "B",
+    "pause": "P",
+    "resume": "P",
+    "open_exercise": "E",
+}
 ACTION_LABELS = {
     "start": "Start",
     "close": "Close answers",
@@ -230,7 +245,7 @@ def _host_context(request: HttpRequest, session: LiveSession, counts: tuple[int,
         "question": question,
         "question_number": session.current_index + 1,
         "question_total": len(session.questions),
-        "actions": [(a, ACTION_LABELS[a]) for a in settled.allowed(now)],
+        "actions": [(a, ACTION_LABELS[a], ACTION_KEYS.get(a, "")) for a in settled.allowed(now)],
         "join_url": _join_url(request, session),
         "join_url_is_loopback": is_loopback_url(_join_url(request, session)),
         "participant_count": counts[0],
@@ -238,22 +253,35 @@ def _host_context(request: HttpRequest, session: LiveSession, counts: tuple[int,
         "etag": _host_etag(session, now, counts),
         "poll_seconds": HOST_POLL_SECONDS,
     }
+    context["answered_percent"] = round(100 * counts[1] / counts[0]) if counts[0] else 0
     if settled.state == live_state.LOBBY:
-        context["names"] = list(session.participants.filter(removed=False).values_list("pk", "display_name")[:300])
+        context["names"] = selectors.latest_names(session=session, limit=LOBBY_NAMES)
+        context["names_more"] = max(0, counts[0] - len(context["names"]))
         context["qr"] = qr_svg(context["join_url"])
-    if question is not None and question.kind in ("single", "multiple"):
-        context["choices_in_order"] = selectors.choices_in_order(session=session, question=question)
     if question is not None and question.kind == "ordering":
         from courseware.quizzes.grading import display_order
 
         # The projector shows the items in the same shuffled order as the phones, never in the answer's order.
         context["ordering_items"] = [i for i in map(question.item, display_order(question, session.pk)) if i]
-    if settled.state == live_state.REVEALED and question is not None:
-        from courseware.quizzes.grading import describe_key
-
+    answers_closed = settled.state in (live_state.QUESTION_CLOSED, live_state.REVEALED)
+    in_question = answers_closed or live_state.QUESTION_OPEN in (settled.state, settled.paused_from)
+    if question is not None and in_question and (answers_closed or question.kind in OPTION_KINDS):
+        # Options grow their bars as answers arrive; kinds graded right/partly/wrong show theirs only once
+        # answers are closed, since those bars would tell the room how the answers are graded.
         context["bars"], context["bar_total"] = selectors.answer_distribution(
             session=session, index=session.current_index, question=question
         )
+        context["bars_are_options"] = question.kind in OPTION_KINDS
+    if question is not None and in_question and question.kind == "spot_the_footgun":
+        picks = selectors.line_picks(session=session, index=session.current_index) if answers_closed else {}
+        revealed = settled.state == live_state.REVEALED
+        context["code_lines"] = [
+            (line, picks.get(line.number, 0), revealed and line.number in question.lines)
+            for line in question.snippet_lines
+        ]
+    if settled.state == live_state.REVEALED and question is not None:
+        from courseware.quizzes.grading import describe_key
+
         context["key"] = describe_key(question)
     in_exercise = settled.state in (live_state.EXERCISE_OPEN, live_state.EXERCISE_CLOSED) or (
         settled.state == live_state.PAUSED and settled.paused_from == live_state.EXERCISE_OPEN
@@ -266,7 +294,7 @@ def _host_context(request: HttpRequest, session: LiveSession, counts: tuple[int,
     if settled.state == live_state.FINISHED:
         context["results"] = selectors.question_results(session=session)
         if session.show_leaderboard:
-            context["leaderboard"] = selectors.leaderboard(session=session)
+            context["podium"] = selectors.podium(session=session)
         if session.exercise and counts[2]:
             context["room"] = selectors.exercise_room(session=session, with_config=True)
             context["exercise"] = selectors.exercise_for(session.exercise)

@@ -1,5 +1,6 @@
-// Live sessions: conditional polling and a local countdown display. The server is the authority:
-// it enforces every deadline; this file only saves bandwidth and ticks the seconds between polls.
+// Live sessions: conditional polling, a local countdown display and the host's keyboard shortcuts. The server
+// is the authority: it enforces every deadline and refuses illegal actions; this file only saves bandwidth,
+// ticks the seconds between polls and turns a key into a click.
 (function () {
   "use strict";
   // Send the fragment's ETag back so an unchanged session costs a 304 with no body.
@@ -69,9 +70,38 @@
       el.classList.toggle("live-urgent", left <= 5);
     });
   }
+  // The host's keyboard shortcuts: a letter clicks the button that carries it (aria-keyshortcuts), so only the
+  // actions legal in the current state can fire, exactly as if the host had clicked. Never while typing, never
+  // with a modifier (the browser's own shortcuts), never a held key's repeats, never while an action is on its way
+  // (two quick presses of N must not skip a question).
+  document.addEventListener("keydown", function (event) {
+    if (event.defaultPrevented || event.repeat || event.ctrlKey || event.metaKey || event.altKey) return;
+    var target = event.target;
+    if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) return;
+    var key = (event.key || "").toLowerCase();
+    if (!/^[a-z]$/.test(key) || actionsInFlight) return;
+    var stage = document.querySelector("#live-stage[data-shortcuts]");
+    var button = stage && stage.querySelector('.live-controls button[aria-keyshortcuts="' + key + '"]');
+    if (!button || button.disabled) return;
+    event.preventDefault();
+    button.click();
+  });
+  // On the projector's reveal, bring the footgun's line into view inside the code's own scrolling region.
+  function showKeyLine() {
+    document.querySelectorAll(".live-code-region").forEach(function (region) {
+      var line = region.querySelector(".is-key");
+      if (!line) return;
+      var top = line.getBoundingClientRect().top - region.getBoundingClientRect().top + region.scrollTop;
+      region.scrollTop = Math.max(0, top - region.clientHeight / 3);
+    });
+  }
   document.addEventListener("DOMContentLoaded", function () {
     stamp();
+    showKeyLine();
     window.setInterval(tick, 250);
   });
-  document.addEventListener("htmx:afterSettle", stamp);
+  document.addEventListener("htmx:afterSettle", function () {
+    stamp();
+    showKeyLine();
+  });
 })();
