@@ -160,7 +160,8 @@ class Room:
         self.host, self.phones, self.problems = host, phones, problems
 
     def projector(self, stage: str, *, sizes=PROJECTORS) -> None:
-        """The host's stage fits each projector size, with what matters in view, and axe finds nothing serious."""
+        """The host's stage fits each projector size, with what matters in view, and axe finds nothing serious
+        in the light or the dark colour scheme."""
         host = self.host
         for size in sizes:
             host.set_viewport_size(size)
@@ -171,8 +172,10 @@ class Room:
             self.problems += [f"{where}: not in view: {item}" for item in fit["hidden"]]
             if SHOTS:
                 host.screenshot(path=str(Path(SHOTS) / f"host-{stage}-{size['width']}.png"))
-        self.problems += [f"projector {stage}: {p}" for p in page_report(host)]
         host.set_viewport_size(PROJECTORS[0])
+        for scheme in ("light", "dark"):  # a projector's laptop may well be in dark mode
+            host.emulate_media(color_scheme=scheme)
+            self.problems += [f"projector {stage} ({scheme}): {p}" for p in page_report(host)]
 
     def phone(self, page, stage: str) -> None:
         """A phone's stage: no sideways scrolling, tap targets of 44 px and more, nothing serious for axe."""
