@@ -279,12 +279,18 @@ def test_a_room_plays_three_questions_and_an_exercise_round_on_a_projector_and_p
         assert host.locator(".live-countdown").inner_text().endswith(" s")
         room.projector("single-open")
         room.phones_see("Question 1 of 3", "single-open")
+        assert max_phone.locator(".live-countdown").inner_text().endswith(" s")  # without JavaScript too
+        # Record which bars animate: a transition starts only if htmx carried the old width into the new stage.
+        host.evaluate("""() => { window.grown = new Set();
+          document.addEventListener('transitionrun', e => window.grown.add(e.target.id + ' ' + e.propertyName)); }""")
         right_single = "Set a timeout that covers the longest report"
         _answer(mia_phone, choices=[right_single])
         _answer(max_phone, choices=[right_single])
         _answer(guest_phone, choices=["Nothing; the platform notices"])
         host.get_by_text("3 of 3 answered").wait_for()
         assert host.get_by_role("table", name="Answers so far (3)").is_visible()
+        grown = host.evaluate("() => [...window.grown]")
+        assert "answered-1 width" in grown and any(g.startswith("bar-1-") and g.endswith(" width") for g in grown)
         room.press("c", "Answers closed")
         room.projector("single-closed")
         room.press("r", "Answer revealed")
@@ -362,10 +368,13 @@ def test_a_room_plays_three_questions_and_an_exercise_round_on_a_projector_and_p
         # N after the last question ends the session: the podium, Mia first (three right, the fastest).
         room.press("n", "Finished")
         podium = host.locator(".podium")
-        # The podium rises where motion is welcome, and stands still where it is not.
+        # The podium rises and bars grow where motion is welcome, and everything stands still where it is not.
+        bar_transition = "() => getComputedStyle(document.querySelector('.live-heatmap rect')).transitionDuration"
         assert host.evaluate("() => document.getAnimations().length") > 0
+        assert host.evaluate(bar_transition) == "0.6s"
         host.emulate_media(reduced_motion="reduce")
         assert host.evaluate("() => document.getAnimations().length") == 0
+        assert host.evaluate(bar_transition) == "0s"
         assert podium.locator(".place-1 .podium-name").inner_text() == "mia"
         assert "best streak 3" in podium.locator(".place-1").inner_text()
         assert "for speed" in podium.locator(".place-1").inner_text()
