@@ -39,8 +39,9 @@ from .models import LiveAnswer, LiveCheck, LiveParticipant, LiveSession
 from .qr import qr_svg
 
 HOST_POLL_SECONDS = 1
-LOBBY_NAMES = 60
-OPTION_KINDS = ("single", "multiple", "true_false")  # the latest joiners the lobby names; the rest are "+N more"
+LOBBY_NAMES = 60  # the latest joiners the lobby names; the rest are "+N more"
+# Kinds whose answers the projector counts per option, as they arrive (the others: right / partly / wrong).
+OPTION_KINDS = ("single", "multiple", "true_false")
 LEARNER_POLL_SECONDS = 2
 COOKIE_SALT = "courseware.live.participant"
 COOKIE_MAX_AGE = 12 * 3600
