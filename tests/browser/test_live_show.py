@@ -448,3 +448,49 @@ def test_shortcuts_fire_only_legal_buttons_and_never_while_typing(chromium_brows
         host.problems.assert_clean()
     finally:
         context.close()
+
+
+def test_the_other_question_kinds_and_a_paused_round_fit_the_projector(chromium_browser, live_server, show_content):
+    from courseware.accounts.services import user_create
+    from courseware.cohorts.services import cohort_create
+    from courseware.live.services import live_answer_submit, live_join, live_session_create, live_session_transition
+
+    teacher = user_create(username="teacher", password=PASSWORD, instructor=True)
+    cohort = cohort_create(instructor=teacher, name="Platform team", topics=[("demo-topic", None)])
+    kinds = ["demo-topic/demo#q-true-false", "demo-topic/demo#q-numeric", "demo-topic/demo#q-ordering"]
+    session = live_session_create(
+        cohort=cohort,
+        instructor=teacher,
+        title="Other kinds",
+        questions=kinds,
+        exercise="demo-topic/set-a-timeout",
+        allow_guests=True,
+    )
+    ada = live_join(session=session, guest_name="Ada")
+    context, host = _context(chromium_browser, live_server, size=PROJECTORS[0], user=teacher)
+    problems: list[str] = []
+    room = Room(host, [], problems)
+    answers = (
+        {"value": ["true"]},
+        {"value": ["1769"]},
+        {"pos-read": ["1"], "pos-compare": ["2"], "pos-raise": ["4"], "pos-verify": ["3"]},
+    )
+    try:
+        for index, (ref, form) in enumerate(zip(kinds, answers, strict=True)):
+            kind = ref.rpartition("#q-")[2]
+            live_session_transition(session_id=session.pk, action="start" if index == 0 else "next")
+            live_answer_submit(session_id=session.pk, participant=ada, index=index, form=form)
+            for action, label in ((None, "open"), ("close", "closed"), ("reveal", "revealed")):
+                if action:
+                    live_session_transition(session_id=session.pk, action=action)
+                host.goto(f"/live/host/{session.pk}/")
+                host.get_by_role("heading", name=f"Question {index + 1} of 3").wait_for()
+                room.projector(f"{kind}-{label}")
+        live_session_transition(session_id=session.pk, action="open_exercise")
+        live_session_transition(session_id=session.pk, action="pause")
+        host.goto(f"/live/host/{session.pk}/")
+        host.get_by_role("heading", name="Exercise round: Give the report builder a timeout").wait_for()
+        room.projector("exercise-paused")
+        assert problems == [], "\n".join(problems)
+    finally:
+        context.close()
