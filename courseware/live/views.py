@@ -41,11 +41,11 @@ from .qr import qr_svg
 
 HOST_POLL_SECONDS = 1
 # Every learner sees a new question within SEEN_WITHIN_SECONDS of it opening: one poll interval plus the reply to
-# the poll that finds it. 1,000 learners at 1.5 s is about 670 polls/s; on a 2-core server the replies during the
-# burst of a question opening stayed well under the 0.5 s left (docs/benchmarks.md, "Live sessions").
+# the poll that finds it. 1,000 learners at 1.5 s is about 670 polls/s (docs/benchmarks.md, "Live sessions").
 SEEN_WITHIN_SECONDS = 2.0
 LEARNER_POLL_SECONDS = 1.5
 LOBBY_NAMES = 60  # the latest joiners the lobby names; the rest are "+N more"
+# Kinds whose answers the projector counts per option, as they arrive (the others: right / partly / wrong).
 OPTION_KINDS = ("single", "multiple", "true_false")
 COOKIE_SALT = "courseware.live.participant"
 COOKIE_MAX_AGE = 12 * 3600

@@ -160,7 +160,8 @@ class Room:
         self.host, self.phones, self.problems = host, phones, problems
 
     def projector(self, stage: str, *, sizes=PROJECTORS) -> None:
-        """The host's stage fits each projector size, with what matters in view, and axe finds nothing serious."""
+        """The host's stage fits each projector size, with what matters in view, and axe finds nothing serious
+        in the light or the dark colour scheme."""
         host = self.host
         for size in sizes:
             host.set_viewport_size(size)
@@ -171,8 +172,10 @@ class Room:
             self.problems += [f"{where}: not in view: {item}" for item in fit["hidden"]]
             if SHOTS:
                 host.screenshot(path=str(Path(SHOTS) / f"host-{stage}-{size['width']}.png"))
-        self.problems += [f"projector {stage}: {p}" for p in page_report(host)]
         host.set_viewport_size(PROJECTORS[0])
+        for scheme in ("light", "dark"):  # a projector's laptop may well be in dark mode
+            host.emulate_media(color_scheme=scheme)
+            self.problems += [f"projector {stage} ({scheme}): {p}" for p in page_report(host)]
 
     def phone(self, page, stage: str) -> None:
         """A phone's stage: no sideways scrolling, tap targets of 44 px and more, nothing serious for axe."""
@@ -276,12 +279,18 @@ def test_a_room_plays_three_questions_and_an_exercise_round_on_a_projector_and_p
         assert host.locator(".live-countdown").inner_text().endswith(" s")
         room.projector("single-open")
         room.phones_see("Question 1 of 3", "single-open")
+        assert max_phone.locator(".live-countdown").inner_text().endswith(" s")  # without JavaScript too
+        # Record which bars animate: a transition starts only if htmx carried the old width into the new stage.
+        host.evaluate("""() => { window.grown = new Set();
+          document.addEventListener('transitionrun', e => window.grown.add(e.target.id + ' ' + e.propertyName)); }""")
         right_single = "Set a timeout that covers the longest report"
         _answer(mia_phone, choices=[right_single])
         _answer(max_phone, choices=[right_single])
         _answer(guest_phone, choices=["Nothing; the platform notices"])
         host.get_by_text("3 of 3 answered").wait_for()
         assert host.get_by_role("table", name="Answers so far (3)").is_visible()
+        grown = host.evaluate("() => [...window.grown]")
+        assert "answered-1 width" in grown and any(g.startswith("bar-1-") and g.endswith(" width") for g in grown)
         room.press("c", "Answers closed")
         room.projector("single-closed")
         room.press("r", "Answer revealed")
@@ -359,10 +368,13 @@ def test_a_room_plays_three_questions_and_an_exercise_round_on_a_projector_and_p
         # N after the last question ends the session: the podium, Mia first (three right, the fastest).
         room.press("n", "Finished")
         podium = host.locator(".podium")
-        # The podium rises where motion is welcome, and stands still where it is not.
+        # The podium rises and bars grow where motion is welcome, and everything stands still where it is not.
+        bar_transition = "() => getComputedStyle(document.querySelector('.live-heatmap rect')).transitionDuration"
         assert host.evaluate("() => document.getAnimations().length") > 0
+        assert host.evaluate(bar_transition) == "0.6s"
         host.emulate_media(reduced_motion="reduce")
         assert host.evaluate("() => document.getAnimations().length") == 0
+        assert host.evaluate(bar_transition) == "0s"
         assert podium.locator(".place-1 .podium-name").inner_text() == "mia"
         assert "best streak 3" in podium.locator(".place-1").inner_text()
         assert "for speed" in podium.locator(".place-1").inner_text()
@@ -434,5 +446,51 @@ def test_shortcuts_fire_only_legal_buttons_and_never_while_typing(chromium_brows
         # Requests go out in the order the keys were pressed: had an earlier key clicked, its request would be first.
         assert [url.removeprefix(live_server.url) for url in posts] == [f"/live/host/{session.pk}/start/"]
         host.problems.assert_clean()
+    finally:
+        context.close()
+
+
+def test_the_other_question_kinds_and_a_paused_round_fit_the_projector(chromium_browser, live_server, show_content):
+    from courseware.accounts.services import user_create
+    from courseware.cohorts.services import cohort_create
+    from courseware.live.services import live_answer_submit, live_join, live_session_create, live_session_transition
+
+    teacher = user_create(username="teacher", password=PASSWORD, instructor=True)
+    cohort = cohort_create(instructor=teacher, name="Platform team", topics=[("demo-topic", None)])
+    kinds = ["demo-topic/demo#q-true-false", "demo-topic/demo#q-numeric", "demo-topic/demo#q-ordering"]
+    session = live_session_create(
+        cohort=cohort,
+        instructor=teacher,
+        title="Other kinds",
+        questions=kinds,
+        exercise="demo-topic/set-a-timeout",
+        allow_guests=True,
+    )
+    ada = live_join(session=session, guest_name="Ada")
+    context, host = _context(chromium_browser, live_server, size=PROJECTORS[0], user=teacher)
+    problems: list[str] = []
+    room = Room(host, [], problems)
+    answers = (
+        {"value": ["true"]},
+        {"value": ["1769"]},
+        {"pos-read": ["1"], "pos-compare": ["2"], "pos-raise": ["4"], "pos-verify": ["3"]},
+    )
+    try:
+        for index, (ref, form) in enumerate(zip(kinds, answers, strict=True)):
+            kind = ref.rpartition("#q-")[2]
+            live_session_transition(session_id=session.pk, action="start" if index == 0 else "next")
+            live_answer_submit(session_id=session.pk, participant=ada, index=index, form=form)
+            for action, label in ((None, "open"), ("close", "closed"), ("reveal", "revealed")):
+                if action:
+                    live_session_transition(session_id=session.pk, action=action)
+                host.goto(f"/live/host/{session.pk}/")
+                host.get_by_role("heading", name=f"Question {index + 1} of 3").wait_for()
+                room.projector(f"{kind}-{label}")
+        live_session_transition(session_id=session.pk, action="open_exercise")
+        live_session_transition(session_id=session.pk, action="pause")
+        host.goto(f"/live/host/{session.pk}/")
+        host.get_by_role("heading", name="Exercise round: Give the report builder a timeout").wait_for()
+        room.projector("exercise-paused")
+        assert problems == [], "\n".join(problems)
     finally:
         context.close()
