@@ -245,7 +245,8 @@ def plain_feedback(verdict: Verdict, report: dict, library: Library) -> list[str
     for rules, how in ((verdict.remaining, "still fires"), (verdict.regressions, "now fires, and did not before")):
         for rule in rules:
             where = f" at {first_at[rule]}" if rule in first_at else ""
-            found.append(f"{rule_link(rule, library).title} {how}{where}")
+            # Footgun titles are sentences; quoted, without their full stop, they read as the subject.
+            found.append(f"“{rule_link(rule, library).title.rstrip('.')}” {how}{where}")
     for unmet in verdict.unmet:
         found.append(f"{unmet.message}{f' (line {unmet.line})' if unmet.line else ''}")
     return found

@@ -286,24 +286,6 @@ def question_results(*, session: LiveSession) -> list[QuestionResult]:
     return results
 
 
-@dataclass(frozen=True)
-class Standing:
-    rank: int
-    name: str
-    points: int
-    correct: int
-
-
-def leaderboard(*, session: LiveSession, limit: int = 10) -> list[Standing]:
-    rows = (
-        LiveParticipant.objects.filter(session=session, removed=False)
-        .annotate(total=Sum("answers__points", default=0), right=Count("answers", filter=Q(answers__correct=True)))
-        .order_by("-total", "-right", "joined_at")
-        .values("display_name", "total", "right")[:limit]
-    )
-    return [Standing(rank, row["display_name"], row["total"], row["right"]) for rank, row in enumerate(rows, 1)]
-
-
 def latest_names(*, session: LiveSession, limit: int) -> list[tuple[int, str]]:
     """(participant id, display name) of the latest joiners, newest first: a full room still fits the lobby."""
     rows = session.participants.filter(removed=False).order_by("-joined_at", "-pk")

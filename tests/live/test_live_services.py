@@ -182,8 +182,8 @@ def test_speed_scoring_gives_quick_right_answers_more_points(make_session, cohor
     later = session.deadline - dt.timedelta(seconds=3)
     b, _ = live_answer_submit(session_id=session.pk, participant=slow, index=0, form=RIGHT, now=later)
     assert a.points == 1000 and 500 < b.points < 600
-    board = selectors.leaderboard(session=session)
-    assert [(s.rank, s.name) for s in board] == [(1, "Quick"), (2, "Slow")]
+    (first, second, *_) = selectors.podium(session=session)
+    assert [(p.rank, [c.name for c in p.contestants]) for p in (first, second)] == [(1, ["Quick"]), (2, ["Slow"])]
 
 
 def test_distribution_results_and_personal_summary(session):
