@@ -127,3 +127,21 @@ def in_editor(page) -> bool:
     return page.evaluate(
         "(document.activeElement.shadowRoot?.activeElement || document.activeElement).classList.contains('cm-content')"
     )
+
+
+LIVE_PASSWORD = "a long browser passphrase"
+
+
+def platform_team():
+    """An instructor's cohort on the demo topic with two members, mia and max: (teacher, cohort, mia, max)."""
+    import datetime as dt
+
+    from courseware.accounts.services import user_create
+    from courseware.cohorts.services import cohort_create, cohort_join
+
+    teacher = user_create(username="teacher", password=LIVE_PASSWORD, instructor=True)
+    cohort = cohort_create(instructor=teacher, name="Platform team", topics=[("demo-topic", dt.date(2030, 1, 31))])
+    mia, max_ = user_create(username="mia", password=LIVE_PASSWORD), user_create(username="max", password=LIVE_PASSWORD)
+    for user in (mia, max_):
+        cohort_join(user=user, cohort=cohort)
+    return teacher, cohort, mia, max_

@@ -1,14 +1,12 @@
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from django.test import Client
 
-from tests.browser.conftest import PageProblems
+from tests.browser.conftest import LIVE_PASSWORD, PageProblems, platform_team
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("fixture_content"), pytest.mark.django_db(transaction=True)]
-PASSWORD = "a long browser passphrase"
+PASSWORD = LIVE_PASSWORD
 QUESTIONS = ["demo-topic/demo#q-single", "demo-topic/demo#q-true-false", "demo-topic/demo#q-multiple"]
 
 
@@ -37,15 +35,9 @@ def _serious(page) -> list[dict]:
 
 
 def test_one_host_and_three_learners_play_a_three_question_session(chromium_browser, live_server):
-    from courseware.accounts.services import user_create
-    from courseware.cohorts.services import cohort_create, cohort_join
     from courseware.live.services import live_session_create
 
-    teacher = user_create(username="teacher", password=PASSWORD, instructor=True)
-    cohort = cohort_create(instructor=teacher, name="Platform team", topics=[("demo-topic", dt.date(2030, 1, 31))])
-    mia, max_ = user_create(username="mia", password=PASSWORD), user_create(username="max", password=PASSWORD)
-    for user in (mia, max_):
-        cohort_join(user=user, cohort=cohort)
+    teacher, cohort, mia, max_ = platform_team()
     session = live_session_create(
         cohort=cohort,
         instructor=teacher,

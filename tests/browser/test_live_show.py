@@ -7,7 +7,6 @@ must be free of serious and critical axe violations on every stage. One phone ru
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import shutil
 from pathlib import Path
@@ -15,12 +14,12 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
-from tests.browser.conftest import PageProblems
+from tests.browser.conftest import LIVE_PASSWORD, PageProblems, platform_team
 from tests.browser.sweep import page_report
 from tests.conftest import FIXTURE_CONTENT
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "a long browser passphrase"
+PASSWORD = LIVE_PASSWORD
 PROJECTORS = ({"width": 1280, "height": 720}, {"width": 1920, "height": 1080})
 STARTER = (FIXTURE_CONTENT / "demo-topic/exercises/set-a-timeout/starter/template.yaml").read_text()
 SOLUTION = STARTER.replace("      MemorySize: 1024\n", "      MemorySize: 1024\n      Timeout: 60\n")
@@ -219,17 +218,11 @@ def _answer(page, *, choices=(), lines=()) -> None:
 def test_a_room_plays_three_questions_and_an_exercise_round_on_a_projector_and_phones(
     chromium_browser, live_server, show_content
 ):
-    from courseware.accounts.services import user_create
-    from courseware.cohorts.services import cohort_create, cohort_join
     from courseware.live.services import live_session_create
 
     if SHOTS:
         Path(SHOTS).mkdir(parents=True, exist_ok=True)
-    teacher = user_create(username="teacher", password=PASSWORD, instructor=True)
-    cohort = cohort_create(instructor=teacher, name="Platform team", topics=[("demo-topic", dt.date(2030, 1, 31))])
-    mia, max_ = user_create(username="mia", password=PASSWORD), user_create(username="max", password=PASSWORD)
-    for user in (mia, max_):
-        cohort_join(user=user, cohort=cohort)
+    teacher, cohort, mia, max_ = platform_team()
     session = live_session_create(
         cohort=cohort,
         instructor=teacher,
