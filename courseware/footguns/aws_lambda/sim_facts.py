@@ -77,6 +77,10 @@ FACTS: dict[str, Fact] = {
         "most concurrent batches one SQS event source drives",
         "model assumption: not on the fact sheet; bounded anyway by reserved and account concurrency",
     ),
+    "sqs_receive_overhead_s": _fact(
+        10, "s", "time a received message spends in flight besides the function's own run (polling, invoking, deleting)",
+        "model assumption: AWS publishes no value; it is why the fact sheet asks for a visibility of 6 × the timeout",
+    ),
     "sqs_default_visibility_s": _fact(
         30,
         "s",

@@ -39,16 +39,17 @@ from courseware.footguns.simulation import (
 )
 from courseware.footguns.values import whole_number
 
-KEYS = ("account", "database", "functions", "slow")
+KEYS = ("account", "database", "functions", "slow", "outages")
 FUNCTION_KEYS = ("work", "init", "first_request", "connections", "traffic", "poison", "calls", "trigger")
 WORK_KEYS = ("median", "p99", "at_memory", "cpu_bound")
 TRAFFIC_KEYS = ("at", "from", "to", "rate", "every", "burst", "trigger")
 CALL_KEYS = ("name", "memory", "work", "reserved_concurrency", "per")
 SLOW_KEYS = ("target", "from", "to", "factor")
+OUTAGE_KEYS = ("target", "from", "to")
 DATABASE_KEYS = ("engine", "instance_class", "max_connections")
 TRIGGER_KINDS = ("api", "http_api", "function_url", "alb", "sqs", "stream", "s3", "sns", "schedule", "events")
 # Quantiles of the work distribution and their weights: the tail keeps its own points so timeouts show.
-QUANTILES = ((0.1, 0.2), (0.3, 0.2), (0.5, 0.2), (0.7, 0.2), (0.875, 0.15), (0.975, 0.05))
+QUANTILES = ((0.1, 0.2), (0.3, 0.2), (0.5, 0.2), (0.7, 0.2), (0.875, 0.15), (0.99, 0.05))
 _Z = [(NormalDist().inv_cdf(q), w) for q, w in QUANTILES]
 _Z99 = NormalDist().inv_cdf(0.99)
 MAX_TIMELINE = 40
@@ -70,6 +71,7 @@ COUNTERS = (
     ("sqs_duplicates", "Messages processed again after a failed batch"),
     ("sqs_dead_lettered", "Messages moved to a dead-letter queue"),
     ("sqs_left", "Messages still queued at the end"),
+    ("billed_after_gave_up_s", "Seconds billed after the caller gave up"),
     ("waiting_s", "Seconds billed to callers waiting on synchronous calls"),
     ("callee_s", "Seconds the called functions worked"),
     ("waiting_gb_s", "GB-s billed while waiting on synchronous calls"),
@@ -137,6 +139,20 @@ def validate(scenario: Scenario) -> list[ScenarioProblem]:
                 bad(item, key, f"'{key}' must be a clock time in quotes, such as \"02:00\"")
         if number(item.get("factor"), minimum=0.01, maximum=1000) is None:
             bad(item, "factor", "'factor' must be a number: how many times slower (2 = twice as slow)")
+    outages = body.get("outages", LineList(1))
+    if not isinstance(outages, LineList):
+        bad(body, "outages", "'outages' must be a list of {target, from, to}")
+        outages = LineList(1)
+    for index, item in enumerate(outages):
+        if not isinstance(item, LineDict):
+            bad(outages, index, "each outage is a mapping {target, from, to}")
+            continue
+        _check_keys(item, OUTAGE_KEYS, "an outage", bad)
+        if not isinstance(item.get("target"), str):
+            bad(item, "target", "'target' must name a function of the scenario: its invocations fail during the outage")
+        for key in ("from", "to"):
+            if parse_clock(item.get(key)) is None:
+                bad(item, key, f"'{key}' must be a clock time in quotes, such as \"01:05\"")
     return problems
 
 
@@ -327,6 +343,7 @@ class Fn:
     requests: float = 0.0
     callee_gb_s: dict = field(default_factory=dict)
     outcome_cache: dict = field(default_factory=dict)
+    tally: dict = field(default_factory=dict)  # (outcome id, on provisioned) -> [outcome, invocations]
 
     @property
     def gb(self) -> float:
@@ -388,8 +405,10 @@ def _build_fn(app: Application, function: Function, spec: dict[str, Any], scenar
     if trigger is not None and trigger.synchronous:
         if trigger.integration_timeout_ms is not None and whole_number(trigger.integration_timeout_ms.value):
             limit_s = whole_number(trigger.integration_timeout_ms.value) / 1000
-        else:
-            limit_s = float(trigger.limit_s or facts.value("rest_integration_timeout_s"))
+        elif trigger.limit_s is not None:
+            limit_s = float(trigger.limit_s)
+        elif trigger.kind == "api":
+            limit_s = facts.value("rest_integration_timeout_s")
     hf = function.handler_facts
     conn_spec = spec.get("connections")
     connections = float(conn_spec) if conn_spec is not None else 0.0
@@ -553,6 +572,8 @@ class Outcome:
     done_before_fail: float  # messages of a failed batch already processed (mean, per failed batch)
     callee_throttled: float  # throttled calls per invocation
     occupancy: float  # environments one invocation keeps busy for a step (below 1: one serves several)
+    over_visibility: float  # SQS: share of batches still in flight when their messages become visible again
+    billed_after_gave_up_s: float  # seconds the function runs on after the caller's gateway gave up (mean)
 
 
 def _outcome(
@@ -567,7 +588,7 @@ def _outcome(
     init = fn.init_s if cold else 0.0
     extra = (fn.first_request_s + (fn.init_s if fn.init_retried else 0.0)) if cold else 0.0
     boto_wait, attempts = facts.value("boto_retry_wait_s"), facts.value("boto_max_attempts")
-    killed = failed = g504 = billed = waiting = done_fail = throttled_calls = 0.0
+    killed = failed = g504 = billed = waiting = done_fail = throttled_calls = over_visibility = after = 0.0
     callee = [0.0] * len(fn.calls)
     release: dict[int, float] = {}
     latency: dict[float, float] = {}
@@ -608,17 +629,21 @@ def _outcome(
             done_fail += weight * min(units, max(0.0, (fn.timeout - extra) // max(per_unit, 1e-9)))
         elif refused or fail_share:
             failed += weight * (1.0 if refused else fail_share)
+        if fn.kind == "sqs" and not refused and env_busy + facts.value("sqs_receive_overhead_s") > fn.visibility_s:
+            over_visibility += weight
         if fn.limit_s is not None:
             seen = (min(init, facts.value("init_limit_s")) if fn.init_retried else init) + ran
             if seen > fn.limit_s:
                 g504 += weight
+                after += weight * (seen - fn.limit_s)
                 seen = fn.limit_s
             ms = round(seen * 1000, -1 if seen < 10 else -2)
             latency[ms] = latency.get(ms, 0.0) + weight
     outcome = Outcome(
         killed=killed, failed=failed, gateway_504=g504, release=tuple(sorted(release.items())), billed_s=billed,
         waiting_s=waiting, callee_s=tuple(callee), latency=tuple(latency.items()), done_before_fail=done_fail,
-        callee_throttled=throttled_calls, occupancy=sum(release.values()),
+        callee_throttled=throttled_calls, occupancy=sum(release.values()), over_visibility=over_visibility,
+        billed_after_gave_up_s=after,
     )  # fmt: skip
     fn.outcome_cache[key] = outcome
     return outcome
@@ -723,6 +748,11 @@ def simulate(models: list[Any], scenario: Scenario) -> Result:
     ]
     slow = [(target, lo // scenario.step_s, (hi if hi > lo else hi + 86_400) // scenario.step_s, f)
             for target, lo, hi, f in slow]  # fmt: skip
+    outages = [
+        (str(o["target"]), (scenario.offset(o["from"]) or 0) // scenario.step_s,
+         ((scenario.offset(o["to"]) or 0) or 86_400) // scenario.step_s)
+        for o in scenario.body.get("outages") or []
+    ]  # fmt: skip
     steps, step = scenario.steps, scenario.step_s
     scale_per_step = facts.value("scale_per_10s") * step / 10
     reclaim_steps = max(1, int(facts.value("idle_reclaim_s") // step))
@@ -733,6 +763,9 @@ def simulate(models: list[Any], scenario: Scenario) -> Result:
     s_504, s_killed, s_throttled, s_refused, s_other = ([0.0] * steps for _ in range(5))
     s_fn_conc = {fn.name: [0.0] * steps for fn in fns}
     timeline = _Timeline(scenario)
+    for target, lo, hi in outages:
+        timeline.add(lo, f"A dependency of {target} goes down: its invocations fail.", "warning")
+        timeline.add(hi, f"{target}'s dependency is back.", "recovery")
     refused_share = 0.0
     for episode in slow:
         timeline.add(episode[1], f"{episode[0]} slows down: its work takes {episode[3]:g}× as long.", "warning")
@@ -818,6 +851,9 @@ def simulate(models: list[Any], scenario: Scenario) -> Result:
             if cold:
                 count(fn, "cold_starts", cold)
             refused = refused_share if fn.uses_db and proxy_limit is None else 0.0  # type: ignore[attr-defined]
+            down = any(target == fn.name and lo <= t < hi for target, lo, hi in outages)
+            if down:
+                refused = 1.0
             groups = []
             for n, is_cold, where in (
                 (on_pc, False, "pc"),
@@ -833,7 +869,7 @@ def simulate(models: list[Any], scenario: Scenario) -> Result:
                     )
                     n *= 1 - refused
                 groups.append((n, _outcome(fn, scenario, is_cold, False, slow_f, call_slow, throttle), where))
-            on_demand_envs = pc_envs = 0.0
+            on_demand_envs = pc_envs = over_visibility = 0.0
             killed = failed = g504 = 0.0
             fail_batches = done_fail = 0.0
             for n, outcome, where in groups:
@@ -847,34 +883,24 @@ def simulate(models: list[Any], scenario: Scenario) -> Result:
                         pc_envs += n * outcome.occupancy
                     else:
                         on_demand_envs += n * outcome.occupancy
-                gb_s = n * outcome.billed_s * fn.gb
-                if where == "pc":
-                    fn.pc_used_gb_s += gb_s
+                # what is summed over the whole run (billing, waiting, latency) is tallied per outcome
+                tally_key = (id(outcome), where == "pc")
+                entry = fn.tally.get(tally_key)
+                if entry is None:
+                    fn.tally[tally_key] = [outcome, n]
                 else:
-                    fn.billed_gb_s += gb_s
-                fn.requests += n
+                    entry[1] += n
                 killed += n * outcome.killed
                 failed += n * outcome.failed
                 g504 += n * outcome.gateway_504
                 done_fail += n * outcome.killed * outcome.done_before_fail
                 fail_batches += n * (outcome.killed + outcome.failed)
-                if outcome.waiting_s:
-                    count(fn, "waiting_s", n * outcome.waiting_s)
-                    count(fn, "waiting_gb_s", n * outcome.waiting_s * fn.gb)
-                for ci, seconds in enumerate(outcome.callee_s):
-                    call = fn.calls[ci]
-                    count(fn, "callee_s", n * seconds)
-                    fn.callee_gb_s[call.name] = fn.callee_gb_s.get(call.name, 0.0) + n * seconds * call.memory / 1024
-                if outcome.callee_throttled:
-                    count(fn, "callee_throttled", n * outcome.callee_throttled)
-                if outcome.latency:
-                    for ms, share in outcome.latency:
-                        fn.latency[ms] = fn.latency.get(ms, 0.0) + n * share
+                over_visibility += n * outcome.over_visibility
             fn.busy += on_demand_envs
             if fn.reserved is None:
                 unreserved_busy += on_demand_envs
             fn.pc_busy += pc_envs
-            refused_n = started * refused
+            refused_n = 0.0 if down else started * refused
             count(fn, "db_refused", refused_n)
             count(fn, "function_timeout", killed)
             count(fn, "throttled", throttled)
@@ -898,7 +924,7 @@ def simulate(models: list[Any], scenario: Scenario) -> Result:
                 _settle_async(fn, t, started, killed + failed, scenario, count, timeline)
             else:
                 _settle_sqs(
-                    fn, t, started, sqs_take, killed + failed, fail_batches, done_fail, scenario, count, timeline
+                    fn, t, started, sqs_take, fail_batches, done_fail, over_visibility, scenario, count, timeline
                 )
             if killed:
                 timeline.happening(t, ("killed", fn.name), lambda fn=fn, s=slow_f, c=call_slow: _say_killed(fn, s, c))
@@ -943,11 +969,34 @@ def simulate(models: list[Any], scenario: Scenario) -> Result:
             timeline.settle(t, _ENDED)
     timeline.summary(_AGAIN)
     for fn in fns:
+        _close_tally(fn, count)
+    for fn in fns:
         if fn.kind == "sqs":
             left = sum(fn.visible.values()) + sum(fn.poison_visible.values())
             left += sum(sum(v.values()) for v in fn.due.values()) + sum(sum(v.values()) for v in fn.poison_due.values())
             count(fn, "sqs_left", left)
     return _result(scenario, fns, totals, notes, timeline, locals())
+
+
+def _close_tally(fn: Fn, count: Any) -> None:
+    """Billing, waiting, calls and latency, summed once per outcome rather than every step."""
+    for (_, on_pc), (outcome, n) in fn.tally.items():
+        gb_s = n * outcome.billed_s * fn.gb
+        if on_pc:
+            fn.pc_used_gb_s += gb_s
+        else:
+            fn.billed_gb_s += gb_s
+        fn.requests += n
+        count(fn, "billed_after_gave_up_s", n * outcome.billed_after_gave_up_s)
+        count(fn, "waiting_s", n * outcome.waiting_s)
+        count(fn, "waiting_gb_s", n * outcome.waiting_s * fn.gb)
+        count(fn, "callee_throttled", n * outcome.callee_throttled)
+        for ci, seconds in enumerate(outcome.callee_s):
+            call = fn.calls[ci]
+            count(fn, "callee_s", n * seconds)
+            fn.callee_gb_s[call.name] = fn.callee_gb_s.get(call.name, 0.0) + n * seconds * call.memory / 1024
+        for ms, share in outcome.latency:
+            fn.latency[ms] = fn.latency.get(ms, 0.0) + n * share
 
 
 def _demand(fn: Fn, t: int, arriving: float, ramp: float, occupancy: float) -> tuple[float, float]:
@@ -972,7 +1021,9 @@ def _demand(fn: Fn, t: int, arriving: float, ramp: float, occupancy: float) -> t
     for receives, messages in fn.poison_due.pop(t, {}).items():
         fn.poison_visible[receives] = fn.poison_visible.get(receives, 0.0) + messages
     waiting = sum(fn.visible.values()) + sum(fn.poison_visible.values())
-    if waiting <= 0:
+    if waiting <= 1e-6:
+        fn.visible.clear()
+        fn.poison_visible.clear()
         fn.pollers = 0.0
         return 0.0, 0.0
     start = facts.value("sqs_poller_start")
@@ -1052,7 +1103,7 @@ def _settle_async(
 
 
 def _settle_sqs(
-    fn: Fn, t: int, batches: float, messages: float, failed: float, fail_batches: float, done_fail: float,
+    fn: Fn, t: int, batches: float, messages: float, fail_batches: float, done_fail: float, over_visibility: float,
     scenario: Scenario, count: Any, timeline: _Timeline,
 ) -> None:  # fmt: skip
     if batches <= 0 or messages <= 0:
@@ -1067,9 +1118,11 @@ def _settle_sqs(
         for receives in list(source):
             n = source[receives] * share
             source[receives] -= n
-            if source[receives] <= 1e-9:
+            if source[receives] <= 1e-6:  # float dust would keep the poller awake forever
                 del source[receives]
-            target[receives + 1] = n
+            # receive counts matter only up to a redrive policy's maxReceiveCount: without one, one bucket
+            key = receives + 1 if fn.max_receive is not None else 1
+            target[key] = target.get(key, 0.0) + n
     poison_n = sum(taken_poison.values())
     normal_n = sum(taken.values())
     fail_share = min(1.0, fail_batches / batches)
@@ -1078,6 +1131,17 @@ def _settle_sqs(
     returned: dict[int, float] = {r: n * fail_share for r, n in taken.items()}
     returned_poison = dict(taken_poison)
     duplicates = done_fail
+    # batches still working when their messages become visible again: another poller receives them too
+    late = min(1.0, over_visibility / batches) * (1 - fail_share)
+    if late > 1e-9:
+        for r, n in taken.items():
+            returned[r] += n * late
+        duplicates += normal_n * late
+        timeline.once(
+            t, ("visibility", fn.name),
+            f"{fn.name} is still working on a batch when its visibility timeout of {fn.visibility_s:g} s runs out: "
+            "the messages become visible again and are processed a second time.",
+        )  # fmt: skip
     if poison_batches:
         count(fn, "function_error", poison_batches)
         if not fn.partial_batch:
@@ -1099,7 +1163,7 @@ def _settle_sqs(
     due_step = t + max(1, math.ceil(fn.visibility_s / step))
     for source, ring in ((returned, fn.due), (returned_poison, fn.poison_due)):
         for receives, n in source.items():
-            if n <= 1e-9:
+            if n <= 1e-6:
                 continue
             if fn.max_receive is not None and receives >= fn.max_receive:
                 count(fn, "sqs_dead_lettered", n)
