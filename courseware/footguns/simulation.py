@@ -368,6 +368,7 @@ def percentiles(histogram: Mapping[float, float], points: Sequence[float] = (50,
             if running >= wanted - 1e-9:
                 result[f"p{point:g}"] = round(value, 1)
                 break
+    result["max"] = round(ordered[-1][0], 1)
     return result
 
 

@@ -174,7 +174,7 @@ def _check_work(container: LineDict, key: str, bad: Any, *, required: bool) -> N
         if median is None or median <= 0:
             bad(value, "median", "'median' must be a duration above zero, such as 90ms or 4s")
         p99 = parse_duration(value.get("p99", value.get("median")))
-        if p99 is None or (median is not None and p99 < median):
+        if median is not None and (p99 is None or p99 < median):
             bad(value, "p99", "'p99' must be a duration no shorter than the median")
         if "at_memory" in value and number(value["at_memory"], minimum=128, maximum=10240) is None:
             bad(value, "at_memory", "'at_memory' is the memory (MB, 128–10,240) the durations were measured at")
