@@ -493,9 +493,15 @@ def render_text(result: Result) -> str:
     """The CLI's text form: counters, latency, cost, timeline."""
     lines = [f"Scenario {result.scenario}: {result.title}" + (f" [{result.label}]" if result.label else "")]
     lines.append(f"  {clock_text(result.start_s)} for {result.duration_s / 3600:.1f} h in {result.step_s} s steps")
-    lines.append("Outcomes:")
+    lines.append("Outcomes (zeros left out):")
     for counter in result.counters:
-        lines.append(f"  {counter.label:<52} {_fmt(counter.value):>12}")
+        if counter.value and ":" not in counter.key:
+            lines.append(f"  {counter.label:<60} {_fmt(counter.value):>12}")
+    by_function = [c for c in result.counters if c.value and ":" in c.key]
+    if by_function:
+        lines.append("By function:")
+        for counter in by_function:
+            lines.append(f"  {counter.label:<60} {_fmt(counter.value):>12}")
     if result.latency:
         lines.append("Latency seen by callers (ms):")
         for name, values in result.latency.items():
