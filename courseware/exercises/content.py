@@ -317,7 +317,9 @@ class _ExerciseReader:
         name = data["scenario"]
         if not isinstance(name, str) or name not in self.topic.scenarios:
             known = ", ".join(sorted(self.topic.scenarios)) or "none yet"
-            self.error(data.line_of("scenario"), f"scenario '{name}' is not in this topic's scenarios/ (known: {known})")
+            self.error(
+                data.line_of("scenario"), f"scenario '{name}' is not in this topic's scenarios/ (known: {known})"
+            )
             return None
         return name
 

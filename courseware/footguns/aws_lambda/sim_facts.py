@@ -78,7 +78,9 @@ FACTS: dict[str, Fact] = {
         "model assumption: not on the fact sheet; bounded anyway by reserved and account concurrency",
     ),
     "sqs_receive_overhead_s": _fact(
-        10, "s", "time a received message spends in flight besides the function's own run (polling, invoking, deleting)",
+        10,
+        "s",
+        "time a received message spends in flight besides the function's run (polling, invoking, deleting)",
         "model assumption: AWS publishes no value; it is why the fact sheet asks for a visibility of 6 × the timeout",
     ),
     "sqs_default_visibility_s": _fact(

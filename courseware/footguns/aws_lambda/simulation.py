@@ -56,7 +56,9 @@ MAX_TIMELINE = 40
 
 COUNTERS = (
     ("requests", "Requests, events and messages arriving"),
-    ("cold_starts", "Cold starts (new environments)"),
+    ("cold_starts", "Cold starts (new environments running Init)"),
+    ("sync_cold_starts", "Cold starts a waiting caller sat through"),
+    ("snapstart_restores", "New environments restored from a SnapStart snapshot"),
     ("gateway_504", "Gateway timeouts (504): the caller gave up"),
     ("gateway_502", "Gateway errors (502/500): function failed or was throttled"),
     ("function_timeout", "Function timeouts: work killed mid-way"),
@@ -849,7 +851,12 @@ def simulate(models: list[Any], scenario: Scenario) -> Result:
             _take_idle(fn, warm_env)
             started = on_pc + warm + cold + riding
             if cold:
-                count(fn, "cold_starts", cold)
+                if fn.snap:
+                    count(fn, "snapstart_restores", cold)
+                else:
+                    count(fn, "cold_starts", cold)
+                    if fn.kind == "sync":
+                        count(fn, "sync_cold_starts", cold)
             refused = refused_share if fn.uses_db and proxy_limit is None else 0.0  # type: ignore[attr-defined]
             down = any(target == fn.name and lo <= t < hi for target, lo, hi in outages)
             if down:
