@@ -346,6 +346,8 @@ class Fn:
     callee_gb_s: dict = field(default_factory=dict)
     outcome_cache: dict = field(default_factory=dict)
     tally: dict = field(default_factory=dict)  # (outcome id, on provisioned) -> [outcome, invocations]
+    context: tuple = ()
+    outcomes: dict = field(default_factory=dict)
 
     @property
     def gb(self) -> float:
@@ -787,6 +789,7 @@ def simulate(models: list[Any], scenario: Scenario) -> Result:
     for t in range(steps):
         conn_demand = 0.0
         envs_db = 0.0
+        total_busy = 0.0
         oldest = t - reclaim_steps
         for fn in fns:
             arriving = fn.arrivals[t]
@@ -800,7 +803,8 @@ def simulate(models: list[Any], scenario: Scenario) -> Result:
                 not arriving and not fn.pending and not fn.visible and not fn.poison_visible
                 and t not in fn.release and t not in fn.pc_release and t not in fn.due and t not in fn.poison_due
             ):  # fmt: skip
-                fn.s_conc[t] = fn.busy + fn.pc_busy  # type: ignore[attr-defined]
+                busy = fn.s_conc[t] = fn.busy + fn.pc_busy  # type: ignore[attr-defined]
+                total_busy += busy
                 continue
             done = fn.release.pop(t, 0.0)
             if done:
@@ -814,15 +818,30 @@ def simulate(models: list[Any], scenario: Scenario) -> Result:
                 fn.pc_busy -= pc_done
             # what wants to start this step; an environment whose work is shorter than a step serves several
             slow_f = _slow_factor(slow, (fn.name,), t) if slow else 1.0
-            call_slow = tuple(_slow_factor(slow, (c.target, c.name), t) for c in fn.calls)
-            throttle = tuple(_callee_throttle(c, fn) for c in fn.calls)
-            occupancy = _outcome(fn, scenario, False, False, slow_f, call_slow, throttle).occupancy
-            demand, sqs_take = _demand(fn, t, arriving, ramp, occupancy)
+            if fn.calls:
+                call_slow = tuple(_slow_factor(slow, (c.target, c.name), t) for c in fn.calls)
+                throttle = tuple(_callee_throttle(c, fn) for c in fn.calls)
+            else:
+                call_slow = throttle = ()
+            context = (slow_f, call_slow, throttle)
+            if context != fn.context:  # the four outcomes (cold or not, refused or not) of this step's conditions
+                fn.context = context
+                fn.outcomes = {
+                    (c, r): _outcome(fn, scenario, c, r, slow_f, call_slow, throttle)
+                    for c in (False, True) for r in (False, True)
+                }  # fmt: skip
+            outcomes = fn.outcomes
+            occupancy = outcomes[False, False].occupancy
+            if fn.kind == "sync" or fn.kind == "direct":
+                demand, sqs_take = arriving, 0.0
+            else:
+                demand, sqs_take = _demand(fn, t, arriving, ramp, occupancy)
             if arriving:
                 s_requests[t] += arriving
                 count(fn, "requests", arriving)
             if demand <= 0:
-                fn.s_conc[t] = fn.busy + fn.pc_busy  # type: ignore[attr-defined]
+                busy = fn.s_conc[t] = fn.busy + fn.pc_busy  # type: ignore[attr-defined]
+                total_busy += busy
                 continue
             cap = fn.reserved if fn.reserved is not None else unreserved_limit - unreserved_busy + fn.busy
             room = max(0.0, cap - fn.busy)
@@ -848,7 +867,8 @@ def simulate(models: list[Any], scenario: Scenario) -> Result:
                     sqs_take *= (demand - throttled) / demand
                     demand -= throttled
                 throttled = 0.0
-            _take_idle(fn, warm_env)
+            if warm_env:
+                _take_idle(fn, warm_env)
             started = on_pc + warm + cold + riding
             if cold:
                 if fn.snap:
@@ -858,7 +878,7 @@ def simulate(models: list[Any], scenario: Scenario) -> Result:
                     if fn.kind == "sync":
                         count(fn, "sync_cold_starts", cold)
             refused = refused_share if fn.uses_db and proxy_limit is None else 0.0  # type: ignore[attr-defined]
-            down = any(target == fn.name and lo <= t < hi for target, lo, hi in outages)
+            down = bool(outages) and any(target == fn.name and lo <= t < hi for target, lo, hi in outages)
             if down:
                 refused = 1.0
             groups = []
@@ -871,11 +891,9 @@ def simulate(models: list[Any], scenario: Scenario) -> Result:
                 if n <= 0:
                     continue
                 if refused:
-                    groups.append(
-                        (n * refused, _outcome(fn, scenario, is_cold, True, slow_f, call_slow, throttle), where)
-                    )
+                    groups.append((n * refused, outcomes[is_cold, True], where))
                     n *= 1 - refused
-                groups.append((n, _outcome(fn, scenario, is_cold, False, slow_f, call_slow, throttle), where))
+                groups.append((n, outcomes[is_cold, False], where))
             on_demand_envs = pc_envs = over_visibility = 0.0
             killed = failed = g504 = 0.0
             fail_batches = done_fail = 0.0
@@ -908,20 +926,25 @@ def simulate(models: list[Any], scenario: Scenario) -> Result:
                 unreserved_busy += on_demand_envs
             fn.pc_busy += pc_envs
             refused_n = 0.0 if down else started * refused
-            count(fn, "db_refused", refused_n)
-            count(fn, "function_timeout", killed)
-            count(fn, "throttled", throttled)
             other_failed = max(0.0, failed - refused_n)
-            count(fn, "function_error", other_failed)
-            s_killed[t] += killed
-            s_throttled[t] += throttled
-            s_refused[t] += refused_n
-            s_other[t] += other_failed
+            if refused_n:
+                count(fn, "db_refused", refused_n)
+                s_refused[t] += refused_n
+            if killed:
+                count(fn, "function_timeout", killed)
+                s_killed[t] += killed
+            if throttled:
+                count(fn, "throttled", throttled)
+                s_throttled[t] += throttled
+            if other_failed:
+                count(fn, "function_error", other_failed)
+                s_other[t] += other_failed
             if fn.kind in ("sync", "direct"):
-                count(fn, "gateway_504", g504)
-                s_504[t] += g504
+                if g504:
+                    count(fn, "gateway_504", g504)
+                    s_504[t] += g504
                 errors = (killed + failed) * (1 - (g504 / started if started else 0)) + throttled
-                if fn.kind == "sync":
+                if errors and fn.kind == "sync":
                     count(fn, "gateway_502", errors)
                 if g504:
                     timeline.happening(t, ("504", fn.name), lambda fn=fn, cold=cold: _say_504(fn, cold))
@@ -936,20 +959,13 @@ def simulate(models: list[Any], scenario: Scenario) -> Result:
             if killed:
                 timeline.happening(t, ("killed", fn.name), lambda fn=fn, s=slow_f, c=call_slow: _say_killed(fn, s, c))
             if throttled:
-                timeline.happening(
-                    t, ("throttled", fn.name),
-                    f"{fn.name} is throttled: {fn.busy:,.0f} environments reached the limit of {cap:,.0f}"
-                    + (" (its reserved concurrency)." if fn.reserved is not None else " (the account's concurrency)."),
-                )  # fmt: skip
+                timeline.happening(t, ("throttled", fn.name), lambda fn=fn, cap=cap: _say_throttled(fn, cap))
             if fn.calls and any(outcome.waiting_s for _, outcome, _w in groups):
                 timeline.once(t, ("waiting", fn.name), lambda fn=fn: _say_waiting(fn), "warning")
-            if any(throttle):
-                timeline.happening(
-                    t, ("callee", fn.name),
-                    f"{fn.calls[0].name} throttles {fn.name}'s calls: {fn.busy:,.0f} callers share its reserved "
-                    f"{fn.calls[0].reserved or 0:,.0f}; boto3 retries them and the callers wait longer.",
-                )  # fmt: skip
-            fn.s_conc[t] = fn.busy + fn.pc_busy  # type: ignore[attr-defined]
+            if throttle and any(throttle):
+                timeline.happening(t, ("callee", fn.name), lambda fn=fn: _say_callee_throttles(fn))
+            busy = fn.s_conc[t] = fn.busy + fn.pc_busy  # type: ignore[attr-defined]
+            total_busy += busy
         # database connections: what the environments hold, against what the database allows
         for fn in db_fns:
             holders = fn.busy + fn.pc_busy
@@ -957,7 +973,7 @@ def simulate(models: list[Any], scenario: Scenario) -> Result:
                 holders += fn.idle_total + fn.pc_configured - fn.pc_busy
             envs_db += holders
             conn_demand += holders * fn.connections
-        s_conc[t] = sum(fn.busy + fn.pc_busy for fn in fns)
+        s_conc[t] = total_busy
         s_conn[t] = min(conn_demand, proxy_limit) if proxy_limit is not None else conn_demand
         for fn in sqs_fns:
             s_queue[t] += fn.queued
@@ -1183,6 +1199,19 @@ def _settle_sqs(
             count(fn, "sqs_redelivered", n)
             bucket = ring.setdefault(due_step, {})
             bucket[receives] = bucket.get(receives, 0.0) + n
+
+
+def _say_throttled(fn: Fn, cap: float) -> str:
+    whose = " (its reserved concurrency)." if fn.reserved is not None else " (the account's concurrency)."
+    return f"{fn.name} is throttled: {fn.busy:,.0f} environments reached the limit of {cap:,.0f}" + whose
+
+
+def _say_callee_throttles(fn: Fn) -> str:
+    call = fn.calls[0]
+    return (
+        f"{call.name} throttles {fn.name}'s calls: {fn.busy:,.0f} callers share its reserved "
+        f"{call.reserved or 0:,.0f}; boto3 retries them and the callers wait longer."
+    )
 
 
 def _say_504(fn: Fn, cold: float) -> str:
