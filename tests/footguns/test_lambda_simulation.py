@@ -285,3 +285,9 @@ def test_the_database_limit_comes_from_the_files_before_the_scenario():
 def test_every_fact_says_where_it_comes_from():
     for key, fact in sim_facts.FACTS.items():
         assert fact.source.startswith(("lambda-facts.md §", "model assumption")), key
+
+
+def test_the_docs_page_lists_every_fact_as_the_module_has_it():
+    page = (Path(__file__).resolve().parents[2] / "docs" / "simulator.md").read_text()
+    assert sim_facts.facts_markdown() in page
+    assert "This is a model, not a measurement" in page

@@ -223,3 +223,18 @@ def max_connections(engine: str, instance_class: str) -> int | None:
 def cpu_share(memory_mb: float) -> float:
     """The share of one vCPU a single thread gets at this memory (a single thread never uses more than one)."""
     return min(memory_mb, value("mb_per_vcpu")) / value("mb_per_vcpu")
+
+
+def facts_markdown() -> str:
+    """The facts as docs/simulator.md lists them (a test keeps the page and this module in step)."""
+    lines = ["| key | value | what | source |", "|---|---|---|---|"]
+    for key, fact in FACTS.items():
+        shown = f"{fact.value:g}" if fact.value < 1e-3 or fact.value != int(fact.value) else f"{int(fact.value):,}"
+        lines.append(f"| `{key}` | {shown} {fact.unit} | {fact.what} | {fact.source} |")
+    lines += ["", f"Hello-world Init by runtime family ({RUNTIME_INIT_SOURCE}):", "", "| runtime family | Init |"]
+    lines.append("|---|---|")
+    lines += [f"| `{family}` | {seconds:g} s |" for family, seconds in RUNTIME_INIT_S.items()]
+    lines += ["", f"RDS instance class memory for the `max_connections` formula ({INSTANCE_MEMORY_SOURCE}); "
+              f"{AURORA_SOURCE}.", ""]  # fmt: skip
+    lines.append(", ".join(f"`{name}` {gib:g} GiB" for name, gib in INSTANCE_MEMORY_GIB.items()) + ".")
+    return "\n".join(lines) + "\n"
