@@ -216,15 +216,21 @@ def load_scenario(topic: str, name_or_path: str, content_dir: Path = CONTENT_DIR
 
 
 def simulate_files(files: Mapping[str, str | bytes], scenario: Scenario, *, label: str = "") -> Result:
-    """Build the models of `files` for the scenario's topic and run its simulator."""
+    """Build the models of `files` for the scenario's topic and run its simulator (trusted files: content, the
+    CLI; a learner's files go through the sandbox's `simulate` job)."""
+    result = simulate_models(files, scenario)
+    result.label = label
+    return result
+
+
+def simulate_models(files: Mapping[str, str | bytes], scenario: Scenario, *, limits: Any = None) -> Result:
     from courseware.footguns.engine import build_models
+    from courseware.footguns.limits import ScanLimits
 
     simulator = simulator_of(scenario.topic)
     if simulator is None:
         raise ScenarioError(f"topic '{scenario.topic}' has no simulator", None)
-    result: Result = simulator.simulate(build_models(files, scenario.topic), scenario)
-    result.label = label
-    return result
+    return simulator.simulate(build_models(files, scenario.topic, limits=limits or ScanLimits()), scenario)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -266,7 +272,7 @@ class Result:
     scenario: str
     title: str
     start_s: int
-    step_s: int
+    step_s: float
     duration_s: int
     series: list[Series] = field(default_factory=list)
     counters: list[Counter] = field(default_factory=list)
@@ -293,6 +299,17 @@ class Result:
     @property
     def failures(self) -> list[Counter]:
         return [c for c in self.counters if c.value]
+
+    def compact(self, points: int = 240) -> Result:
+        """The same result with each series squeezed to at most `points` (peaks kept), for the web: the step of
+        the squeezed series is stretched to match."""
+        longest = max((len(s.values) for s in self.series), default=0)
+        if longest <= points:
+            return self
+        for item in self.series:
+            item.values = downsample(item.values, points)
+        self.step_s = self.duration_s / len(self.series[0].values)
+        return self
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -94,5 +94,8 @@ ENGINE = TopicEngine(
         "courseware.footguns.aws_lambda.units",
         "courseware.footguns.aws_lambda.rules",
         "courseware.footguns.aws_lambda.requirements",
+        "courseware.footguns.simulation",
+        "courseware.footguns.aws_lambda.sim_facts",
+        "courseware.footguns.aws_lambda.simulation",
     ),
 )
