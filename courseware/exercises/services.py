@@ -2,9 +2,11 @@ from __future__ import annotations
 
 import logging
 import math
+import threading
 import time
 from collections import Counter
 from datetime import timedelta
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -283,3 +285,76 @@ def _rule_counts(report: dict | None) -> Counter[str]:
 
 def _findings_count(report: dict | None) -> int:
     return sum(len(result.get("findings", ())) for result in (report or {}).get("files", ()))
+
+
+# --- "In production": the exercise's scenario replayed on the starter and on the learner's files -------------
+
+_sim_lock = threading.Lock()
+_starter_simulations: dict[tuple[str, str, str, str], Any] = {}
+
+
+def starter_simulation(*, exercise: Exercise, scenario: Any) -> Any:
+    """The starter under the exercise's scenario, once per process per content (the author's files: in process)."""
+    from courseware.footguns.simulation import simulate_files
+
+    key = (exercise.topic, exercise.slug, exercise.content_hash, scenario.text)
+    result = _starter_simulations.get(key)
+    if result is None:
+        result = simulate_files(exercise.starter_files(), scenario).compact()
+        with _sim_lock:
+            _starter_simulations[key] = result
+    return result
+
+
+def run_simulation(*, exercise: Exercise, scenario: Any, files: dict[str, str], learner_key: str,
+                   runner: Runner | None = None) -> Any:  # fmt: skip
+    """The learner's files under the scenario, parsed and simulated only in the sandbox; None when it could not
+    run (the panel is then left out: the verdict never depends on it)."""
+    from courseware.footguns.simulation import Result
+
+    try:
+        active = runner or checker.checker()
+        outcome = active.simulate(
+            files, learner_key=f"{learner_key}:simulate", topic=scenario.topic, name=scenario.name,
+            scenario=scenario.text,
+        )  # fmt: skip
+    except RunnerUnavailable as exc:
+        logger.warning("simulation without a runner: %s", exc)
+        return None
+    if outcome.status != "ok" or outcome.report is None:
+        logger.info("simulation of %s ended %s: %s", exercise.slug, outcome.status, outcome.detail)
+        return None
+    try:
+        return Result.from_dict(outcome.report)
+    except (KeyError, TypeError, ValueError):
+        logger.exception("unreadable simulation result")
+        return None
+
+
+_replays: dict[tuple[str, str], Any] = {}
+
+
+def story_replay(*, topic: Any) -> tuple[Any, Any, Exercise] | None:
+    """The anti-primer's broken stack (the starter of the exercise that replays its scenario) and its fixed stack
+    (that exercise's solution) under the story's scenario; None when the story names no scenario or no exercise
+    replays it. Content only, so computed in process, once per content."""
+    from courseware.footguns.simulation import simulate_files
+
+    from .content import exercises_of
+
+    story = topic.anti_primer
+    scenario = topic.scenarios.get(story.scenario or "") if story is not None else None
+    if scenario is None:
+        return None
+    exercise = next((e for e in exercises_of(topic) if e.scenario == scenario.name), None)
+    if exercise is None:
+        return None
+    key = (topic.slug, topic.content_hash)
+    found = _replays.get(key)
+    if found is None:
+        broken = simulate_files(exercise.starter_files(), scenario).compact()
+        fixed = simulate_files(exercise.solution_files(), scenario).compact()
+        found = (broken, fixed, exercise)
+        with _sim_lock:
+            _replays[key] = found
+    return found

@@ -104,6 +104,7 @@ class Scenario:
     seed: int
     body: LineDict  # the topic's own keys, with their lines
     source: str  # the file it was read from, for messages
+    text: str = field(default="", repr=False, compare=False)  # as written: what a sandbox child is sent
 
     @property
     def steps(self) -> int:
@@ -173,6 +174,7 @@ def read_scenario(text: str, *, topic: str, name: str, source: str) -> tuple[Sce
         seed=seed,
         body=data,
         source=source,
+        text=text,
     )
     simulator = simulator_of(topic)
     if simulator is None:
@@ -407,8 +409,9 @@ def _fmt(value: float) -> str:
     return f"{value:,.2f}" if value < 10 else f"{value:,.1f}"
 
 
-CHART_W, CHART_H, PAD_L, PAD_B, PAD_T = 640, 170, 56, 22, 10
-_COLOURS = ("var(--sim-1, #1f6feb)", "var(--sim-2, #c2410c)", "var(--sim-3, #15803d)", "var(--sim-4, #7c3aed)")
+CHART_W, CHART_H, PAD_L, PAD_B, PAD_T = 640, 180, 56, 22, 16
+# Colours readable on a light and a dark surface; stylesheets may override them by class (sim-c0 …).
+_COLOURS = ("#1f6feb", "#c2410c", "#15803d", "#7c3aed", "#b42318")
 
 
 def chart_svg(series: Sequence[Series], *, title: str, result: Result, chart_id: str, points: int = 240) -> str:
@@ -442,11 +445,19 @@ def chart_svg(series: Sequence[Series], *, title: str, result: Result, chart_id:
         coords = " ".join(
             f"{PAD_L + width * i / n:.1f},{PAD_T + height - height * v / top:.1f}" for i, v in enumerate(values)
         )
-        parts.append(f'<polyline class="sim-line" fill="none" stroke="{colour}" stroke-width="1.6" points="{coords}"/>')
+        parts.append(
+            f'<polyline class="sim-line sim-c{index}" fill="none" stroke="{colour}" stroke-width="1.6" '
+            f'points="{coords}"/>'
+        )
+        if len(drawn) > 1:  # a legend, in the series' colours, along the top
+            parts.append(
+                f'<text class="sim-legend sim-c{index}" x="{PAD_L + 6 + index * 120}" y="{PAD_T + 2}" '
+                f'fill="{colour}">{escape(item.label[:22])}</text>'
+            )
         if item.limit is not None:
             y = PAD_T + height - height * item.limit / top
             parts.append(
-                f'<line class="sim-limit" x1="{PAD_L}" y1="{y:.1f}" x2="{PAD_L + width}" y2="{y:.1f}" '
+                f'<line class="sim-limit sim-c{index}" x1="{PAD_L}" y1="{y:.1f}" x2="{PAD_L + width}" y2="{y:.1f}" '
                 f'stroke="{colour}" stroke-dasharray="5 4"/>'
             )
             label = f"{item.limit_label or 'limit'} {_fmt(item.limit)}"
