@@ -62,11 +62,16 @@ class Panel:
     right_survives: bool = False
     notes: list[str] = field(default_factory=list)
 
+    @property
+    def verdicts(self) -> list[tuple[str, bool]]:
+        return [(self.left_label, self.left_survives), (self.right_label, self.right_survives)]
+
 
 def number(value: float) -> str:
+    """Counts from an aggregate model are fractional: whole numbers from 10 up, one decimal below."""
     if value == 0:
         return "0"
-    if abs(value) >= 100:
+    if abs(value) >= 10:
         return f"{value:,.0f}"
     return f"{value:,.1f}".removesuffix(".0")
 

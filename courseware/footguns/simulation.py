@@ -439,6 +439,7 @@ def chart_svg(series: Sequence[Series], *, title: str, result: Result, chart_id:
         anchor = ("start", "middle", "end")[int(fraction * 2)]
         clock = clock_text(result.start_s + result.duration_s * fraction)
         parts.append(f'<text class="sim-tick" x="{x:.1f}" y="{CHART_H - 6}" text-anchor="{anchor}">{clock}</text>')
+    legend_x = PAD_L + 6
     for index, (item, values) in enumerate(drawn):
         colour = _COLOURS[index % len(_COLOURS)]
         n = max(len(values) - 1, 1)
@@ -450,10 +451,12 @@ def chart_svg(series: Sequence[Series], *, title: str, result: Result, chart_id:
             f'points="{coords}"/>'
         )
         if len(drawn) > 1:  # a legend, in the series' colours, along the top
+            label = item.label[:24]
             parts.append(
-                f'<text class="sim-legend sim-c{index}" x="{PAD_L + 6 + index * 120}" y="{PAD_T + 2}" '
-                f'fill="{colour}">{escape(item.label[:22])}</text>'
+                f'<text class="sim-legend sim-c{index}" x="{legend_x:.0f}" y="{PAD_T + 2}" '
+                f'fill="{colour}">{escape(label)}</text>'
             )
+            legend_x += len(label) * 6.2 + 14
         if item.limit is not None:
             y = PAD_T + height - height * item.limit / top
             parts.append(

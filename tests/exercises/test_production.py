@@ -44,7 +44,8 @@ def test_the_panel_puts_the_starter_and_the_learners_files_side_by_side(learner_
     response = learner_client.get(f"{URL}submissions/{submission.pk}/production/", **HTMX)
     html = response.content.decode()
     assert response.status_code == 200
-    assert "In production: your files survive the scenario" in html
+    assert "Your files: no damage under this traffic." in html
+    assert "The starter: damage under this traffic." in html
     assert "The starter" in html and "Your files" in html
     assert "Function timeouts: work killed mid-way" in html
     assert html.count('<svg class="sim-chart"') >= 2 and "<desc" in html  # charts, described

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections import deque
+from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from statistics import NormalDist
 from typing import Any
@@ -347,6 +347,7 @@ class Fn:
     outcome_cache: dict = field(default_factory=dict)
     tally: dict = field(default_factory=dict)  # (outcome id, on provisioned) -> [outcome, invocations]
     context: tuple = ()
+    totals: defaultdict = field(default_factory=lambda: defaultdict(float))  # counters, summed at the end
     outcomes: dict = field(default_factory=dict)
 
     @property
@@ -674,10 +675,12 @@ class _Timeline:
 
     def happening(self, t: int, key: tuple[str, str], text: Any, kind: str = "failure") -> None:
         """The first episode of a kind is told in full; later ones are counted and summed up at the end."""
-        if key not in self.active:
-            self.episodes[key] = self.episodes.get(key, 0) + 1
-            if self.episodes[key] == 1:
-                self.add(t, text() if callable(text) else text, kind)
+        if key in self.active:
+            self.active[key] = t
+            return
+        self.episodes[key] = self.episodes.get(key, 0) + 1
+        if self.episodes[key] == 1:
+            self.add(t, text() if callable(text) else text, kind)
         self.active[key] = t
 
     def once(self, t: int, key: tuple[str, str], text: Any, kind: str = "info") -> None:
@@ -838,13 +841,14 @@ def simulate(models: list[Any], scenario: Scenario) -> Result:
                 demand, sqs_take = _demand(fn, t, arriving, ramp, occupancy)
             if arriving:
                 s_requests[t] += arriving
-                count(fn, "requests", arriving)
             if demand <= 0:
                 busy = fn.s_conc[t] = fn.busy + fn.pc_busy  # type: ignore[attr-defined]
                 total_busy += busy
                 continue
             cap = fn.reserved if fn.reserved is not None else unreserved_limit - unreserved_busy + fn.busy
-            room = max(0.0, cap - fn.busy)
+            room = cap - fn.busy
+            if room < 0.0:
+                room = 0.0
             wanted = demand * occupancy  # environments
             pc_env = min(wanted, max(0.0, fn.pc_effective - fn.pc_busy))
             rest = wanted - pc_env
@@ -868,15 +872,20 @@ def simulate(models: list[Any], scenario: Scenario) -> Result:
                     demand -= throttled
                 throttled = 0.0
             if warm_env:
-                _take_idle(fn, warm_env)
+                last = fn.idle[-1]
+                if last[1] > warm_env:  # the most recent environments are enough
+                    last[1] -= warm_env
+                    fn.idle_total -= warm_env
+                else:
+                    _take_idle(fn, warm_env)
             started = on_pc + warm + cold + riding
             if cold:
                 if fn.snap:
-                    count(fn, "snapstart_restores", cold)
+                    fn.totals["snapstart_restores"] += cold
                 else:
-                    count(fn, "cold_starts", cold)
+                    fn.totals["cold_starts"] += cold
                     if fn.kind == "sync":
-                        count(fn, "sync_cold_starts", cold)
+                        fn.totals["sync_cold_starts"] += cold
             refused = refused_share if fn.uses_db and proxy_limit is None else 0.0  # type: ignore[attr-defined]
             down = bool(outages) and any(target == fn.name and lo <= t < hi for target, lo, hi in outages)
             if down:
@@ -928,24 +937,24 @@ def simulate(models: list[Any], scenario: Scenario) -> Result:
             refused_n = 0.0 if down else started * refused
             other_failed = max(0.0, failed - refused_n)
             if refused_n:
-                count(fn, "db_refused", refused_n)
+                fn.totals["db_refused"] += refused_n
                 s_refused[t] += refused_n
             if killed:
-                count(fn, "function_timeout", killed)
+                fn.totals["function_timeout"] += killed
                 s_killed[t] += killed
             if throttled:
-                count(fn, "throttled", throttled)
+                fn.totals["throttled"] += throttled
                 s_throttled[t] += throttled
             if other_failed:
-                count(fn, "function_error", other_failed)
+                fn.totals["function_error"] += other_failed
                 s_other[t] += other_failed
             if fn.kind in ("sync", "direct"):
                 if g504:
-                    count(fn, "gateway_504", g504)
+                    fn.totals["gateway_504"] += g504
                     s_504[t] += g504
                 errors = (killed + failed) * (1 - (g504 / started if started else 0)) + throttled
                 if errors and fn.kind == "sync":
-                    count(fn, "gateway_502", errors)
+                    fn.totals["gateway_502"] += errors
                 if g504:
                     timeline.happening(t, ("504", fn.name), lambda fn=fn, cold=cold: _say_504(fn, cold))
                 if throttled:
@@ -991,6 +1000,11 @@ def simulate(models: list[Any], scenario: Scenario) -> Result:
         if timeline.active:
             timeline.settle(t, _ENDED)
     timeline.summary(_AGAIN)
+    for fn in fns:
+        for key, value in fn.totals.items():
+            count(fn, key, value)
+    for fn in fns:
+        count(fn, "requests", sum(fn.arrivals))
     for fn in fns:
         _close_tally(fn, count)
     for fn in fns:
