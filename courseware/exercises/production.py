@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from courseware.footguns.simulation import Chart, Event, Result, charts
+from courseware.footguns.simulation import Chart, Event, Result, chart_tops, charts
 
 # Counters shown even at zero on both sides would drown the table; these are the ones worth a row when either
 # side has them, in this order (the rest of a result's counters stay in its JSON).
@@ -116,8 +116,9 @@ def build_panel(
         # neither better nor worse: work that now finishes costs more than work that was killed
         Row("Cost per day at this rate", dollars(left.cost_per_day), dollars(right.cost_per_day), False, False)
     )  # fmt: skip
-    left_charts = {c.key: c for c in charts(left, prefix="sim-left")}
-    right_charts = {c.key: c for c in charts(right, prefix="sim-right")}
+    tops = chart_tops(left, right)
+    left_charts = {c.key: c for c in charts(left, prefix="sim-left", tops=tops)}
+    right_charts = {c.key: c for c in charts(right, prefix="sim-right", tops=tops)}
     for key in dict.fromkeys([*left_charts, *right_charts]):
         chosen = left_charts.get(key) or right_charts[key]
         panel.charts.append(ChartPair(key, chosen.title, left_charts.get(key), right_charts.get(key)))

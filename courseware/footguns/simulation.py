@@ -410,15 +410,18 @@ def _fmt(value: float) -> str:
 
 
 CHART_W, CHART_H, PAD_L, PAD_B, PAD_T = 640, 180, 56, 22, 16
+_TICK = 'class="sim-tick" font-size="11"'
 # Colours readable on a light and a dark surface; stylesheets may override them by class (sim-c0 …).
 _COLOURS = ("#1f6feb", "#c2410c", "#15803d", "#7c3aed", "#b42318")
 
 
-def chart_svg(series: Sequence[Series], *, title: str, result: Result, chart_id: str, points: int = 240) -> str:
+def chart_svg(
+    series: Sequence[Series], *, title: str, result: Result, chart_id: str, points: int = 240, top: float = 0.0
+) -> str:
     """One chart: a line per series, a dashed line per limit, clock times on the x axis; title and desc for
     assistive technology (the same numbers are in `table_rows`)."""
     drawn = [(s, downsample(s.values, points)) for s in series]
-    top = max([v for _, values in drawn for v in values] + [s.limit or 0 for s in series] + [1.0])
+    top = max([v for _, values in drawn for v in values] + [s.limit or 0 for s in series] + [1.0, top])
     top *= 1.08
     width, height = CHART_W - PAD_L - 8, CHART_H - PAD_B - PAD_T
     desc = "; ".join(
@@ -431,14 +434,14 @@ def chart_svg(series: Sequence[Series], *, title: str, result: Result, chart_id:
         f'<title id="{chart_id}-t">{escape(title)}</title>',
         f'<desc id="{chart_id}-d">{escape(desc)}</desc>',
         f'<line class="sim-axis" x1="{PAD_L}" y1="{PAD_T + height}" x2="{PAD_L + width}" y2="{PAD_T + height}"/>',
-        f'<text class="sim-tick" x="{PAD_L - 4}" y="{PAD_T + 8}" text-anchor="end">{_fmt(top / 1.08)}</text>',
-        f'<text class="sim-tick" x="{PAD_L - 4}" y="{PAD_T + height}" text-anchor="end">0</text>',
+        f'<text {_TICK} x="{PAD_L - 4}" y="{PAD_T + 8}" text-anchor="end">{_fmt(top / 1.08)}</text>',
+        f'<text {_TICK} x="{PAD_L - 4}" y="{PAD_T + height}" text-anchor="end">0</text>',
     ]
     for fraction in (0.0, 0.5, 1.0):
         x = PAD_L + width * fraction
         anchor = ("start", "middle", "end")[int(fraction * 2)]
         clock = clock_text(result.start_s + result.duration_s * fraction)
-        parts.append(f'<text class="sim-tick" x="{x:.1f}" y="{CHART_H - 6}" text-anchor="{anchor}">{clock}</text>')
+        parts.append(f'<text {_TICK} x="{x:.1f}" y="{CHART_H - 6}" text-anchor="{anchor}">{clock}</text>')
     legend_x = PAD_L + 6
     for index, (item, values) in enumerate(drawn):
         colour = _COLOURS[index % len(_COLOURS)]
@@ -453,7 +456,7 @@ def chart_svg(series: Sequence[Series], *, title: str, result: Result, chart_id:
         if len(drawn) > 1:  # a legend, in the series' colours, along the top
             label = item.label[:24]
             parts.append(
-                f'<text class="sim-legend sim-c{index}" x="{legend_x:.0f}" y="{PAD_T + 2}" '
+                f'<text class="sim-legend sim-c{index}" font-size="11" x="{legend_x:.0f}" y="{PAD_T + 2}" '
                 f'fill="{colour}">{escape(label)}</text>'
             )
             legend_x += len(label) * 6.2 + 14
@@ -465,7 +468,7 @@ def chart_svg(series: Sequence[Series], *, title: str, result: Result, chart_id:
             )
             label = f"{item.limit_label or 'limit'} {_fmt(item.limit)}"
             parts.append(
-                f'<text class="sim-tick" x="{PAD_L + width}" y="{max(y - 3, PAD_T + 8):.1f}" '
+                f'<text {_TICK} x="{PAD_L + width}" y="{max(y - 3, PAD_T + 8):.1f}" '
                 f'text-anchor="end">{escape(label)}</text>'
             )
     parts.append("</svg>")
@@ -497,7 +500,17 @@ class Chart:
     rows: list[list[str]]
 
 
-def charts(result: Result, *, prefix: str = "sim") -> list[Chart]:
+def chart_tops(*results: Result) -> dict[str, float]:
+    """The largest value (or limit) of each chart across results, so charts set side by side share a scale."""
+    tops: dict[str, float] = {}
+    for result in results:
+        for item in result.series:
+            key = item.chart or item.key
+            tops[key] = max(tops.get(key, 0.0), item.peak, item.limit or 0.0)
+    return tops
+
+
+def charts(result: Result, *, prefix: str = "sim", tops: Mapping[str, float] | None = None) -> list[Chart]:
     """Every chart of a result (series grouped by their `chart` key), each with its table."""
     groups: dict[str, list[Series]] = {}
     for item in result.series:
@@ -507,7 +520,9 @@ def charts(result: Result, *, prefix: str = "sim") -> list[Chart]:
         title = CHART_TITLES.get(key, members[0].label)
         chart_id = f"{prefix}-{index}"
         headers, rows = table_rows(members, result)
-        out.append(Chart(key, title, chart_svg(members, title=title, result=result, chart_id=chart_id), headers, rows))
+        top = (tops or {}).get(key, 0.0)
+        svg = chart_svg(members, title=title, result=result, chart_id=chart_id, top=top)
+        out.append(Chart(key, title, svg, headers, rows))
     return out
 
 
