@@ -294,7 +294,7 @@ class Call:
     per_message: bool
 
 
-@dataclass
+@dataclass(slots=True)  # slots: the step loop reads and writes these attributes millions of times
 class Fn:
     name: str
     kind: str  # sync | async | sqs | direct
@@ -328,8 +328,9 @@ class Fn:
     idle: deque = field(default_factory=deque)  # [step last used, count], most recent on the right
     idle_total: float = 0.0
     pc_busy: float = 0.0
-    release: dict = field(default_factory=dict)  # step -> environments that finish then
-    pc_release: dict = field(default_factory=dict)
+    # environments that finish at each step (lists indexed by step, longer than the run by the longest stay)
+    release: list = field(default_factory=list)
+    pc_release: list = field(default_factory=list)
     arrivals: list = field(default_factory=list)
     pending: dict = field(default_factory=dict)  # async: attempt -> events waiting
     due: dict = field(default_factory=dict)  # async: step -> {attempt: events}; sqs: step -> {receives: msgs}
@@ -347,6 +348,9 @@ class Fn:
     outcome_cache: dict = field(default_factory=dict)
     tally: dict = field(default_factory=dict)  # (outcome id, on provisioned) -> [outcome, invocations]
     context: tuple = ()
+    uses_db: bool = False
+    proxied: bool = False
+    s_conc: list = field(default_factory=list)  # concurrency per step (a list of the result's series)
     totals: defaultdict = field(default_factory=lambda: defaultdict(float))  # counters, summed at the end
     outcomes: dict = field(default_factory=dict)
 
@@ -732,7 +736,7 @@ def simulate(models: list[Any], scenario: Scenario) -> Result:
             continue
         fn = _build_fn(app, function, spec, scenario)
         fn.arrivals = _arrivals(spec, scenario, rng)
-        fn.proxied = _proxied(app, function)  # type: ignore[attr-defined]
+        fn.proxied = _proxied(app, function)
         fns.append(fn)
         if fn.pc_configured and not fn.pc_effective:
             notes.append(
@@ -785,9 +789,14 @@ def simulate(models: list[Any], scenario: Scenario) -> Result:
             bucket[key] = bucket.get(key, 0.0) + value
 
     sqs_fns = [fn for fn in fns if fn.kind == "sqs"]
+    # the longest an environment can stay busy: Init (twice when it is retried in the invoke), the first request's
+    # extra and the function's timeout, in steps
+    longest = max((int((2 * fn.init_s + fn.first_request_s + fn.timeout) // step) + 3 for fn in fns), default=1)
     for fn in fns:
-        fn.uses_db = fn in db_fns  # type: ignore[attr-defined]
-        fn.s_conc = s_fn_conc[fn.name]  # type: ignore[attr-defined]
+        fn.uses_db = fn in db_fns
+        fn.release = [0.0] * (steps + longest)
+        fn.pc_release = [0.0] * (steps + longest)
+        fn.s_conc = s_fn_conc[fn.name]
     unreserved_busy = 0.0
     for t in range(steps):
         conn_demand = 0.0
@@ -804,19 +813,19 @@ def simulate(models: list[Any], scenario: Scenario) -> Result:
                     fn.idle_total = 0.0
             if (
                 not arriving and not fn.pending and not fn.visible and not fn.poison_visible
-                and t not in fn.release and t not in fn.pc_release and t not in fn.due and t not in fn.poison_due
+                and not fn.release[t] and not fn.pc_release[t] and t not in fn.due and t not in fn.poison_due
             ):  # fmt: skip
-                busy = fn.s_conc[t] = fn.busy + fn.pc_busy  # type: ignore[attr-defined]
+                busy = fn.s_conc[t] = fn.busy + fn.pc_busy
                 total_busy += busy
                 continue
-            done = fn.release.pop(t, 0.0)
+            done = fn.release[t]
             if done:
                 fn.busy -= done
                 if fn.reserved is None:
                     unreserved_busy -= done
                 fn.idle.append([t, done])
                 fn.idle_total += done
-            pc_done = fn.pc_release.pop(t, 0.0)
+            pc_done = fn.pc_release[t]
             if pc_done:
                 fn.pc_busy -= pc_done
             # what wants to start this step; an environment whose work is shorter than a step serves several
@@ -842,7 +851,7 @@ def simulate(models: list[Any], scenario: Scenario) -> Result:
             if arriving:
                 s_requests[t] += arriving
             if demand <= 0:
-                busy = fn.s_conc[t] = fn.busy + fn.pc_busy  # type: ignore[attr-defined]
+                busy = fn.s_conc[t] = fn.busy + fn.pc_busy
                 total_busy += busy
                 continue
             cap = fn.reserved if fn.reserved is not None else unreserved_limit - unreserved_busy + fn.busy
@@ -886,7 +895,7 @@ def simulate(models: list[Any], scenario: Scenario) -> Result:
                     fn.totals["cold_starts"] += cold
                     if fn.kind == "sync":
                         fn.totals["sync_cold_starts"] += cold
-            refused = refused_share if fn.uses_db and proxy_limit is None else 0.0  # type: ignore[attr-defined]
+            refused = refused_share if fn.uses_db and proxy_limit is None else 0.0
             down = bool(outages) and any(target == fn.name and lo <= t < hi for target, lo, hi in outages)
             if down:
                 refused = 1.0
@@ -912,7 +921,7 @@ def simulate(models: list[Any], scenario: Scenario) -> Result:
                 if where:  # invocations riding on a new environment add no environment of their own
                     ring = fn.pc_release if where == "pc" else fn.release
                     for offset, share in outcome.release:
-                        ring[t + offset] = ring.get(t + offset, 0.0) + n * share
+                        ring[t + offset] += n * share
                     if where == "pc":
                         pc_envs += n * outcome.occupancy
                     else:
@@ -973,7 +982,7 @@ def simulate(models: list[Any], scenario: Scenario) -> Result:
                 timeline.once(t, ("waiting", fn.name), lambda fn=fn: _say_waiting(fn), "warning")
             if throttle and any(throttle):
                 timeline.happening(t, ("callee", fn.name), lambda fn=fn: _say_callee_throttles(fn))
-            busy = fn.s_conc[t] = fn.busy + fn.pc_busy  # type: ignore[attr-defined]
+            busy = fn.s_conc[t] = fn.busy + fn.pc_busy
             total_busy += busy
         # database connections: what the environments hold, against what the database allows
         for fn in db_fns:
