@@ -481,9 +481,10 @@ def _build_fn(app: Application, function: Function, spec: dict[str, Any], scenar
 
 
 def _is_arm(function: Function) -> bool:
-    value = getattr(function, "architecture", None)
-    value = getattr(value, "value", value)
-    return isinstance(value, str) and "arm" in value or isinstance(value, list) and "arm64" in value
+    value = function.architecture.value if function.architecture is not None else None
+    if isinstance(value, list):
+        return "arm64" in value
+    return isinstance(value, str) and value.strip() == "arm64"
 
 
 def _max_connections(app: Application, scenario: Scenario) -> tuple[float | None, str]:
