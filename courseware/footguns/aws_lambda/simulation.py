@@ -349,6 +349,8 @@ class Fn:
     tally: dict = field(default_factory=dict)  # (outcome id, on provisioned) -> [outcome, invocations]
     context: tuple = ()
     uses_db: bool = False
+    keys: tuple = ()  # its timeline episodes' keys, made once
+    steady: tuple = ()  # its calls' slow factors when nothing is slow
     proxied: bool = False
     s_conc: list = field(default_factory=list)  # concurrency per step (a list of the result's series)
     totals: defaultdict = field(default_factory=lambda: defaultdict(float))  # counters, summed at the end
@@ -793,8 +795,11 @@ def simulate(models: list[Any], scenario: Scenario) -> Result:
     # the longest an environment can stay busy: Init (twice when it is retried in the invoke), the first request's
     # extra and the function's timeout, in steps
     longest = max((int((2 * fn.init_s + fn.first_request_s + fn.timeout) // step) + 3 for fn in fns), default=1)
+    active = timeline.active
     for fn in fns:
+        fn.keys = tuple((kind, fn.name) for kind in ("504", "killed", "throttled", "waiting", "callee"))
         fn.uses_db = fn in db_fns
+        fn.steady = tuple(1.0 for _ in fn.calls)
         fn.release = [0.0] * (steps + longest)
         fn.pc_release = [0.0] * (steps + longest)
         fn.s_conc = s_fn_conc[fn.name]
@@ -832,7 +837,7 @@ def simulate(models: list[Any], scenario: Scenario) -> Result:
             # what wants to start this step; an environment whose work is shorter than a step serves several
             slow_f = _slow_factor(slow, (fn.name,), t) if slow else 1.0
             if fn.calls:
-                call_slow = tuple(_slow_factor(slow, (c.target, c.name), t) for c in fn.calls)
+                call_slow = tuple(_slow_factor(slow, (c.target, c.name), t) for c in fn.calls) if slow else fn.steady
                 throttle = tuple(_callee_throttle(c, fn) for c in fn.calls)
             else:
                 call_slow = throttle = ()
@@ -900,19 +905,24 @@ def simulate(models: list[Any], scenario: Scenario) -> Result:
             down = bool(outages) and any(target == fn.name and lo <= t < hi for target, lo, hi in outages)
             if down:
                 refused = 1.0
-            groups = []
-            for n, is_cold, where in (
-                (on_pc, False, "pc"),
-                (warm, False, "env"),
-                (cold, True, "env"),
-                (riding, False, ""),
-            ):
-                if n <= 0:
-                    continue
-                if refused:
-                    groups.append((n * refused, outcomes[is_cold, True], where))
-                    n *= 1 - refused
-                groups.append((n, outcomes[is_cold, False], where))
+            if refused:
+                kept = 1 - refused
+                groups = [
+                    group
+                    for n, is_cold, where in ((on_pc, False, "pc"), (warm, False, "env"), (cold, True, "env"),
+                                              (riding, False, ""))
+                    if n > 0
+                    for group in ((n * refused, outcomes[is_cold, True], where),
+                                  (n * kept, outcomes[is_cold, False], where))
+                ]  # fmt: skip
+            else:  # the usual step: warm invocations only
+                groups = [(warm, outcomes[False, False], "env")] if warm > 0 else []
+                if on_pc > 0:
+                    groups.append((on_pc, outcomes[False, False], "pc"))
+                if cold > 0:
+                    groups.append((cold, outcomes[True, False], "env"))
+                if riding > 0:
+                    groups.append((riding, outcomes[False, False], ""))
             on_demand_envs = pc_envs = over_visibility = 0.0
             killed = failed = g504 = 0.0
             fail_batches = done_fail = 0.0
@@ -966,7 +976,10 @@ def simulate(models: list[Any], scenario: Scenario) -> Result:
                 if errors and fn.kind == "sync":
                     fn.totals["gateway_502"] += errors
                 if g504:
-                    timeline.happening(t, ("504", fn.name), lambda fn=fn, cold=cold: _say_504(fn, cold))
+                    if fn.keys[0] in active:
+                        active[fn.keys[0]] = t
+                    else:
+                        timeline.happening(t, fn.keys[0], lambda fn=fn, cold=cold: _say_504(fn, cold))
                 if throttled:
                     fn.latency[0.0] = fn.latency.get(0.0, 0.0)  # throttled calls are answered at once
             elif fn.kind == "async":
@@ -975,14 +988,25 @@ def simulate(models: list[Any], scenario: Scenario) -> Result:
                 _settle_sqs(
                     fn, t, started, sqs_take, fail_batches, done_fail, over_visibility, scenario, count, timeline
                 )
+            # a sentence is built only when an episode starts; while it lasts, only its last step is noted
             if killed:
-                timeline.happening(t, ("killed", fn.name), lambda fn=fn, s=slow_f, c=call_slow: _say_killed(fn, s, c))
+                if fn.keys[1] in active:
+                    active[fn.keys[1]] = t
+                else:
+                    timeline.happening(t, fn.keys[1], lambda fn=fn, s=slow_f, c=call_slow: _say_killed(fn, s, c))
             if throttled:
-                timeline.happening(t, ("throttled", fn.name), lambda fn=fn, cap=cap: _say_throttled(fn, cap))
-            if fn.calls and any(outcome.waiting_s for _, outcome, _w in groups):
-                timeline.once(t, ("waiting", fn.name), lambda fn=fn: _say_waiting(fn), "warning")
-            if throttle and any(throttle):
-                timeline.happening(t, ("callee", fn.name), lambda fn=fn: _say_callee_throttles(fn))
+                if fn.keys[2] in active:
+                    active[fn.keys[2]] = t
+                else:
+                    timeline.happening(t, fn.keys[2], lambda fn=fn, cap=cap: _say_throttled(fn, cap))
+            if fn.calls:
+                if fn.keys[3] not in timeline.seen and any(outcome.waiting_s for _, outcome, _w in groups):
+                    timeline.once(t, fn.keys[3], lambda fn=fn: _say_waiting(fn), "warning")
+                if any(throttle):
+                    if fn.keys[4] in active:
+                        active[fn.keys[4]] = t
+                    else:
+                        timeline.happening(t, fn.keys[4], lambda fn=fn: _say_callee_throttles(fn))
             busy = fn.s_conc[t] = fn.busy + fn.pc_busy
             total_busy += busy
         # database connections: what the environments hold, against what the database allows
@@ -999,13 +1023,16 @@ def simulate(models: list[Any], scenario: Scenario) -> Result:
         new_share = 0.0
         if max_conn is not None and proxy_limit is None and conn_demand > max_conn:
             new_share = 1 - max_conn / conn_demand
-            timeline.happening(
-                t, ("refused", "db"),
-                lambda e=envs_db, c=conn_demand, s=new_share: (
-                    f"{e:,.0f} environments try to hold {c:,.0f} database connections; the database allows "
-                    f"{max_conn:,.0f}; {s:.0%} of invocations that need it fail to connect."
-                ),
-            )  # fmt: skip
+            if ("refused", "db") in active:
+                active["refused", "db"] = t
+            else:
+                timeline.happening(
+                    t, ("refused", "db"),
+                    lambda e=envs_db, c=conn_demand, s=new_share: (
+                        f"{e:,.0f} environments try to hold {c:,.0f} database connections; the database allows "
+                        f"{max_conn:,.0f}; {s:.0%} of invocations that need it fail to connect."
+                    ),
+                )  # fmt: skip
         refused_share = new_share
         if timeline.active:
             timeline.settle(t, _ENDED)
