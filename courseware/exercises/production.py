@@ -11,6 +11,7 @@ from courseware.footguns.simulation import Chart, Event, Result, chart_tops, cha
 # side has them, in this order (the rest of a result's counters stay in its JSON).
 ROWS = (
     "requests",
+    "unserved",
     "sync_cold_starts",
     "gateway_504",
     "gateway_502",

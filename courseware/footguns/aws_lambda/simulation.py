@@ -56,6 +56,7 @@ MAX_TIMELINE = 40
 
 COUNTERS = (
     ("requests", "Requests, events and messages arriving"),
+    ("unserved", "Arrivals for a function these files do not define"),
     ("cold_starts", "Cold starts (new environments running Init)"),
     ("sync_cold_starts", "Cold starts a waiting caller sat through"),
     ("snapstart_restores", "New environments restored from a SnapStart snapshot"),
@@ -728,14 +729,19 @@ def simulate(models: list[Any], scenario: Scenario) -> Result:
         if isinstance(model, Application):
             app.functions.update(model.functions)
             app.stores.update(model.stores)
-    rng = random.Random(scenario.seed)
+    missing = 0.0
     specs = scenario.body.get("functions") or {}
     fns: list[Fn] = []
     notes: list[str] = []
     for name, spec in specs.items():
         function = app.functions.get(name)
+        # each function's noise from its own generator: what one function draws never shifts another's
+        rng = random.Random(f"{scenario.seed}:{name}")
         if function is None:
-            notes.append(f"The scenario drives {name}, which these files do not define; its traffic is left out.")
+            notes.append(
+                f"The scenario drives {name}, which these files do not define: its traffic has nothing to serve it."
+            )
+            missing += sum(_arrivals(spec, scenario, rng))
             continue
         fn = _build_fn(app, function, spec, scenario)
         fn.arrivals = _arrivals(spec, scenario, rng)
@@ -1037,6 +1043,7 @@ def simulate(models: list[Any], scenario: Scenario) -> Result:
         if timeline.active:
             timeline.settle(t, _ENDED)
     timeline.summary(_AGAIN)
+    totals["unserved"] += missing
     for fn in fns:
         for key, value in fn.totals.items():
             count(fn, key, value)
