@@ -321,6 +321,9 @@ def run_simulation(*, exercise: Exercise, scenario: Any, files: dict[str, str], 
     except RunnerUnavailable as exc:
         logger.warning("simulation without a runner: %s", exc)
         return None
+    except Exception:  # noqa: BLE001 - whatever goes wrong, the panel is left out and the page still answers
+        logger.exception("simulation failed")
+        return None
     if outcome.status != "ok" or outcome.report is None:
         logger.info("simulation of %s ended %s: %s", exercise.slug, outcome.status, outcome.detail)
         return None

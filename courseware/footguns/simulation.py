@@ -25,7 +25,7 @@ from courseware.footguns.parsers.nodes import LineDict, line_of
 
 CONTENT_DIR = Path(__file__).resolve().parents[2] / "content"
 RESULT_VERSION = 1
-SHARED_KEYS = ("title", "description", "start", "duration", "step", "seed")
+SHARED_KEYS = ("title", "description", "start", "duration", "step", "seed", "engine")
 MAX_STEPS = 200_000  # a scenario longer than this many steps is refused: the budget is per scenario
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 _DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|min|h)?\s*$")
@@ -160,6 +160,11 @@ def read_scenario(text: str, *, topic: str, name: str, source: str) -> tuple[Sce
     if isinstance(seed, bool) or not isinstance(seed, int):
         bad("seed", "'seed' must be a whole number")
         seed = 0
+    engine = data.get("engine", topic)  # a content topic named differently from its engine names the engine
+    if not isinstance(engine, str) or not engine:
+        bad("engine", "'engine' must name a topic engine, such as aws-lambda")
+        engine = topic
+    topic = engine
     if duration / step > MAX_STEPS:
         bad("step", f"{duration:.0f} s in steps of {step:.0f} s is more than {MAX_STEPS:,} steps; use a longer step")
         step = math.ceil(duration / MAX_STEPS)
