@@ -18,7 +18,8 @@ than 20 times a minute.
 
 With --panel, each check is followed at once by the "In production" panel's request, as htmx sends it after
 the verdict is swapped in (on another connection, while the learner's next check starts): the check latency is
-measured as before, and the panel's own latency is reported beside it.
+measured as before, and the panel's own latency is reported beside it. With --vary every check sends different
+files (a numbered comment), so no simulation is reused: the panel's worst case.
 """
 
 from __future__ import annotations
@@ -219,6 +220,10 @@ def main() -> None:
     parser.add_argument("--pool-size", type=int, default=0, help="SANDBOX_POOL_SIZE per worker (default: cores - 1)")
     parser.add_argument("--panel", action="store_true", help="load the In production panel after each check")
     parser.add_argument("--latency-only", action="store_true", help="skip the throughput phases")
+    parser.add_argument(
+        "--vary", action="store_true",
+        help="make every check's files different (a numbered comment), as a learner's edits do: no result is reused",
+    )  # fmt: skip
     args = parser.parse_args()
 
     var = tempfile.mkdtemp(prefix="bench-exercise-")
@@ -296,8 +301,11 @@ def main() -> None:
                 continue
             timings = []
             pending: threading.Thread | None = None
-            for _ in range(args.checks):
-                status, ms, body = solo.check(exercise["slug"], exercise["fields"])
+            for number in range(args.checks):
+                fields = dict(exercise["fields"])
+                if args.vary:
+                    fields["file-0"] = fields["file-0"].rstrip("\n") + f"\n# check {number}\n"
+                status, ms, body = solo.check(exercise["slug"], fields)
                 assert status == 200, (exercise["slug"], status, body[:300])
                 timings.append(ms)
                 found = PANEL_URL.search(body) if args.panel else None

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
 import threading
 import time
-from collections import Counter
+from collections import Counter, OrderedDict
 from datetime import timedelta
 from typing import Any
 
@@ -309,9 +310,20 @@ def starter_simulation(*, exercise: Exercise, scenario: Any) -> Any:
 def run_simulation(*, exercise: Exercise, scenario: Any, files: dict[str, str], learner_key: str,
                    runner: Runner | None = None) -> Any:  # fmt: skip
     """The learner's files under the scenario, parsed and simulated only in the sandbox; None when it could not
-    run (the panel is then left out: the verdict never depends on it)."""
+    run (the panel is then left out: the verdict never depends on it).
+
+    A result depends only on the files and the scenario, so each worker remembers its latest ones: a re-check of
+    the same files, or of the untouched starter (the author's files, simulated in process), costs no child.
+    """
     from courseware.footguns.simulation import Result
 
+    if files == exercise.starter_files():
+        return starter_simulation(exercise=exercise, scenario=scenario)
+    key = _simulation_key(files, scenario)
+    remembered = _learner_simulations.get(key)
+    if remembered is not None:
+        _learner_simulations.move_to_end(key)
+        return remembered
     try:
         active = runner or checker.checker()
         outcome = active.simulate(
@@ -328,10 +340,26 @@ def run_simulation(*, exercise: Exercise, scenario: Any, files: dict[str, str], 
         logger.info("simulation of %s ended %s: %s", exercise.slug, outcome.status, outcome.detail)
         return None
     try:
-        return Result.from_dict(outcome.report)
+        result = Result.from_dict(outcome.report)
     except (KeyError, TypeError, ValueError):
         logger.exception("unreadable simulation result")
         return None
+    with _sim_lock:
+        _learner_simulations[key] = result
+        while len(_learner_simulations) > REMEMBERED_SIMULATIONS:
+            _learner_simulations.popitem(last=False)
+    return result
+
+
+REMEMBERED_SIMULATIONS = 64  # per worker: a compacted result is about 25 KB
+_learner_simulations: OrderedDict[str, Any] = OrderedDict()
+
+
+def _simulation_key(files: dict[str, str], scenario: Any) -> str:
+    digest = hashlib.sha256(scenario.text.encode())
+    for path in sorted(files):
+        digest.update(b"\0" + path.encode() + b"\0" + files[path].encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
 
 
 _replays: dict[tuple[str, str], Any] = {}

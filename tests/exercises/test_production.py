@@ -16,6 +16,13 @@ URL = f"/topics/aws-lambda/exercises/{EXERCISE}/"
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
+@pytest.fixture(autouse=True)
+def _forget_simulations():
+    from courseware.exercises import services
+
+    services._learner_simulations.clear()
+
+
 def files_of(kind: str, exercise: str = EXERCISE) -> dict[str, str]:
     folder = CONTENT / "exercises" / exercise / kind
     return {str(p.relative_to(folder)): p.read_text() for p in sorted(folder.rglob("*")) if p.is_file()}
@@ -65,7 +72,7 @@ def test_without_javascript_the_panel_is_a_page(learner_client, fake_runner):
 
 
 def test_a_failed_simulation_hides_the_panel_and_never_the_verdict(learner_client, fake_runner):
-    submission = check(learner_client, "starter")
+    submission = check(learner_client, "solution")
     fake_runner.simulate_status = "timeout"
     response = learner_client.get(f"{URL}submissions/{submission.pk}/production/", **HTMX)
     assert response.status_code == 200 and response.content == b""
@@ -115,3 +122,13 @@ def test_the_panel_says_which_side_survives(exercise):
     assert not survives(starter) and survives(solution)
     panel = build_panel(starter, solution, title="t", description="d", left_label="a", right_label="b")
     assert any(row.better for row in panel.rows) and not any(row.worse for row in panel.rows)
+
+
+def test_the_starter_and_a_recheck_cost_no_sandbox_child(learner_client, fake_runner):
+    starter = check(learner_client, "starter")
+    learner_client.get(f"{URL}submissions/{starter.pk}/production/", **HTMX)
+    assert not [c for c in fake_runner.calls if "simulate" in c]  # the author's files: simulated in process
+    for _ in range(2):
+        solution = check(learner_client, "solution")
+        learner_client.get(f"{URL}submissions/{solution.pk}/production/", **HTMX)
+    assert len([c for c in fake_runner.calls if "simulate" in c]) == 1  # the same files again: remembered
