@@ -220,6 +220,7 @@ def main() -> None:
     parser.add_argument("--pool-size", type=int, default=0, help="SANDBOX_POOL_SIZE per worker (default: cores - 1)")
     parser.add_argument("--panel", action="store_true", help="load the In production panel after each check")
     parser.add_argument("--latency-only", action="store_true", help="skip the throughput phases")
+    parser.add_argument("--pause", type=float, default=0.0, help="seconds between a learner's checks (latency phase)")
     parser.add_argument(
         "--vary", action="store_true",
         help="make every check's files different (a numbered comment), as a learner's edits do: no result is reused",
@@ -302,6 +303,8 @@ def main() -> None:
             timings = []
             pending: threading.Thread | None = None
             for number in range(args.checks):
+                if args.pause:
+                    time.sleep(args.pause)
                 fields = dict(exercise["fields"])
                 if args.vary:
                     fields["file-0"] = fields["file-0"].rstrip("\n") + f"\n# check {number}\n"
