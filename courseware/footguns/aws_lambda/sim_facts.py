@@ -113,7 +113,9 @@ FACTS: dict[str, Fact] = {
         "model assumption: AWS publishes no value; observed lifetimes vary from minutes to hours",
     ),
     "snapstart_speedup": _fact(
-        10, "×", "how much faster a SnapStart restore is than Init",
+        10,
+        "×",
+        "how much faster a SnapStart restore is than Init",
         "lambda-facts.md §4: SnapStart 'up to 10x' (taking the upper figure is a model assumption)",
     ),
     "db_connect_fail_s": _fact(
