@@ -517,6 +517,24 @@ def _proxied(app: Application, function: Function) -> bool:
 # Traffic
 
 
+_TRAFFIC: dict[tuple[str, str], list[float]] = {}
+
+
+def _traffic(scenario: Scenario, name: str) -> list[float]:
+    """A function's arrivals per step: drawn once per scenario text (the same seed gives the same draws, so the
+    starter and the learner's files, or two runs, share them). Each function draws from its own generator, so what
+    one function draws never shifts another's. Read only."""
+    key = (scenario.text or repr(scenario.body), name)
+    arrivals = _TRAFFIC.get(key)
+    if arrivals is None:
+        rng = random.Random(f"{scenario.seed}:{name}")
+        arrivals = _arrivals(scenario.body["functions"][name], scenario, rng)
+        if len(_TRAFFIC) > 256:
+            _TRAFFIC.clear()
+        _TRAFFIC[key] = arrivals
+    return arrivals
+
+
 def _arrivals(spec: dict[str, Any], scenario: Scenario, rng: random.Random) -> list[float]:
     steps, step = scenario.steps, scenario.step_s
     out = [0.0] * steps
@@ -735,16 +753,15 @@ def simulate(models: list[Any], scenario: Scenario) -> Result:
     notes: list[str] = []
     for name, spec in specs.items():
         function = app.functions.get(name)
-        # each function's noise from its own generator: what one function draws never shifts another's
-        rng = random.Random(f"{scenario.seed}:{name}")
+        arrivals = _traffic(scenario, name)
         if function is None:
             notes.append(
                 f"The scenario drives {name}, which these files do not define: its traffic has nothing to serve it."
             )
-            missing += sum(_arrivals(spec, scenario, rng))
+            missing += sum(arrivals)
             continue
         fn = _build_fn(app, function, spec, scenario)
-        fn.arrivals = _arrivals(spec, scenario, rng)
+        fn.arrivals = arrivals
         fn.proxied = _proxied(app, function)
         fns.append(fn)
         if fn.pc_configured and not fn.pc_effective:
