@@ -337,9 +337,14 @@ def live_room_survival(*, session: LiveSession) -> tuple[int, int] | None:
     counts = Counter(check.files_hash for check in latest)
     files_of = {check.files_hash: check.files for check in latest}
     survivors = judged = 0
-    for digest, count in counts.most_common(SURVIVAL_CONFIGS):
-        key = f"live-survives:{exercise.topic}:{exercise.slug}:{topic.content_hash}:{digest}"
-        verdict = cache.get(key)
+    chosen = counts.most_common(SURVIVAL_CONFIGS)
+    keys = {
+        digest: f"live-survives:{exercise.topic}:{exercise.slug}:{topic.content_hash}:{digest}" for digest, _ in chosen
+    }
+    known = cache.get_many(list(keys.values()))  # one query for the configs already judged
+    for digest, count in chosen:
+        key = keys[digest]
+        verdict = known.get(key)
         if verdict is None:
             result = run_simulation(
                 exercise=exercise, scenario=scenario, files=files_of[digest], learner_key=f"live-room-{session.pk}"
