@@ -578,14 +578,6 @@ def _draw(rng: random.Random, mean: float) -> float:
     return max(0.0, round(rng.gauss(mean, math.sqrt(mean))))
 
 
-def _slow_factor(episodes: list[tuple[str, int, int, float]], names: tuple[str, ...], t: int) -> float:
-    factor = 1.0
-    for target, lo, hi, f in episodes:
-        if target in names and lo <= t < hi:
-            factor *= f
-    return factor
-
-
 # ---------------------------------------------------------------------------------------------------------------
 # One invocation's outcome, from the quantiles of its work
 
@@ -832,6 +824,10 @@ def simulate(models: list[Any], scenario: Scenario) -> Result:
         envs_db = 0.0
         total_busy = 0.0
         oldest = t - reclaim_steps
+        slow_now: dict[str, float] = {}  # what is slow this step, by name
+        for target, lo, hi, factor in slow:
+            if lo <= t < hi:
+                slow_now[target] = slow_now.get(target, 1.0) * factor
         for fn in fns:
             arriving = fn.arrivals[t]
             # environments that finish this step go idle; idle ones past their time are reclaimed
@@ -858,9 +854,12 @@ def simulate(models: list[Any], scenario: Scenario) -> Result:
             if pc_done:
                 fn.pc_busy -= pc_done
             # what wants to start this step; an environment whose work is shorter than a step serves several
-            slow_f = _slow_factor(slow, (fn.name,), t) if slow else 1.0
+            if slow_now:
+                slow_f = slow_now.get(fn.name, 1.0)
+                call_slow = tuple(slow_now.get(c.target, 1.0) * slow_now.get(c.name, 1.0) for c in fn.calls)
+            else:
+                slow_f, call_slow = 1.0, fn.steady
             if fn.calls:
-                call_slow = tuple(_slow_factor(slow, (c.target, c.name), t) for c in fn.calls) if slow else fn.steady
                 throttle = tuple(_callee_throttle(c, fn) for c in fn.calls)
             else:
                 call_slow = throttle = ()
@@ -1178,19 +1177,19 @@ def _settle_async(
             wait = facts.value("async_first_retry_s") if attempt == 0 else facts.value("async_second_retry_s")
             due = fn.due.setdefault(t + max(1, int(wait // step)), {})
             due[attempt + 1] = due.get(attempt + 1, 0.0) + lost
-            count(fn, "async_retries", lost)
+            fn.totals["async_retries"] += lost
             timeline.once(
                 t, ("retry", fn.name), f"{fn.name} fails an event; Lambda will try it again in a minute.", "warning"
             )
         elif fn.keeps_failed_events:
-            count(fn, "async_kept", lost)
+            fn.totals["async_kept"] += lost
             timeline.once(
                 t, ("kept", fn.name),
                 f"{fn.name}: an event failed all {fn.retries + 1} attempts and is kept, with its error, in its "
                 "on-failure destination.", "recovery",
             )  # fmt: skip
         else:
-            count(fn, "async_dropped", lost)
+            fn.totals["async_dropped"] += lost
             timeline.once(
                 t, ("dropped", fn.name),
                 f"{fn.name}: an event failed all {fn.retries + 1} attempts and is discarded; nothing records "
@@ -1241,7 +1240,7 @@ def _settle_sqs(
             "the messages become visible again and are processed a second time.",
         )  # fmt: skip
     if poison_batches:
-        count(fn, "function_error", poison_batches)
+        fn.totals["function_error"] += poison_batches
         if not fn.partial_batch:
             neighbours = poison_batches * (fn.batch - 1)
             per_message = neighbours / max(normal_n * (1 - fail_share), 1e-9)
@@ -1256,7 +1255,7 @@ def _settle_sqs(
     processed = normal_n - sum(returned.values())
     fn.processed += processed
     fn.queued -= processed
-    count(fn, "sqs_duplicates", duplicates)
+    fn.totals["sqs_duplicates"] += duplicates
     step = scenario.step_s
     due_step = t + max(1, math.ceil(fn.visibility_s / step))
     for source, ring in ((returned, fn.due), (returned_poison, fn.poison_due)):
@@ -1264,14 +1263,14 @@ def _settle_sqs(
             if n <= 1e-6:
                 continue
             if fn.max_receive is not None and receives >= fn.max_receive:
-                count(fn, "sqs_dead_lettered", n)
+                fn.totals["sqs_dead_lettered"] += n
                 fn.queued -= n
                 timeline.once(
                     t, ("dlq", fn.name),
                     f"A message that failed {receives} receives moves to {fn.name}'s dead-letter queue.", "recovery",
                 )  # fmt: skip
                 continue
-            count(fn, "sqs_redelivered", n)
+            fn.totals["sqs_redelivered"] += n
             bucket = ring.setdefault(due_step, {})
             bucket[receives] = bucket.get(receives, 0.0) + n
 
