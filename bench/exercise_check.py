@@ -1,7 +1,7 @@
 """Exercise checks over HTTP: request to feedback HTML, under gunicorn with the real sandbox.
 
     .venv/bin/python bench/exercise_check.py [--checks 200] [--learners 20] [--seconds 20] [--hostile 0.2]
-        [--think 2] [--pool-size N]
+        [--think 2] [--pool-size N] [--panel] [--latency-only]
 
 1. latency: one learner checks each AWS Lambda exercise's starter --checks times in a row
    (p50/p95 per exercise; budget for SAM exercises p50 <= 40 ms, p95 <= 100 ms);
@@ -15,6 +15,11 @@ The app runs as `gunicorn courseware.wsgi -w 2 --threads 8` with production sett
 HTTP (SECURE_SSL_REDIRECT=0). The per-learner rate limit is switched off
 (EXERCISE_CHECKS_PER_MINUTE=0): this measures capacity, and a learner here checks far more often
 than 20 times a minute.
+
+With --panel, each check is followed at once by the "In production" panel's request, as htmx sends it after
+the verdict is swapped in (on another connection, while the learner's next check starts): the check latency is
+measured as before, and the panel's own latency is reported beside it. With --vary every check sends different
+files (a numbered comment), so no simulation is reused: the panel's worst case.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import argparse
 import http.client
 import os
 import random
+import re
 import secrets
 import signal
 import socket
@@ -92,6 +98,22 @@ class Learner:
                 if attempt == 2:
                     raise
         return response.status, (time.perf_counter() - start) * 1000, data
+
+    def get(self, path: str) -> tuple[int, float, bytes]:
+        headers = {"Cookie": self.cookie, "HX-Request": "true"}
+        start = time.perf_counter()
+        try:
+            self.conn.request("GET", path, headers=headers)
+            response = self.conn.getresponse()
+            data = response.read()
+        except (http.client.HTTPException, ConnectionError):
+            self.conn.close()
+            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+            raise
+        return response.status, (time.perf_counter() - start) * 1000, data
+
+
+PANEL_URL = re.compile(rb'hx-get="(/topics/[^"]+/production/)"')
 
 
 def descendants(pid: int) -> list[tuple[int, str]]:
@@ -196,6 +218,13 @@ def main() -> None:
     parser.add_argument("--only", default="", help="comma-separated exercise slugs for the latency phase")
     parser.add_argument("--think", type=float, default=2.0, help="mean seconds between a learner's checks (paced runs)")
     parser.add_argument("--pool-size", type=int, default=0, help="SANDBOX_POOL_SIZE per worker (default: cores - 1)")
+    parser.add_argument("--panel", action="store_true", help="load the In production panel after each check")
+    parser.add_argument("--latency-only", action="store_true", help="skip the throughput phases")
+    parser.add_argument("--pause", type=float, default=0.0, help="seconds between a learner's checks (latency phase)")
+    parser.add_argument(
+        "--vary", action="store_true",
+        help="make every check's files different (a numbered comment), as a learner's edits do: no result is reused",
+    )  # fmt: skip
     args = parser.parse_args()
 
     var = tempfile.mkdtemp(prefix="bench-exercise-")
@@ -263,16 +292,40 @@ def main() -> None:
 
         print(f"latency, one learner, {args.checks} sequential checks of each starter (client-side, full response):")
         solo = Learner(port, sessions[-1])
+        browser = Learner(port, sessions[-1])  # the same learner's second connection, for the panel
+        panel_ms: list[float] = []
+        panel_shown = 0
         only = set(filter(None, args.only.split(",")))
         sam_p50, sam_p95 = [], []
         for exercise in exercises:
             if only and exercise["slug"] not in only:
                 continue
             timings = []
-            for _ in range(args.checks):
-                status, ms, body = solo.check(exercise["slug"], exercise["fields"])
+            pending: threading.Thread | None = None
+            for number in range(args.checks):
+                if args.pause:
+                    time.sleep(args.pause)
+                fields = dict(exercise["fields"])
+                if args.vary:
+                    fields["file-0"] = fields["file-0"].rstrip("\n") + f"\n# check {number}\n"
+                status, ms, body = solo.check(exercise["slug"], fields)
                 assert status == 200, (exercise["slug"], status, body[:300])
                 timings.append(ms)
+                found = PANEL_URL.search(body) if args.panel else None
+                if found:
+                    if pending is not None:
+                        pending.join()
+
+                    def load_panel(path: str = found.group(1).decode()) -> None:
+                        nonlocal panel_shown
+                        status, took, html = browser.get(path)
+                        panel_ms.append(took)
+                        panel_shown += status == 200 and b"In production" in html
+
+                    pending = threading.Thread(target=load_panel)
+                    pending.start()
+            if pending is not None:
+                pending.join()
             p50, p95 = statistics.median(timings), percentile(timings, 0.95)
             if exercise["format"] in SAM_FORMATS:
                 sam_p50.append(p50)
@@ -283,6 +336,13 @@ def main() -> None:
                 f"  SAM exercises: worst p50={max(sam_p50):.1f} ms, worst p95={max(sam_p95):.1f} ms "
                 "(budget p50 <= 40 ms, p95 <= 100 ms)"
             )
+        if panel_ms:
+            print(
+                f"  In production panels: {len(panel_ms)} loaded after their checks, {panel_shown} shown; "
+                f"p50={statistics.median(panel_ms):.1f} ms p95={percentile(panel_ms, 0.95):.1f} ms"
+            )
+        if args.latency_only:
+            return
 
         n = args.learners
         for think, hostile in ((0.0, 0.0), (0.0, args.hostile), (args.think, 0.0), (args.think, args.hostile)):

@@ -74,7 +74,7 @@ def exercise_suites_check(app_configs, **kwargs) -> list[checks.CheckMessage]:
     messages: list[checks.CheckMessage] = []
     for topic in library.topics.values():
         for exercise in exercises_of(topic):
-            for problem in suite_problems(exercise):
+            for problem in suite_problems(exercise, topic.scenarios):
                 messages.append(
                     checks.Error(f"{problem.source}:{problem.line}: {problem.message}", id="exercises.E001")
                 )

@@ -39,6 +39,7 @@ KNOWN_KEYS = {
     "hints",
     "solution_after_failed_checks",
     "accept",
+    "scenario",
 }
 CASE_KINDS = ("wrong", "right")
 WHY_FILE = "why.txt"
@@ -102,6 +103,8 @@ class Exercise:
     accept: tuple[dict[str, Any], ...] = ()
     accept_lines: tuple[int, ...] = ()
     folder: str = ""  # the exercise's folder, where its wrong/ and right/ cases are read from on demand
+    scenario: str | None = None  # the traffic its "In production" panel replays (scenarios/<name>.yaml)
+    scenario_line: int = 1
 
     @functools.cached_property
     def cases(self) -> tuple[Case, ...]:
@@ -304,7 +307,21 @@ class _ExerciseReader:
             accept=accept,
             accept_lines=accept_lines,
             folder=str(self.root),
+            scenario=self.scenario(data),
+            scenario_line=data.line_of("scenario"),
         )
+
+    def scenario(self, data: LineDict) -> str | None:
+        if "scenario" not in data:
+            return None
+        name = data["scenario"]
+        if not isinstance(name, str) or name not in self.topic.scenarios:
+            known = ", ".join(sorted(self.topic.scenarios)) or "none yet"
+            self.error(
+                data.line_of("scenario"), f"scenario '{name}' is not in this topic's scenarios/ (known: {known})"
+            )
+            return None
+        return name
 
     def targets(self, data: LineDict) -> tuple[str, ...]:
         raw = data.get("targets")

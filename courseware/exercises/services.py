@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
+import threading
 import time
-from collections import Counter
+from collections import Counter, OrderedDict
 from datetime import timedelta
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -283,3 +286,106 @@ def _rule_counts(report: dict | None) -> Counter[str]:
 
 def _findings_count(report: dict | None) -> int:
     return sum(len(result.get("findings", ())) for result in (report or {}).get("files", ()))
+
+
+# --- "In production": the exercise's scenario replayed on the starter and on the learner's files -------------
+
+_sim_lock = threading.Lock()
+_starter_simulations: dict[tuple[str, str, str, str], Any] = {}
+
+
+def starter_simulation(*, exercise: Exercise, scenario: Any) -> Any:
+    """The starter under the exercise's scenario, once per process per content (the author's files: in process)."""
+    from courseware.footguns.simulation import simulate_files
+
+    key = (exercise.topic, exercise.slug, exercise.content_hash, scenario.text)
+    result = _starter_simulations.get(key)
+    if result is None:
+        result = simulate_files(exercise.starter_files(), scenario).compact()
+        with _sim_lock:
+            _starter_simulations[key] = result
+    return result
+
+
+def run_simulation(*, exercise: Exercise, scenario: Any, files: dict[str, str], learner_key: str,
+                   runner: Runner | None = None) -> Any:  # fmt: skip
+    """The learner's files under the scenario, parsed and simulated only in the sandbox; None when it could not
+    run (the panel is then left out: the verdict never depends on it).
+
+    A result depends only on the files and the scenario, so each worker remembers its latest ones: a re-check of
+    the same files, or of the untouched starter (the author's files, simulated in process), costs no child.
+    """
+    from courseware.footguns.simulation import Result
+
+    if files == exercise.starter_files():
+        return starter_simulation(exercise=exercise, scenario=scenario)
+    key = _simulation_key(files, scenario)
+    remembered = _learner_simulations.get(key)
+    if remembered is not None:
+        _learner_simulations.move_to_end(key)
+        return remembered
+    try:
+        active = runner or checker.checker()
+        outcome = active.simulate(
+            files, learner_key=f"{learner_key}:simulate", topic=scenario.topic, name=scenario.name,
+            scenario=scenario.text,
+        )  # fmt: skip
+    except RunnerUnavailable as exc:
+        logger.warning("simulation without a runner: %s", exc)
+        return None
+    except Exception:  # noqa: BLE001 - whatever goes wrong, the panel is left out and the page still answers
+        logger.exception("simulation failed")
+        return None
+    if outcome.status != "ok" or outcome.report is None:
+        logger.info("simulation of %s ended %s: %s", exercise.slug, outcome.status, outcome.detail)
+        return None
+    try:
+        result = Result.from_dict(outcome.report)
+    except (KeyError, TypeError, ValueError):
+        logger.exception("unreadable simulation result")
+        return None
+    with _sim_lock:
+        _learner_simulations[key] = result
+        while len(_learner_simulations) > REMEMBERED_SIMULATIONS:
+            _learner_simulations.popitem(last=False)
+    return result
+
+
+REMEMBERED_SIMULATIONS = 64  # per worker: a compacted result is about 25 KB
+_learner_simulations: OrderedDict[str, Any] = OrderedDict()
+
+
+def _simulation_key(files: dict[str, str], scenario: Any) -> str:
+    digest = hashlib.sha256(scenario.text.encode())
+    for path in sorted(files):
+        digest.update(b"\0" + path.encode() + b"\0" + files[path].encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+_replays: dict[tuple[str, str], Any] = {}
+
+
+def story_replay(*, topic: Any) -> tuple[Any, Any, Exercise] | None:
+    """The anti-primer's broken stack (the starter of the exercise that replays its scenario) and its fixed stack
+    (that exercise's solution) under the story's scenario; None when the story names no scenario or no exercise
+    replays it. Content only, so computed in process, once per content."""
+    from courseware.footguns.simulation import simulate_files
+
+    from .content import exercises_of
+
+    story = topic.anti_primer
+    scenario = topic.scenarios.get(story.scenario or "") if story is not None else None
+    if scenario is None:
+        return None
+    exercise = next((e for e in exercises_of(topic) if e.scenario == scenario.name), None)
+    if exercise is None:
+        return None
+    key = (topic.slug, topic.content_hash)
+    found = _replays.get(key)
+    if found is None:
+        broken = simulate_files(exercise.starter_files(), scenario).compact()
+        fixed = simulate_files(exercise.solution_files(), scenario).compact()
+        found = (broken, fixed, exercise)
+        with _sim_lock:
+            _replays[key] = found
+    return found

@@ -7,7 +7,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from . import checker, grading
 from .content import Exercise
@@ -75,10 +77,34 @@ def _starter_stores(exercise: Exercise) -> list[str]:
     return [name for model in models for name in getattr(model, "stores", ())]
 
 
-def suite_problems(exercise: Exercise) -> list[SuiteProblem]:
+def scenario_problems(exercise: Exercise, scenario: Any) -> list[SuiteProblem]:
+    """A scenario that drives a function the starter or the solution does not define replays nothing."""
+    from courseware.footguns.simulation import simulator_of
+
+    simulator = simulator_of(scenario.topic)
+    names = getattr(simulator, "function_names", None)
+    if names is None:
+        return []
+    problems = []
+    for kind, files in (("starter", exercise.starter_files()), ("solution", exercise.solution_files())):
+        resources = set(report_in_process(exercise, files).get("resources", ()))
+        for name, _line in names(scenario):
+            if name not in resources:
+                problems.append(
+                    SuiteProblem(
+                        exercise.source, exercise.scenario_line,
+                        f"scenario '{scenario.name}' drives function '{name}', which the {kind} does not define",
+                    )
+                )  # fmt: skip
+    return problems
+
+
+def suite_problems(exercise: Exercise, scenarios: Mapping[str, Any] | None = None) -> list[SuiteProblem]:
     from .content import read_cases
 
     problems = subject_problems(exercise)
+    if exercise.scenario is not None and scenarios and exercise.scenario in scenarios:
+        problems += scenario_problems(exercise, scenarios[exercise.scenario])
     problems += [SuiteProblem(e.path, e.line, e.message) for e in read_cases(exercise)[1]]
     starter = verdict_in_process(exercise, exercise.starter_files())
     if starter.passed:

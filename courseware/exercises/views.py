@@ -18,6 +18,7 @@ from .content import Exercise, exercise_of, exercises_of
 from .feedback import Feedback, build_feedback, highlight_file
 from .forms import field_name, files_from_post, size_problem
 from .models import Status, Submission, Visitor
+from .production import build_panel
 
 BUSY_STATUS = 429
 HISTORY = 8
@@ -250,6 +251,60 @@ def submission_detail(request: HttpRequest, topic: str, exercise: str, pk: int) 
         "error": None,
     }
     return render(request, "exercises/submission.html", context)
+
+
+@require_GET
+def submission_production(request: HttpRequest, topic: str, exercise: str, pk: int) -> HttpResponse:
+    """"In production": the exercise's scenario on the starter and on this check's files, side by side.
+
+    Loaded by htmx after the verdict is on the page; when the simulation cannot run, the htmx answer is empty and
+    the slot disappears (the verdict never depends on it). Without JavaScript it is a page of its own.
+    """
+    topic_obj, exercise_obj = _exercise_or_404(topic, exercise)
+    learner = _learner(request)
+    if not (learner.is_authenticated or isinstance(learner, Visitor)):
+        raise Http404("No such submission")
+    submission = selectors.submission_of(user=learner, pk=pk)
+    scenario = topic_obj.scenarios.get(exercise_obj.scenario or "")
+    if submission.topic != topic_obj.slug or submission.exercise != exercise_obj.slug or scenario is None:
+        raise Http404("No such submission")
+    panel = None
+    if submission.status == Status.OK:
+        learner_key = f"visitor:{learner.token}" if isinstance(learner, Visitor) else str(learner.pk)
+        mine = services.run_simulation(
+            exercise=exercise_obj, scenario=scenario, files=submission.files, learner_key=learner_key
+        )
+        if mine is not None:
+            starter = services.starter_simulation(exercise=exercise_obj, scenario=scenario)
+            panel = build_panel(
+                starter, mine, title=scenario.title, description=scenario.description,
+                left_label="The starter", right_label="Your files",
+            )  # fmt: skip
+    if request.htmx:
+        if panel is None:
+            return HttpResponse("")
+        return render(request, "exercises/production.html#panel", {"panel": panel})
+    context = {"topic": topic_obj, "exercise": exercise_obj, "submission": submission, "panel": panel}
+    return render(request, "exercises/production.html", context)
+
+
+@require_GET
+def story_replay(request: HttpRequest, topic: str) -> HttpResponse:
+    """The anti-primer's night replayed: the broken stack, then the fixed one, under the story's traffic."""
+    topic_obj = get_library().topic(topic)
+    replay = services.story_replay(topic=topic_obj) if topic_obj is not None else None
+    if replay is None:
+        raise Http404("This topic's story has no scenario to replay")
+    broken, fixed, exercise_obj = replay
+    scenario = topic_obj.scenarios[exercise_obj.scenario]
+    panel = build_panel(
+        broken, fixed, title=scenario.title, description=scenario.description,
+        left_label="As deployed on Friday", right_label="The primer's way",
+    )  # fmt: skip
+    context = {"topic": topic_obj, "panel": panel, "exercise": exercise_obj}
+    if request.htmx:
+        return render(request, "exercises/replay.html#replay", context)
+    return render(request, "exercises/replay.html", context)
 
 
 def hub_section(request: HttpRequest, topic: Topic) -> str:

@@ -1,4 +1,5 @@
-"""python -m courseware.footguns [--format text|json|sarif] [--fail-on error|warning|never] PATH..."""
+"""python -m courseware.footguns [--format text|json|sarif] [--fail-on error|warning|never] PATH...
+python -m courseware.footguns simulate PATH... --scenario NAME|FILE [--format text|json]"""
 
 from __future__ import annotations
 
@@ -108,7 +109,62 @@ def exit_code(report: Report, fail_on: str) -> int:
     return EXIT_CLEAN
 
 
+def _simulate_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="python -m courseware.footguns simulate",
+        description="Replay a traffic scenario against the application these files describe (a model, not a "
+        "measurement: docs/simulator.md).",
+        formatter_class=_formatter,
+    )
+    parser.add_argument(
+        "--scenario", required=True, help="a scenario name (content/<topic>/scenarios/NAME.yaml) or a scenario file"
+    )
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="files or directories of one application")
+    return parser
+
+
+def simulate_main(argv: list[str]) -> int:
+    """Imported only for `simulate`: a plain check never loads the simulator."""
+    import json
+
+    from courseware.footguns.engine import _load_all
+    from courseware.footguns.registry import TOPIC_OF_FORMAT
+    from courseware.footguns.simulation import ScenarioError, load_scenario, render_text, simulate_files
+
+    parser = _simulate_parser()
+    args = parser.parse_args(argv)
+    missing = [p for p in args.paths if not os.path.exists(p)]
+    if missing:
+        parser.error(f"no such file or directory: {', '.join(missing)}")
+    files, unreadable = collect(args.paths)
+    for result in unreadable:
+        sys.stderr.write(f"{result.path}: {result.error['message'] if result.error else 'unreadable'}\n")
+    loaded = _load_all(files, CLI_LIMITS)
+    broken = [item for item in loaded if item.status != "ok"]
+    for item in broken:
+        sys.stderr.write(f"{item.path}:{item.error_line or 1}: {item.error_message}\n")
+    topics = [TOPIC_OF_FORMAT[item.format] for item in loaded if item.status == "ok" and item.format in TOPIC_OF_FORMAT]
+    topic = next((t for t in topics if t.simulator is not None), None)
+    if topic is None:
+        parser.error("none of these files is of a topic with a simulator")
+    try:
+        scenario = load_scenario(topic.slug, args.scenario)
+    except ScenarioError as error:
+        sys.stderr.write(f"{error.message}\n")
+        return EXIT_ERROR
+    result = simulate_files(files, scenario, label=", ".join(args.paths))
+    if args.format == "json":
+        sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
+    else:
+        sys.stdout.write(render_text(result))
+    return EXIT_ERROR if unreadable or broken else EXIT_CLEAN
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["simulate"]:
+        return simulate_main(argv[1:])
     args = _parser().parse_args(argv)
     if args.rules_table:
         from courseware.footguns.docs import rules_markdown

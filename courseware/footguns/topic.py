@@ -87,3 +87,6 @@ class TopicEngine:
     # once so every parser and rule has run before the first real check (and the sandbox's self-test).
     sample_files: Mapping[str, str] = field(default_factory=dict)
     sample_requirements: tuple[Mapping[str, Any], ...] = ()
+    # What its configs do under traffic (courseware.footguns.simulation): a module with KEYS, validate(scenario)
+    # and simulate(models, scenario), imported when first asked for; None when the topic has no simulator.
+    simulator: Callable[[], ModuleType] | None = None

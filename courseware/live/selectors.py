@@ -393,6 +393,11 @@ def _latest_checks(session: LiveSession) -> list[LiveCheck]:
     return list(LiveCheck.objects.filter(id__in=latest_ids))
 
 
+def latest_checks(*, session: LiveSession) -> list[LiveCheck]:
+    """Each participant's latest check of the exercise round (removed participants left out)."""
+    return _latest_checks(session)
+
+
 def exercise_room(*, session: LiveSession, with_config: bool = False) -> ExerciseRoom:
     """The room's latest check per participant: failing counts per rule and the most common failing config."""
     latest = _latest_checks(session)

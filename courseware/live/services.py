@@ -310,3 +310,52 @@ def live_check_submit(
 
     lines = plain_feedback(verdict, outcome.report, get_library())
     return check, ("Not yet. " + "; ".join(line.rstrip(".") for line in lines) + ".")[:900]
+
+
+# How many distinct configs of a room the host's screen replays under the exercise's scenario (most common first);
+# each is simulated once in the sandbox and remembered, so the projector's polls stay cheap.
+SURVIVAL_CONFIGS = 12
+SURVIVAL_CACHE_S = 6 * 3600
+
+
+def live_room_survival(*, session: LiveSession) -> tuple[int, int] | None:
+    """(configs that come through the exercise's scenario undamaged, configs judged) among the room's latest checks,
+    or None when the round's exercise has no scenario. Learner files are simulated only in the sandbox."""
+    from collections import Counter
+
+    from django.core.cache import cache
+
+    from courseware.exercises.production import survives
+    from courseware.exercises.services import run_simulation
+    from courseware.topics.library import get_library
+
+    from .selectors import latest_checks
+
+    exercise = exercise_for(session.exercise) if session.exercise else None
+    topic = get_library().topic(exercise.topic) if exercise is not None else None
+    scenario = topic.scenarios.get(exercise.scenario or "") if topic is not None else None
+    if scenario is None:
+        return None
+    latest = latest_checks(session=session)
+    counts = Counter(check.files_hash for check in latest)
+    files_of = {check.files_hash: check.files for check in latest}
+    survivors = judged = 0
+    chosen = counts.most_common(SURVIVAL_CONFIGS)
+    keys = {
+        digest: f"live-survives:{exercise.topic}:{exercise.slug}:{topic.content_hash}:{digest}" for digest, _ in chosen
+    }
+    known = cache.get_many(list(keys.values()))  # one query for the configs already judged
+    for digest, count in chosen:
+        key = keys[digest]
+        verdict = known.get(key)
+        if verdict is None:
+            result = run_simulation(
+                exercise=exercise, scenario=scenario, files=files_of[digest], learner_key=f"live-room-{session.pk}"
+            )
+            if result is None:
+                continue  # not judged this time; the next poll tries again
+            verdict = survives(result)
+            cache.set(key, verdict, SURVIVAL_CACHE_S)
+        judged += count
+        survivors += count if verdict else 0
+    return survivors, judged

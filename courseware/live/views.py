@@ -291,6 +291,9 @@ def _host_context(request: HttpRequest, session: LiveSession, counts: tuple[int,
         context["room"] = selectors.exercise_room(
             session=session, with_config=settled.state == live_state.EXERCISE_CLOSED
         )
+        if settled.state == live_state.EXERCISE_CLOSED and context["room"].checked:
+            # Once the round is closed the room's configs are final: replay them under the exercise's traffic.
+            context["survival"] = services.live_room_survival(session=session)
     if settled.state == live_state.FINISHED:
         context["results"] = selectors.question_results(session=session)
         if session.show_leaderboard:

@@ -36,6 +36,24 @@ def check(args: dict[str, Any]) -> dict[str, Any]:
     return cap_report(report, max_findings=args["max_findings"])
 
 
+def simulate(args: dict[str, Any]) -> dict[str, Any]:
+    """Learner files under a scenario: the model is built here, in the confined child, never in the web process.
+
+    The scenario is trusted content, sent as text (the child reads no files); the result comes back compacted to
+    the points the charts draw.
+    """
+    from courseware.footguns.limits import ScanLimits
+    from courseware.footguns.simulation import read_scenario, simulate_models
+
+    scenario, problems = read_scenario(
+        args["scenario"], topic=args["topic"], name=args["name"], source=f"scenarios/{args['name']}.yaml"
+    )
+    if scenario is None:
+        raise ValueError(f"scenario {args['name']} does not load: {problems[:1]}")
+    result = simulate_models(args["files"], scenario, limits=ScanLimits(**args["scan"]))
+    return result.compact(args.get("points", 240)).to_dict()
+
+
 def cap_report(report: dict[str, Any], *, max_findings: int, max_text: int = 1000) -> dict:
     """Keep at most max_findings findings (in file order) and bound every message."""
     budgets = {"findings": max_findings, "suppressed": max_findings}

@@ -39,6 +39,7 @@ from courseware.sandbox.protocol import ProtocolError, recv_message, send_messag
 logger = logging.getLogger(__name__)
 
 CHECK_JOB = "courseware.sandbox.jobs:check"
+SIMULATE_JOB = "courseware.sandbox.jobs:simulate"
 WARM_UP_JOB = "courseware.sandbox.jobs:warm_up"
 # The child cannot import what it cannot read once it is nobody (the interpreter may live
 # under a private home), so everything a job needs is imported here, before the fork.
@@ -159,7 +160,21 @@ class Runner:
             logger.exception("sandbox check failed")
             return Outcome("crashed", messages.crashed(), None, _ms(started), detail="runner error")
 
-    def _check(self, files: Mapping[str, str], learner_key: str, started: float, exercise: dict) -> Outcome:
+    def simulate(self, files: Mapping[str, str], *, learner_key: str, topic: str, name: str, scenario: str) -> Outcome:
+        """Simulate learner files under a scenario (its text) in a confined child, under the same limits and
+        admission as a check; the result (`Result.to_dict()`) is the outcome's report."""
+        started = time.monotonic()
+        try:
+            job = {"topic": topic, "name": name, "scenario": scenario}
+            return self._check(files, learner_key, started, job, job=SIMULATE_JOB)
+        except Exception:
+            logger.exception("sandbox simulation failed")
+            return Outcome("crashed", messages.crashed(), None, _ms(started), detail="runner error")
+
+    def _check(
+        self, files: Mapping[str, str], learner_key: str, started: float, exercise: dict, job: str | None = None
+    ) -> Outcome:
+        job = job or CHECK_JOB  # read when called: tests swap the module's job for a sleeping one
         if not self._serving:
             return Outcome("crashed", messages.unavailable(), None, _ms(started), detail="stopped")
         encoded, rejection = self._validate(files)
@@ -177,8 +192,8 @@ class Runner:
                 "max_findings": self.limits.max_findings,
                 **exercise,
             }
-            outcome = self._run(CHECK_JOB, args, self.limits, started)
-            if outcome.status == "ok" and outcome.report is not None:
+            outcome = self._run(job, args, self.limits, started)
+            if job != SIMULATE_JOB and outcome.status == "ok" and outcome.report is not None:
                 outcome = replace(outcome, message=messages.checked(outcome.report))
             return outcome
 

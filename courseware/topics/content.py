@@ -43,7 +43,7 @@ PAGE_FILES = {
 }
 MARKDOWN_PAGES = ("primer", "street_ops", "trivia")
 ANCHORED_PAGES = ("primer", "street_ops")
-KNOWN_ENTRIES = {"topic.yaml", *PAGE_FILES.values(), "quizzes", "exercises", "README.md"}
+KNOWN_ENTRIES = {"topic.yaml", *PAGE_FILES.values(), "quizzes", "exercises", "scenarios", "README.md"}
 SEVERITIES = ("error", "warning", "info")
 SNIPPET_FORMATS = (*NAMES, "json")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
@@ -128,6 +128,7 @@ class AntiPrimer:
     hours: tuple[Hour, ...]
     damage: tuple[tuple[str, str], ...]
     closing: str
+    scenario: str | None = None  # the story's traffic (scenarios/<name>.yaml), replayed on the page
 
 
 @dataclass(frozen=True)
@@ -154,6 +155,8 @@ class Topic:
     anti_primer: AntiPrimer | None
     content_hash: str
     extras: dict[str, Any] = field(default_factory=dict)
+    # Traffic for the simulator (scenarios/<name>.yaml), by name: courseware.footguns.simulation.Scenario.
+    scenarios: dict[str, Any] = field(default_factory=dict)
 
     def footgun(self, slug: str) -> Footgun | None:
         return next((f for f in self.footguns if f.slug == slug), None)
@@ -319,7 +322,7 @@ def _read_draft(root: Path, problems: Problems) -> _Draft | None:
     for entry in sorted(root.iterdir()):
         if entry.name not in KNOWN_ENTRIES and not entry.name.startswith("."):
             problems.warning(entry, 1, f"unexpected file '{entry.name}' in a topic folder (ignored)")
-    for folder in ("quizzes", "exercises"):
+    for folder in ("quizzes", "exercises", "scenarios"):
         if (root / folder).exists() and not (root / folder).is_dir():
             problems.error(root / folder, 1, f"'{folder}' must be a folder")
     meta_path = root / "topic.yaml"
@@ -476,7 +479,9 @@ def _choice(raw: Any, path: Path, line: int, name: str, problems: Problems, reso
     )
 
 
-def _build_anti_primer(draft: _Draft, resolver: Resolver, problems: Problems) -> AntiPrimer | None:
+def _build_anti_primer(
+    draft: _Draft, resolver: Resolver, problems: Problems, scenarios: dict[str, Any]
+) -> AntiPrimer | None:
     data = draft.anti_primer
     if data is None:
         return None
@@ -537,7 +542,14 @@ def _build_anti_primer(draft: _Draft, resolver: Resolver, problems: Problems) ->
         item = _mapping(raw, path, raw_damage.line_of(index), "each damage item", problems)
         if item is not None:
             damage.append((_text(item, "label", path, problems), render_inline(_text(item, "value", path, problems))))
+    scenario = data.get("scenario")
+    if scenario is not None and (not isinstance(scenario, str) or scenario not in scenarios):
+        problems.error(
+            path, data.line_of("scenario"), f"scenario '{scenario}' is not in scenarios/ (scenarios/<name>.yaml)"
+        )
+        scenario = None
     return AntiPrimer(
+        scenario=scenario,
         title=_text(data, "title", path, problems),
         setup=md(_text(data, "setup", path, problems), data.line_of("setup")),
         hours=tuple(hours),
@@ -569,7 +581,8 @@ def _build_topic(draft: _Draft, resolver: Resolver, problems: Problems) -> Topic
         rendered: Rendered = render_markdown(text, resolve)
         pages[kind] = Page(kind, PAGE_TITLES[kind], rendered.html, rendered.toc, rendered.words, problems.rel(path))
     footguns = _build_footguns(draft, resolver, problems)
-    anti_primer = _build_anti_primer(draft, resolver, problems)
+    scenarios = _load_scenarios(draft, problems)
+    anti_primer = _build_anti_primer(draft, resolver, problems, scenarios)
     for kind in ("footguns", "anti_primer"):
         path = draft.root / PAGE_FILES[kind]
         pages[kind] = Page(kind, PAGE_TITLES[kind], "", (), 0, problems.rel(path))
@@ -585,11 +598,39 @@ def _build_topic(draft: _Draft, resolver: Resolver, problems: Problems) -> Topic
         footguns=footguns,
         anti_primer=anti_primer,
         content_hash=draft.hash,
+        scenarios=scenarios,
     )
     for loader in EXTRA_LOADERS:
         name, value = loader(draft.root, topic, problems, resolver)
         topic.extras[name] = value
     return topic
+
+
+def _load_scenarios(draft: _Draft, problems: Problems) -> dict[str, Any]:
+    """scenarios/<name>.yaml, checked by the simulator of the topic's engine (every problem with its line)."""
+    folder = draft.root / "scenarios"
+    if not folder.is_dir():
+        return {}
+    from courseware.footguns.simulation import NAME_RE, read_scenario
+
+    scenarios: dict[str, Any] = {}
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith("."):
+            continue
+        if path.suffix != ".yaml" or not NAME_RE.match(path.stem):
+            problems.warning(path, 1, f"unexpected file '{path.name}' in scenarios/ (a scenario is <name>.yaml)")
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            problems.error(path, 1, "not valid UTF-8")
+            continue
+        scenario, found = read_scenario(text, topic=draft.slug, name=path.stem, source=problems.rel(path))
+        for problem in found:
+            problems.error(path, problem.line or 1, problem.message)
+        if scenario is not None:
+            scenarios[path.stem] = scenario
+    return scenarios
 
 
 def load_library(content_dir: Path) -> Library:

@@ -17,6 +17,7 @@ class FakeRunner:
     calls: list[dict] = field(default_factory=list)
     on_check: object = None
     limits: Limits = field(default_factory=Limits)
+    simulate_status: str = "ok"
 
     def check(self, files, *, learner_key, accept=(), topic=None):
         from courseware.footguns.engine import check_files
@@ -26,6 +27,15 @@ class FakeRunner:
             self.on_check(files)
         report = check_files(files, requirements=accept, topic=topic).to_dict() if self.status == "ok" else None
         return Outcome(self.status, self.message, report, 1.0, self.retry_after_s)
+
+    def simulate(self, files, *, learner_key, topic, name, scenario):
+        from courseware.footguns.simulation import read_scenario, simulate_models
+
+        self.calls.append({"files": dict(files), "learner_key": learner_key, "simulate": name})
+        if self.simulate_status != "ok":
+            return Outcome(self.simulate_status, "Failed.", None, 1.0)
+        parsed = read_scenario(scenario, topic=topic, name=name, source=name)[0]
+        return Outcome("ok", "Checked.", simulate_models(files, parsed).compact().to_dict(), 1.0)
 
 
 @pytest.fixture

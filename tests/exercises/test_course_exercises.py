@@ -39,7 +39,7 @@ REQUIRED_KEYS = {
     "title", "summary", "difficulty", "format", "prompt", "targets", "hints",
     "solution_after_failed_checks", "accept",
 }  # fmt: skip
-OPTIONAL_KEYS = {"anti_primer_hour"}
+OPTIONAL_KEYS = {"anti_primer_hour", "scenario"}
 CROSS_REFERENCE = re.compile(r"\[\[([a-z_]+):([a-z0-9-]+)(?:\|[^\]]*)?\]\]")
 # A real command or query: the AWS CLI, or CloudWatch Logs Insights.
 STREET_OPS_COMMAND = re.compile(r"```(bash|sql)\n(.*?)```", re.S)

@@ -165,3 +165,52 @@ def test_the_cli_reads_rendered_charts_larger_than_a_learner_paste(tmp_path, cap
     assert len(crd) > 256 * 1024
     assert main(["--format", "json", str(path)]) == 0
     assert '"status": "ok"' in capsys.readouterr().out
+
+
+# --- simulate -------------------------------------------------------------------------------------------------
+
+IMPORTER = Path(__file__).resolve().parents[2] / "content" / "aws-lambda" / "exercises" / "importer-timeout"
+
+
+def test_simulate_prints_outcomes_and_a_timeline(capsys):
+    code, out = run(capsys, "simulate", IMPORTER / "starter", "--scenario", "partner-drops")
+    assert code == 0
+    assert "Function timeouts: work killed mid-way" in out
+    assert "PartnerImporter is killed at its 3 s timeout" in out
+    assert "This is a model" in out
+
+
+def test_simulate_json_is_the_result_shape(capsys):
+    scenario = IMPORTER.parents[1] / "scenarios" / "partner-drops.yaml"
+    code, out = run(capsys, "simulate", IMPORTER / "solution", "--scenario", scenario, "--format", "json")
+    data = json.loads(out)
+    assert code == 0
+    assert data["version"] == 1 and data["scenario"] == "partner-drops"
+    counters = {c["key"]: c["value"] for c in data["counters"]}
+    assert counters["function_timeout"] == 0 and counters["requests"] == 4
+    assert {"series", "latency_ms", "cost_usd", "timeline"} <= set(data)
+
+
+def test_simulate_with_an_unknown_scenario_exits_2(capsys):
+    code = main(["simulate", str(IMPORTER / "starter"), "--scenario", "no-such-night"])
+    assert code == 2
+    assert "cannot read scenario" in capsys.readouterr().err
+
+
+def test_simulate_needs_a_scenario(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["simulate", str(IMPORTER / "starter")])
+    assert exit_info.value.code == 2
+
+
+def test_a_plain_check_never_imports_the_simulator():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from courseware.footguns.cli import main; "
+        f"main([{str(IMPORTER / 'starter')!r}]); "
+        "print(sorted(m for m in sys.modules if 'simulation' in m))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False).stdout
+    assert out.strip().splitlines()[-1] == "[]"

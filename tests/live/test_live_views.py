@@ -321,3 +321,46 @@ def test_a_malformed_answer_index_is_a_422_not_a_500(index, client, session):
     live_session_transition(session_id=session.pk, action="start")
     response = client.post(f"/live/{session.code}/answer/", {"index": index, "choice": "short"}, **HTMX)
     assert response.status_code == 422 and b"not part of the session" in response.content
+
+
+def test_a_closed_round_shows_how_many_configs_survive_the_scenario(client, teacher, make_session, monkeypatch):
+    from collections import OrderedDict
+
+    from django.utils import timezone
+
+    from courseware.footguns.simulation import read_scenario, simulate_models
+    from courseware.live import selectors
+    from courseware.live.models import LiveCheck
+    from courseware.live.selectors import files_hash
+    from courseware.sandbox import Outcome
+
+    class SimulatingRunner:  # in process here: the sandbox's own tests cover the confined child
+        calls = 0
+
+        def simulate(self, files, *, learner_key, topic, name, scenario):
+            SimulatingRunner.calls += 1
+            parsed = read_scenario(scenario, topic=topic, name=name, source=name)[0]
+            return Outcome("ok", "", simulate_models(files, parsed).compact().to_dict(), 1.0)
+
+    monkeypatch.setattr("courseware.exercises.checker.checker", lambda: SimulatingRunner())
+    monkeypatch.setattr("courseware.exercises.services._learner_simulations", OrderedDict())
+    session = make_session(allow_guests=True, exercise="demo-topic/set-a-timeout", exercise_seconds=120)
+    exercise = selectors.exercise_for(session.exercise)
+    starter = exercise.starter_files()
+    fixed = {path: text.replace("MemorySize: 1024\n", "MemorySize: 1024\n      Timeout: 60\n")
+             for path, text in starter.items()}  # fmt: skip
+    for name, files in (("Ann", starter), ("Bo", fixed), ("Cy", fixed)):
+        participant = LiveParticipant.objects.create(session=session, display_name=name)
+        LiveCheck.objects.create(
+            session=session, participant=participant, exercise=session.exercise, passed=files is fixed,
+            files=files, files_hash=files_hash(files), created_at=timezone.now(),
+        )  # fmt: skip
+    live_session_transition(session_id=session.pk, action="open_exercise")
+    client.force_login(teacher)
+    assert "survive" not in client.get(f"/live/host/{session.pk}/").content.decode()  # not while it is open
+    live_session_transition(session_id=session.pk, action="close_exercise")
+    host = client.get(f"/live/host/{session.pk}/").content.decode()
+    assert "<strong>2</strong> of 3 latest configs survive the exercise's traffic in the simulator." in host
+    assert SimulatingRunner.calls == 1  # the fixed config in the sandbox; the untouched starter is the author's
+    client.get(f"/live/host/{session.pk}/")
+    assert SimulatingRunner.calls == 1  # and remembered

@@ -259,3 +259,59 @@ def test_a_check_whose_web_process_dies_leaves_no_folder_and_no_child(tmp_path):
             web.kill()
             web.wait()
         web.stdout.close()
+
+
+SCENARIO = """\
+title: A few partner files
+start: "00:00"
+duration: 1h
+step: 10s
+functions:
+  Importer:
+    work: {median: 100s, p99: 120s}
+    traffic:
+      - {at: "00:10", burst: 2}
+"""
+IMPORTER = """\
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Importer:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.13
+      Handler: app.handler
+      Events:
+        Drop:
+          Type: S3
+          Properties:
+            Bucket: drops
+            Events: s3:ObjectCreated:*
+"""
+
+
+def test_learner_files_are_simulated_in_a_confined_child(runner):
+    outcome = runner.simulate(
+        {"template.yaml": IMPORTER}, learner_key="sim", topic="aws-lambda", name="few", scenario=SCENARIO
+    )
+    assert outcome.status == "ok", outcome.detail
+    assert "confinement" in outcome.detail
+    counters = {c["key"]: c["value"] for c in outcome.report["counters"]}
+    assert counters["function_timeout"] == 6  # two files, three attempts each, killed at the default 3 s
+
+
+def test_a_bomb_sent_to_the_simulator_is_rejected_before_any_child(runner):
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [" + ", ".join([f"*{chr(97 + i)}"] * 9) + "]\n" for i in range(9)
+    )
+    outcome = runner.simulate(
+        {"template.yaml": bomb}, learner_key="sim", topic="aws-lambda", name="few", scenario=SCENARIO
+    )
+    assert outcome.status == "rejected"
+    assert outcome.duration_ms < 500
+
+
+def test_a_broken_scenario_is_a_crash_never_an_exception(runner):
+    outcome = runner.simulate(
+        {"template.yaml": IMPORTER}, learner_key="sim", topic="aws-lambda", name="few", scenario="title: [\n"
+    )
+    assert outcome.status == "crashed"

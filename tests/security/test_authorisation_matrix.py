@@ -99,6 +99,9 @@ POLICY: dict[str, Policy] = {
     "exercises:hint": signed_in("POST", kwargs="exercise"),
     "exercises:solution": signed_in(kwargs="exercise"),
     "exercises:submission": learner_owned(kwargs="submission", anonymous=LOGIN),
+    # A visitor's own checks are keyed to the session, so an anonymous request without one finds nothing.
+    "exercises:production": learner_owned(kwargs="submission", anonymous=NOT_FOUND),
+    "exercises:replay": everyone(kwargs="topic"),
     "cohorts:list": signed_in(),
     "cohorts:create": instructors(),
     "cohorts:detail": cohort_owned(),

@@ -38,6 +38,12 @@ def _requirements() -> ModuleType:
     return requirements
 
 
+def _simulator() -> ModuleType:
+    from courseware.footguns.aws_lambda import simulation
+
+    return simulation
+
+
 ENGINE = TopicEngine(
     slug=SLUG,
     formats=(
@@ -55,6 +61,7 @@ ENGINE = TopicEngine(
     build_units=_build_units,
     rules=_rules,
     requirements=_requirements,
+    simulator=_simulator,
     sample_files={
         "template.yaml": (
             "AWSTemplateFormatVersion: '2010-09-09'\n"
@@ -87,5 +94,8 @@ ENGINE = TopicEngine(
         "courseware.footguns.aws_lambda.units",
         "courseware.footguns.aws_lambda.rules",
         "courseware.footguns.aws_lambda.requirements",
+        "courseware.footguns.simulation",
+        "courseware.footguns.aws_lambda.sim_facts",
+        "courseware.footguns.aws_lambda.simulation",
     ),
 )

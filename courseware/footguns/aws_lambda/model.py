@@ -149,6 +149,7 @@ class Function:
     provisioned_concurrency: Setting | None = None
     snap_start: Setting | None = None  # the ApplyOn value, or True
     ephemeral_storage: Setting | None = None  # /tmp size in MB
+    architecture: Setting | None = None  # x86_64 or arm64 (a list in CloudFormation and Terraform); None: x86_64
     publishes: Setting | None = None  # versions are published (AutoPublishAlias, publish = true, a Version)
     aliases: dict[str, int | None] = field(default_factory=dict)  # alias name -> line
     # Qualifiers ("alias:live", "version") that carry the provisioned concurrency.

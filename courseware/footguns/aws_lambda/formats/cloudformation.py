@@ -340,6 +340,7 @@ class TemplateReader:
         function.code_path, _ = self.prop(props, "CodeUri" if sam else "Code", sam)
         function.timeout, function.timeout_note = self.prop(props, "Timeout", sam)
         function.memory, _ = self.prop(props, "MemorySize", sam)
+        function.architecture, _ = self.prop(props, "Architectures", sam)
         function.reserved_concurrency, _ = self.prop(props, "ReservedConcurrentExecutions", sam)
         function.vpc, _ = self.prop(props, "VpcConfig", sam)
         storage, _ = self.prop(props, "EphemeralStorage", sam)

@@ -160,6 +160,7 @@ def _read_function(function: Function, config: dict, provider: dict, file: str, 
     function.handler = setting(config, "handler", file)
     function.timeout, function.timeout_note = _either(config, provider, "timeout", file)
     function.memory, _ = _either(config, provider, "memorySize", file)
+    function.architecture, _ = _either(config, provider, "architecture", file)
     function.reserved_concurrency = setting(config, "reservedConcurrency", file)
     function.provisioned_concurrency = setting(config, "provisionedConcurrency", file)
     if function.provisioned_concurrency is not None:

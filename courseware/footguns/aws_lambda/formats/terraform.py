@@ -425,6 +425,7 @@ class ModuleReader:
             function.publishes = publish
         function.timeout = setting("timeout")
         function.memory = setting("memory_size")
+        function.architecture = setting("architectures")
         reserved = setting("reserved_concurrent_executions")
         if reserved is not None and as_int(reserved.value) != -1:
             function.reserved_concurrency = reserved
