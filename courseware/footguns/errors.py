@@ -8,3 +8,11 @@ class ParseError(Exception):
         super().__init__(message)
         self.message = message
         self.line = line
+
+
+class Rejected(Exception):
+    """Input the engine refuses to read at all (an alias bomb, nesting or keys past the limits): a `rejected` file."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message

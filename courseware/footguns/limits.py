@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 
@@ -20,3 +21,13 @@ class ScanLimits:
     # Output bounds (reference/security.md §5): a flood of findings must not flood the caller.
     max_findings: int = 500
     max_message_chars: int = 1_000
+
+
+DEFAULT_LIMITS = ScanLimits()
+# The limits of the file being loaded (set by loading.load_file), for the YAML loader's measurement of what it
+# composed; a loader called on its own uses the defaults.
+ACTIVE_LIMITS: ContextVar[ScanLimits | None] = ContextVar("active_scan_limits", default=None)
+
+
+def active_limits() -> ScanLimits:
+    return ACTIVE_LIMITS.get() or DEFAULT_LIMITS

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from courseware.footguns.errors import ParseError
-from courseware.footguns.limits import ScanLimits
+from courseware.footguns.errors import ParseError, Rejected
+from courseware.footguns.limits import ACTIVE_LIMITS, ScanLimits
 from courseware.footguns.prescan import prescan
 from courseware.footguns.registry import READERS, SUFFIXES
 
@@ -50,18 +50,25 @@ def decode(data: bytes) -> str:
 def load_file(path: str, content: str | bytes, limits: ScanLimits) -> Loaded:
     data = content.encode("utf-8", errors="surrogatepass") if isinstance(content, str) else content
     loaded = Loaded(path, "unknown")
-    rejection = prescan(path, data, limits)
+    rejection = prescan(path, data, limits, defer_yaml=True)
     if rejection is not None:
         loaded.status = "rejected"
         loaded.error_message = rejection
         return loaded
+    active = ACTIVE_LIMITS.set(limits)
     try:
         loaded.text = decode(data)
         parse(loaded)
+    except Rejected as rejected:  # the YAML loader measured what it composed (prescan's defer_yaml)
+        loaded.format, loaded.text, loaded.document = "unknown", "", None
+        loaded.status = "rejected"
+        loaded.error_message = rejected.message
     except ParseError as error:
         loaded.status = "parse_error"
         loaded.error_message = error.message
         loaded.error_line = error.line
+    finally:
+        ACTIVE_LIMITS.reset(active)
     return loaded
 
 

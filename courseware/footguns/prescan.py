@@ -20,7 +20,22 @@ _KIB = 1024
 _BRACKET_TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"?|[\[\]{}():]')
 
 
-def prescan(path: str, data: bytes, limits: ScanLimits = ScanLimits()) -> str | None:  # noqa: B008
+# libyaml's composer recurses once per level of nesting and crashed the process at about 100,000 levels; below
+# this many it is safe, and the engine then measures the composed nodes instead of an event pass (measure_nodes).
+SAFE_COMPOSE_DEPTH = 1_000
+
+
+def prescan(
+    path: str,
+    data: bytes,
+    limits: ScanLimits = ScanLimits(),  # noqa: B008
+    *,
+    defer_yaml: bool = False,
+) -> str | None:
+    """Why the file must not be parsed, or None. With `defer_yaml`, YAML that cannot nest deeply enough to
+    endanger libyaml's composer is left to the loader, which measures the composed nodes against the same limits
+    with the same messages (parsers/yaml_lines.py): one pass over the text instead of two. Only the engine's own
+    loading defers; the sandbox runner scans everything before it spends a child."""
     if len(data) > limits.max_file_bytes:
         return (
             f"{path} is {len(data) // _KIB} KiB; the limit is {limits.max_file_bytes // _KIB} KiB "
@@ -33,21 +48,38 @@ def prescan(path: str, data: bytes, limits: ScanLimits = ScanLimits()) -> str | 
         return _scan_brackets(data, limits, count_keys=True)
     if name.endswith((".tf", ".hcl")):
         return _scan_brackets(data, limits, count_keys=False) or _scan_hcl_operators(data, limits)
+    if defer_yaml and nesting_bound(data) <= SAFE_COMPOSE_DEPTH:
+        return None
     return _scan_yaml(data, limits)
 
 
-def _too_deep(limits: ScanLimits) -> str:
+def nesting_bound(data: bytes) -> int:
+    """An upper bound on how deep YAML text can nest. Each flow collection opens with a bracket; a block
+    collection starts further right than its parent, or (a sequence under a mapping key) at the same column, so
+    block nesting is at most two levels per column of the longest line."""
+    longest = max(map(len, data.split(b"\n")), default=0)
+    return data.count(b"[") + data.count(b"{") + 2 * (longest + 1)
+
+
+def too_many_aliases(limits: ScanLimits) -> str:
+    return (
+        f"The YAML anchors and aliases expand to more than {limits.max_alias_nodes:,} nodes (an alias bomb). "
+        "Write the values out instead of nesting aliases."
+    )
+
+
+def too_deep(limits: ScanLimits) -> str:
     return (
         f"The file is nested more than {limits.max_depth} levels deep. Real templates are far "
         "flatter; flatten the structure."
     )
 
 
-def _too_many_keys(limits: ScanLimits) -> str:
+def too_many_keys(limits: ScanLimits) -> str:
     return f"The file has more than {limits.max_keys} keys; split it or check a smaller part."
 
 
-def _too_long_scalar(limits: ScanLimits) -> str:
+def too_long_scalar(limits: ScanLimits) -> str:
     return (
         f"A single value is longer than {limits.max_scalar_bytes // _KIB} KiB; move large content out of the template."
     )
@@ -62,17 +94,17 @@ def _scan_brackets(data: bytes, limits: ScanLimits, *, count_keys: bool) -> str 
         first = token[0]
         if first == '"':
             if len(token) > limits.max_scalar_bytes:
-                return _too_long_scalar(limits)
+                return too_long_scalar(limits)
         elif first in "[{(":
             depth += 1
             if depth > limits.max_depth:
-                return _too_deep(limits)
+                return too_deep(limits)
         elif first in "]})":
             depth -= 1
         elif count_keys:
             keys += 1
             if keys > limits.max_keys:
-                return _too_many_keys(limits)
+                return too_many_keys(limits)
     return None
 
 
@@ -124,7 +156,7 @@ def _scan_yaml(data: bytes, limits: ScanLimits) -> str | None:
                     if stack[-1][3]:
                         keys += 1
                         if keys > limits.max_keys:
-                            return _too_many_keys(limits)
+                            return too_many_keys(limits)
                     stack[-1][3] = not stack[-1][3]
                 if kind is yaml.AliasEvent:
                     size = anchor_sizes.get(event.anchor, 1)
@@ -132,15 +164,11 @@ def _scan_yaml(data: bytes, limits: ScanLimits) -> str | None:
                 else:
                     expanded += 1
                     if len(event.value) > limits.max_scalar_bytes:
-                        return _too_long_scalar(limits)
+                        return too_long_scalar(limits)
                     if event.anchor is not None:
                         anchor_sizes[event.anchor] = 1
                 if expanded > limits.max_alias_nodes:
-                    return (
-                        "The YAML anchors and aliases expand to more than "
-                        f"{limits.max_alias_nodes:,} nodes (an alias bomb). Write the values out "
-                        "instead of nesting aliases."
-                    )
+                    return too_many_aliases(limits)
             elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
                 if stack and stack[-1][2]:
                     if stack[-1][3]:
@@ -149,7 +177,7 @@ def _scan_yaml(data: bytes, limits: ScanLimits) -> str | None:
                 expanded += 1
                 depth += 1
                 if depth > limits.max_depth:
-                    return _too_deep(limits)
+                    return too_deep(limits)
                 stack.append([event.anchor, expanded, kind is yaml.MappingStartEvent, True])
             elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
                 depth -= 1

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from courseware.footguns.limits import ScanLimits
 from courseware.footguns.prescan import prescan
 
@@ -80,3 +82,79 @@ def test_operators_in_strings_comments_and_heredocs_do_not_count():
         "y = 1 + 2\n"
     )
     assert prescan("main.tf", text.encode()) is None
+
+
+# The engine's own loading defers YAML that cannot nest dangerously to the loader, which measures the composed nodes
+# (parsers/yaml_lines._Tally): the verdict and the message must be the event pass's, whatever the input.
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from courseware.footguns.loading import load_file  # noqa: E402
+from courseware.footguns.parsers.pyyaml import yaml  # noqa: E402
+from courseware.footguns.prescan import SAFE_COMPOSE_DEPTH, nesting_bound  # noqa: E402
+from courseware.sandbox import canaries  # noqa: E402
+
+SMALL = ScanLimits(max_depth=6, max_alias_nodes=60, max_keys=12, max_scalar_bytes=40)
+HOSTILE = {
+    "alias bomb": canaries.ALIAS_BOMB,
+    "nested aliases": "a: &a [1, 2, 3, 4, 5, 6, 7, 8, 9]\nb: &b [*a, *a, *a]\nc: [*b, *b, *b]\n",
+    "merge-key bomb": "a: &a {x: 1, y: 2, z: 3}\nb: &b {<<: [*a, *a], w: 4}\n"
+                      "c: &c {<<: [*b, *b], v: 5}\nd: [*c, *c, *c]\n",
+    "deep flow": "[" * 8 + "]" * 8,
+    "deep block": "".join("  " * i + f"k{i}:\n" for i in range(8)) + "  " * 8 + "leaf: 1\n",
+    "deep sequences on one line": "- - - - - - - - x\n",
+    "many keys": "".join(f"k{i}: {i}\n" for i in range(13)),
+    "keys over two documents": "".join(f"a{i}: 1\n" for i in range(7)) + "---\n"
+                               + "".join(f"b{i}: 1\n" for i in range(7)),
+    "long value": "a: " + "x" * 41 + "\n",
+    "long key": "k" * 41 + ": 1\n",
+    "an alias to an open anchor": "&a [1, *a]\n",
+    "an anchored scalar used often": "a: &s word\n" + "".join(f"b{i}: *s\n" for i in range(10)),
+    "fine": "Resources:\n  A: {Type: 'AWS::SQS::Queue', Properties: {VisibilityTimeout: 60}}\n",
+    "fine stream": "a: 1\n---\nb: [1, 2]\n",
+    "syntax error after a bomb": canaries.ALIAS_BOMB + "---\n: : :\n",
+}  # fmt: skip
+
+
+def _verdicts(text: str, limits: ScanLimits) -> tuple[str | None, str | None]:
+    scanned = prescan("t.yaml", text.encode(), limits)
+    loaded = load_file("t.yaml", text, limits)
+    return scanned, loaded.error_message if loaded.status == "rejected" else None
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+@pytest.mark.parametrize("limits", [LIMITS, SMALL], ids=["default", "small"])
+def test_measuring_the_composed_nodes_rejects_what_the_event_pass_rejects(name, limits):
+    text = HOSTILE[name]
+    assert nesting_bound(text.encode()) <= SAFE_COMPOSE_DEPTH  # so the loader measured it, not the event pass
+    scanned, loaded = _verdicts(text, limits)
+    assert loaded == scanned
+
+
+def test_text_that_could_nest_deeply_still_gets_the_event_pass():
+    data = canaries.DEEP_NESTING.encode()
+    assert nesting_bound(data) > SAFE_COMPOSE_DEPTH
+    loaded = load_file("t.yaml", data, ScanLimits(max_file_bytes=len(data)))
+    assert loaded.status == "rejected" and "nested more than" in loaded.error_message
+
+
+_trees = st.recursive(
+    st.none() | st.integers() | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(min_size=1, max_size=4), inner, max_size=3),
+    max_leaves=30,
+)
+
+
+def _depth(value) -> int:
+    if isinstance(value, dict):
+        return 1 + max(map(_depth, value.values()), default=0)
+    if isinstance(value, list):
+        return 1 + max(map(_depth, value), default=0)
+    return 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(_trees, st.sampled_from([None, False, True]), st.integers(min_value=0, max_value=4))
+def test_the_nesting_bound_is_an_upper_bound_in_every_style(tree, flow, indent):
+    text = yaml.safe_dump(tree, default_flow_style=flow, indent=indent + 2).encode()
+    assert _depth(tree) <= nesting_bound(text)

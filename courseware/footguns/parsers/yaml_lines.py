@@ -2,7 +2,9 @@
 
 Built on libyaml's parser (CSafeLoader) for speed; only the constructor is Python. Unknown tags are an error
 here; a format with tags of its own (CloudFormation's `!Ref`) subclasses `LineLoader` and adds them.
-Run `prescan` first: the constructor recurses, so depth must already be bounded.
+Every composed document is measured against the file's limits before anything is built (_Tally: depth, keys,
+alias expansion, value sizes, as prescan's event pass counts them). libyaml's composer itself recurses, so run
+`prescan` first: it either scans the events or shows that the text cannot nest deeply enough to matter.
 """
 
 from __future__ import annotations
@@ -10,9 +12,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from courseware.footguns.errors import ParseError
+from courseware.footguns.errors import ParseError, Rejected
+from courseware.footguns.limits import active_limits
 from courseware.footguns.parsers.nodes import LineDict, LineList
 from courseware.footguns.parsers.pyyaml import ConstructorError, MappingNode, ScalarNode, SequenceNode, yaml
+from courseware.footguns.prescan import too_deep, too_long_scalar, too_many_aliases, too_many_keys
 
 # Numbers beyond 64 bits are never meaningful in a template and break later code
 # (reference/security.md §2.5: hex literals are not capped by Python's digit limit).
@@ -190,9 +194,86 @@ for _tag in ("binary", "set", "omap", "pairs"):
     LineLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _unsupported)
 
 
+class _Tally:
+    """What prescan's event pass counts, counted on the composed nodes of a stream's documents, in document order:
+    nesting depth and scalar sizes as written, keys as written, and every node an alias expands to (an alias adds
+    the size of what its anchor holds; one still open counts 1, as in the event pass). Nodes an alias shares are
+    walked once, so this is linear in the text however large the expansion. Raises Rejected with prescan's
+    messages; the active limits are the file's (loading.load_file)."""
+
+    def __init__(self) -> None:
+        self.limits = active_limits()
+        self.keys = 0
+        self.expanded = 0
+        self.sizes: dict[int, int] = {}  # id(node) -> expanded size once walked; _OPEN while being walked
+
+    def measure(self, root: yaml.Node) -> None:
+        limits, sizes = self.limits, self.sizes
+        if root.__class__ is ScalarNode:
+            self._scalar(root)
+            self.expanded += 1
+        else:
+            sizes[id(root)] = _OPEN
+            self._count_keys(root)
+            stack: list[tuple[yaml.Node, int, Any, list[int]]] = [(root, 1, _children(root), [1])]
+            while stack:
+                node, depth, children, size = stack[-1]
+                child = next(children, None)
+                if child is None:
+                    stack.pop()
+                    sizes[id(node)] = size[0]
+                    if stack:
+                        stack[-1][3][0] += size[0]
+                    else:
+                        self.expanded += size[0]
+                    continue
+                known = sizes.get(id(child))
+                if known is not None:  # an alias (or an anchor still open: 1, like the event pass)
+                    size[0] += 1 if known == _OPEN else known
+                elif child.__class__ is ScalarNode:
+                    self._scalar(child)
+                    sizes[id(child)] = 1
+                    size[0] += 1
+                else:
+                    if depth + 1 > limits.max_depth:
+                        raise Rejected(too_deep(limits))
+                    sizes[id(child)] = _OPEN
+                    self._count_keys(child)
+                    stack.append((child, depth + 1, _children(child), [1]))
+        if self.expanded > limits.max_alias_nodes:
+            raise Rejected(too_many_aliases(limits))
+
+    def _scalar(self, node: yaml.Node) -> None:
+        if len(node.value) > self.limits.max_scalar_bytes:
+            raise Rejected(too_long_scalar(self.limits))
+
+    def _count_keys(self, node: yaml.Node) -> None:
+        if node.__class__ is MappingNode:
+            self.keys += len(node.value)
+            if self.keys > self.limits.max_keys:
+                raise Rejected(too_many_keys(self.limits))
+
+
+_OPEN = -1
+
+
+def _children(node: yaml.Node) -> Any:
+    if node.__class__ is MappingNode:
+        return iter([part for pair in node.value for part in pair])
+    return iter(node.value)
+
+
 def load_yaml(text: str, loader_class: type[LineLoader] = LineLoader) -> Any:
     """One YAML document; a second (`---`) is an error."""
-    return _load(text, loader_class, lambda loader: loader.get_single_data())
+
+    def read(loader: LineLoader) -> Any:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _Tally().measure(node)
+        return loader.construct_document(node)
+
+    return _load(text, loader_class, read)
 
 
 def load_yaml_documents(text: str, loader_class: type[LineLoader] = LineLoader) -> list[tuple[int, Any]]:
@@ -200,9 +281,11 @@ def load_yaml_documents(text: str, loader_class: type[LineLoader] = LineLoader) 
 
     def read(loader: LineLoader) -> list[tuple[int, Any]]:
         documents = []
+        tally = _Tally()
         while loader.check_node():
             node = loader.get_node()
             if node is not None:
+                tally.measure(node)
                 documents.append((node_line(node), loader.construct_document(node)))
         return documents
 
