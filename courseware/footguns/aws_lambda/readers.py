@@ -20,9 +20,15 @@ _FIRST_KEY = re.compile(r"^([ \t]*)[^\s#-]", re.M)
 _JSON_KEYS = re.compile(r"\"(?:AWSTemplateFormatVersion|Resources|service)\"\s*:")
 
 
+# Every pattern above needs one of these words: text without them is no template (a quick test before the scans).
+_MARKERS = ("AWSTemplateFormatVersion", "Resources", "Transform", "service")
+
+
 def claims_template(name: str, text: str) -> bool:
     if posixpath.basename(name) in SERVERLESS_NAMES:
         return True
+    if not any(marker in text for marker in _MARKERS):
+        return False
     # JSON is YAML too: a template.yaml may hold JSON, with its keys indented.
     if _YAML_KEYS.search(text) is not None or _JSON_KEYS.search(text) is not None:
         return True

@@ -15,6 +15,8 @@ _JSON_KEYS = re.compile(r"\"apiVersion\"\s*:")
 
 
 def claims_manifest(name: str, text: str) -> bool:
+    if "apiVersion" not in text:  # every pattern below needs it
+        return False
     if _YAML_KEYS.search(text) is not None and _YAML_KIND.search(text) is not None:
         return True
     return _JSON_KEYS.search(text) is not None and '"kind"' in text

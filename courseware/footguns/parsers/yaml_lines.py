@@ -37,6 +37,12 @@ class LineLoader(yaml.CSafeLoader):
     and answer exactly as PyYAML's would (tests/footguns/test_yaml_lines.py compares them).
     """
 
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        # A merge key is a plain `<<` or a tag that spells "merge" (`!!merge`, `!<tag:yaml.org,2002:merge>`, a
+        # %TAG handle's `!h!merge`): text without either has none, and its mappings skip looking for one.
+        self.may_merge = "<<" in stream or "merge" in stream
+
     def resolve(self, kind: type, value: str | None, implicit: tuple[bool, bool]) -> str:
         if kind is ScalarNode:
             if implicit[0]:
@@ -109,7 +115,7 @@ def construct_mapping(loader: LineLoader, node: MappingNode) -> LineDict:
     result = LineDict(node_line(node))
     key_lines = result.key_lines
     pairs = node.value
-    merged = any(key_node.tag == _MERGE_TAG for key_node, _ in pairs)
+    merged = loader.may_merge and any(key_node.tag == _MERGE_TAG for key_node, _ in pairs)
     for key_node, value_node in pairs:
         if key_node.tag == _MERGE_TAG:
             continue
