@@ -100,7 +100,10 @@ def test_an_explicit_tag_on_the_wrong_kind_of_node_is_a_parse_error_with_its_lin
 
 @pytest.mark.parametrize(
     "text",
-    ["b: &b {x: 1}\nc: {!!merge <<: *b, y: 2}\n", "%TAG !e! tag:yaml.org,2002:\n---\nb: &b {x: 1}\nc: {!e!merge k: *b}\n"],
+    [
+        "b: &b {x: 1}\nc: {!!merge <<: *b, y: 2}\n",
+        "%TAG !e! tag:yaml.org,2002:\n---\nb: &b {x: 1}\nc: {!e!merge k: *b}\n",
+    ],
 )
 def test_merge_keys_spelled_as_tags_still_merge(text):
     assert load_yaml(text)["c"]["x"] == 1
