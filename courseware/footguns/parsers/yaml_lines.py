@@ -10,6 +10,7 @@ alias expansion, value sizes, as prescan's event pass counts them). libyaml's co
 from __future__ import annotations
 
 import re
+from itertools import chain
 from typing import Any
 
 from courseware.footguns.errors import ParseError, Rejected
@@ -214,9 +215,10 @@ class _Tally:
         self.sizes: dict[int, int] = {}  # id(node) -> expanded size once walked; _OPEN while being walked
 
     def measure(self, root: yaml.Node) -> None:
-        limits, sizes = self.limits, self.sizes
+        limits, sizes, max_scalar = self.limits, self.sizes, self.limits.max_scalar_bytes
         if root.__class__ is ScalarNode:
-            self._scalar(root)
+            if len(root.value) > max_scalar:
+                raise Rejected(too_long_scalar(limits))
             self.expanded += 1
         else:
             sizes[id(root)] = _OPEN
@@ -224,34 +226,32 @@ class _Tally:
             stack: list[tuple[yaml.Node, int, Any, list[int]]] = [(root, 1, _children(root), [1])]
             while stack:
                 node, depth, children, size = stack[-1]
-                child = next(children, None)
-                if child is None:
+                for child in children:
+                    # A scalar counts 1 wherever it appears, an alias to one too: scalars need no bookkeeping.
+                    if child.__class__ is ScalarNode:
+                        if len(child.value) > max_scalar:
+                            raise Rejected(too_long_scalar(limits))
+                        size[0] += 1
+                        continue
+                    known = sizes.get(id(child))
+                    if known is not None:  # an alias (or an anchor still open: 1, like the event pass)
+                        size[0] += 1 if known == _OPEN else known
+                        continue
+                    if depth + 1 > limits.max_depth:
+                        raise Rejected(too_deep(limits))
+                    sizes[id(child)] = _OPEN
+                    self._count_keys(child)
+                    stack.append((child, depth + 1, _children(child), [1]))
+                    break
+                else:
                     stack.pop()
                     sizes[id(node)] = size[0]
                     if stack:
                         stack[-1][3][0] += size[0]
                     else:
                         self.expanded += size[0]
-                    continue
-                known = sizes.get(id(child))
-                if known is not None:  # an alias (or an anchor still open: 1, like the event pass)
-                    size[0] += 1 if known == _OPEN else known
-                elif child.__class__ is ScalarNode:
-                    self._scalar(child)
-                    sizes[id(child)] = 1
-                    size[0] += 1
-                else:
-                    if depth + 1 > limits.max_depth:
-                        raise Rejected(too_deep(limits))
-                    sizes[id(child)] = _OPEN
-                    self._count_keys(child)
-                    stack.append((child, depth + 1, _children(child), [1]))
         if self.expanded > limits.max_alias_nodes:
             raise Rejected(too_many_aliases(limits))
-
-    def _scalar(self, node: yaml.Node) -> None:
-        if len(node.value) > self.limits.max_scalar_bytes:
-            raise Rejected(too_long_scalar(self.limits))
 
     def _count_keys(self, node: yaml.Node) -> None:
         if node.__class__ is MappingNode:
@@ -265,7 +265,7 @@ _OPEN = -1
 
 def _children(node: yaml.Node) -> Any:
     if node.__class__ is MappingNode:
-        return iter([part for pair in node.value for part in pair])
+        return chain.from_iterable(node.value)  # key, value, key, value ...
     return iter(node.value)
 
 
