@@ -126,37 +126,42 @@ def validate(scenario: Scenario) -> list[ScenarioProblem]:
             bad(functions, name, f"function '{name}' must be a mapping (work, traffic, …)")
             continue
         _check_function(scenario, name, spec, bad)
-    slow = body.get("slow", LineList(1))
-    if not isinstance(slow, LineList):
-        bad(body, "slow", "'slow' must be a list of {target, from, to, factor}")
-        slow = LineList(1)
-    for index, item in enumerate(slow):
-        if not isinstance(item, LineDict):
-            bad(slow, index, "each slow episode is a mapping {target, from, to, factor}")
-            continue
-        _check_keys(item, SLOW_KEYS, "a slow episode", bad)
-        if not isinstance(item.get("target"), str):
-            bad(item, "target", "'target' must name a function of the scenario or a call target")
-        for key in ("from", "to"):
-            if parse_clock(item.get(key)) is None:
-                bad(item, key, f"'{key}' must be a clock time in quotes, such as \"02:00\"")
+    slow = _episodes(
+        body, "slow", SLOW_KEYS, "{target, from, to, factor}", ("slow episode", "a slow episode"),
+        "'target' must name a function of the scenario or a call target", "02:00", bad,
+    )  # fmt: skip
+    for item in slow:
         if number(item.get("factor"), minimum=0.01, maximum=1000) is None:
             bad(item, "factor", "'factor' must be a number: how many times slower (2 = twice as slow)")
-    outages = body.get("outages", LineList(1))
-    if not isinstance(outages, LineList):
-        bad(body, "outages", "'outages' must be a list of {target, from, to}")
-        outages = LineList(1)
-    for index, item in enumerate(outages):
-        if not isinstance(item, LineDict):
-            bad(outages, index, "each outage is a mapping {target, from, to}")
-            continue
-        _check_keys(item, OUTAGE_KEYS, "an outage", bad)
-        if not isinstance(item.get("target"), str):
-            bad(item, "target", "'target' must name a function of the scenario: its invocations fail during the outage")
-        for key in ("from", "to"):
-            if parse_clock(item.get(key)) is None:
-                bad(item, key, f"'{key}' must be a clock time in quotes, such as \"01:05\"")
+    _episodes(
+        body, "outages", OUTAGE_KEYS, "{target, from, to}", ("outage", "an outage"),
+        "'target' must name a function of the scenario: its invocations fail during the outage", "01:05", bad,
+    )  # fmt: skip
     return problems
+
+
+def _episodes(
+    body: LineDict, key: str, allowed: tuple[str, ...], shape: str,
+    names: tuple[str, str], target_message: str, clock_example: str, bad: Any,
+) -> list[LineDict]:  # fmt: skip
+    """A scenario's list of episodes (slow spells, outages), checked for their shape; the well-formed ones."""
+    episodes = body.get(key, LineList(1))
+    if not isinstance(episodes, LineList):
+        bad(body, key, f"'{key}' must be a list of {shape}")
+        return []
+    found = []
+    for index, item in enumerate(episodes):
+        if not isinstance(item, LineDict):
+            bad(episodes, index, f"each {names[0]} is a mapping {shape}")
+            continue
+        _check_keys(item, allowed, names[1], bad)
+        if not isinstance(item.get("target"), str):
+            bad(item, "target", target_message)
+        for clock in ("from", "to"):
+            if parse_clock(item.get(clock)) is None:
+                bad(item, clock, f"'{clock}' must be a clock time in quotes, such as \"{clock_example}\"")
+        found.append(item)
+    return found
 
 
 def _check_keys(mapping: LineDict, known: tuple[str, ...], what: str, bad: Any) -> None:
