@@ -129,6 +129,16 @@ class Side:
     one: object  # callable: path -> command
 
 
+def our_side(files: list[str]) -> Side:
+    return Side("footgun CLI", ours(files), lambda p: ours([p]))
+
+
+def checkov_side(framework: str, files: list[str]) -> Side:
+    """checkov on the corpus folder in one run, and on one file (`-f`) per process."""
+    return Side(f"checkov ({framework})", checkov(framework, files, f"bench/corpora/{framework}"),
+                lambda p: checkov(framework, [p]))  # fmt: skip
+
+
 def compare(label: str, files: list[str], us: Side, them: Side, runs: int, sample: int) -> dict:
     print(f"\n## {label}: {len(files)} files", flush=True)
     whole: dict[str, list[Run]] = {us.name: [], them.name: []}
@@ -395,12 +405,7 @@ def main() -> None:
 
     if args.kubernetes:
         files = corpus_files("kubernetes")
-        us = Side("footgun CLI", ours(files), lambda p: ours([p]))
-        them = Side(
-            "checkov (kubernetes)",
-            checkov("kubernetes", files, "bench/corpora/kubernetes"),
-            lambda p: checkov("kubernetes", [p]),
-        )
+        us, them = our_side(files), checkov_side("kubernetes", files)
         k8s = compare("Kubernetes manifests", files, us, them, args.runs, args.sample)
         report = our_report(k8s["outputs"][us.name])
         failed = checkov_failed(k8s["outputs"][them.name])
@@ -431,7 +436,7 @@ def main() -> None:
     else:
         need(CFN_LINT, "see the setup at the top of bench/corpus_bench.py")
         files = corpus_files("sam")
-        us = Side("footgun CLI", ours(files), lambda p: ours([p]))
+        us = our_side(files)
         them = Side("cfn-lint + serverless rules", cfn_lint(files), lambda p: cfn_lint([p]))
         sam = compare("SAM / CloudFormation templates", files, us, them, args.runs, args.sample)
         report = our_report(sam["outputs"][us.name])
@@ -447,12 +452,7 @@ def main() -> None:
         results["sam"] = sam
 
         files = corpus_files("terraform")
-        us = Side("footgun CLI", ours(files), lambda p: ours([p]))
-        them = Side(
-            "checkov (terraform)",
-            checkov("terraform", files, "bench/corpora/terraform"),
-            lambda p: checkov("terraform", [p]),
-        )
+        us, them = our_side(files), checkov_side("terraform", files)
         tf = compare("Terraform", files, us, them, args.runs, args.sample)
         report = our_report(tf["outputs"][us.name])
         rules = sorted(set(CHECKOV_TERRAFORM_SHARED.values()))

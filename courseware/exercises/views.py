@@ -255,7 +255,7 @@ def submission_detail(request: HttpRequest, topic: str, exercise: str, pk: int) 
 
 @require_GET
 def submission_production(request: HttpRequest, topic: str, exercise: str, pk: int) -> HttpResponse:
-    """"In production": the exercise's scenario on the starter and on this check's files, side by side.
+    """ "In production": the exercise's scenario on the starter and on this check's files, side by side.
 
     Loaded by htmx after the verdict is on the page; when the simulation cannot run, the htmx answer is empty and
     the slot disappears (the verdict never depends on it). Without JavaScript it is a page of its own.

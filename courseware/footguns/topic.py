@@ -8,6 +8,7 @@ heavy parts (parsers, model builders, rules) only when called, so a run pays onl
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import ModuleType
@@ -90,3 +91,18 @@ class TopicEngine:
     # What its configs do under traffic (courseware.footguns.simulation): a module with KEYS, validate(scenario)
     # and simulate(models, scenario), imported when first asked for; None when the topic has no simulator.
     simulator: Callable[[], ModuleType] | None = None
+
+
+def on_call(module: str, name: str | None = None) -> Callable[..., Any]:
+    """What a topic hands the engine instead of importing its heavy parts: a function that imports `module` when
+    it is called and then returns the module, returns its attribute `name`, or, when that attribute is a function,
+    calls it with the arguments given."""
+
+    def load(*args: Any) -> Any:
+        loaded: Any = importlib.import_module(module)
+        if name is None:
+            return loaded
+        found = getattr(loaded, name)
+        return found(*args) if callable(found) else found
+
+    return load

@@ -338,9 +338,7 @@ def host_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         session.refresh_from_db()
         context = _host_context(request, session) | {"error": exc.message}
         return render(request, "live/host.html#stage", context, status=409)
-    if request.htmx:
-        return render(request, "live/host.html#stage", _host_context(request, session))
-    return redirect("live:host", pk=pk)
+    return _host_reply(request, session)
 
 
 @require_POST
@@ -353,9 +351,7 @@ def host_remove(request: HttpRequest, pk: int, participant_pk: int) -> HttpRespo
     except services.LiveError as exc:
         return HttpResponse(exc.message, status=404)
     session.refresh_from_db()
-    if request.htmx:
-        return render(request, "live/host.html#stage", _host_context(request, session))
-    return redirect("live:host", pk=pk)
+    return _host_reply(request, session)
 
 
 @require_POST
@@ -365,9 +361,14 @@ def host_lobby(request: HttpRequest, pk: int) -> HttpResponse:
     session = _hosted_session(request, pk)
     services.live_lobby_lock(session=session, locked=request.POST.get("locked") == "1")
     session.refresh_from_db()
+    return _host_reply(request, session)
+
+
+def _host_reply(request: HttpRequest, session: LiveSession) -> HttpResponse:
+    """After a host's change: the new stage for htmx, the host screen again without JavaScript."""
     if request.htmx:
         return render(request, "live/host.html#stage", _host_context(request, session))
-    return redirect("live:host", pk=pk)
+    return redirect("live:host", pk=session.pk)
 
 
 @require_GET

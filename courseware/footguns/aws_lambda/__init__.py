@@ -6,42 +6,10 @@ This module is what the registry imports: plain data and functions that import t
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from types import ModuleType
-from typing import TYPE_CHECKING
-
 from courseware.footguns.aws_lambda import readers
-from courseware.footguns.topic import Format, Reader, TopicEngine, Unit
-
-if TYPE_CHECKING:
-    from courseware.footguns.loading import Loaded
-    from courseware.footguns.rule import Rule
+from courseware.footguns.topic import Format, Reader, TopicEngine, on_call
 
 SLUG = "aws-lambda"
-
-
-def _build_units(loaded: Sequence[Loaded]) -> list[Unit]:
-    from courseware.footguns.aws_lambda.units import build_units
-
-    return build_units(loaded)
-
-
-def _rules() -> tuple[Rule, ...]:
-    from courseware.footguns.aws_lambda.rules import RULES
-
-    return RULES
-
-
-def _requirements() -> ModuleType:
-    from courseware.footguns.aws_lambda import requirements
-
-    return requirements
-
-
-def _simulator() -> ModuleType:
-    from courseware.footguns.aws_lambda import simulation
-
-    return simulation
 
 
 ENGINE = TopicEngine(
@@ -58,10 +26,10 @@ ENGINE = TopicEngine(
         Reader((".tf",), readers.claims_always, readers.parse_terraform),
         Reader((".py",), readers.claims_always, readers.parse_python),
     ),
-    build_units=_build_units,
-    rules=_rules,
-    requirements=_requirements,
-    simulator=_simulator,
+    build_units=on_call("courseware.footguns.aws_lambda.units", "build_units"),
+    rules=on_call("courseware.footguns.aws_lambda.rules", "RULES"),
+    requirements=on_call("courseware.footguns.aws_lambda.requirements"),
+    simulator=on_call("courseware.footguns.aws_lambda.simulation"),
     sample_files={
         "template.yaml": (
             "AWSTemplateFormatVersion: '2010-09-09'\n"

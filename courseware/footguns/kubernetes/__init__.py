@@ -6,45 +6,19 @@ This module is what the registry imports: plain data and functions that import t
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from types import ModuleType
-from typing import TYPE_CHECKING
-
 from courseware.footguns.kubernetes import readers
-from courseware.footguns.topic import Format, Reader, TopicEngine, Unit
-
-if TYPE_CHECKING:
-    from courseware.footguns.loading import Loaded
-    from courseware.footguns.rule import Rule
+from courseware.footguns.topic import Format, Reader, TopicEngine, on_call
 
 SLUG = "kubernetes"
-
-
-def _build_units(loaded: Sequence[Loaded]) -> list[Unit]:
-    from courseware.footguns.kubernetes.model import build_units
-
-    return build_units(loaded)
-
-
-def _rules() -> tuple[Rule, ...]:
-    from courseware.footguns.kubernetes.rules import RULES
-
-    return RULES
-
-
-def _requirements() -> ModuleType:
-    from courseware.footguns.kubernetes import requirements
-
-    return requirements
 
 
 ENGINE = TopicEngine(
     slug=SLUG,
     formats=(Format("kubernetes", "Kubernetes manifests", "yaml", "yaml"),),
     readers=(Reader(readers.SUFFIXES, readers.claims_manifest, readers.parse_manifests),),
-    build_units=_build_units,
-    rules=_rules,
-    requirements=_requirements,
+    build_units=on_call("courseware.footguns.kubernetes.model", "build_units"),
+    rules=on_call("courseware.footguns.kubernetes.rules", "RULES"),
+    requirements=on_call("courseware.footguns.kubernetes.requirements"),
     sample_files={
         "manifests.yaml": (
             "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 2\n"

@@ -724,25 +724,28 @@ def _hub_short(reference: str) -> str:
     return reference
 
 
-def _image_pinned(workload: Workload, container: Container, _value: Any) -> Outcome:
+def _unreadable_image(workload: Workload, container: Container) -> Outcome | None:
+    """The failed outcome for a container whose image is missing or not a valid reference, else None."""
     image = container.image
     if image is None or not isinstance(image.value, str):
         return Outcome(False, f"Container {container.name} of {workload.ref} names no image.", container.file,
                        container.line)  # fmt: skip
-    if bad := _bad_reference(workload, container, image):
-        return bad
+    return _bad_reference(workload, container, image)
+
+
+def _image_pinned(workload: Workload, container: Container, _value: Any) -> Outcome:
+    if unreadable := _unreadable_image(workload, container):
+        return unreadable
+    image = container.image
     tag = tag_of(image.value)
     ok = tag is None or (tag != "" and tag != "latest")
     return Outcome(ok, f"Container {container.name} runs {image.value}.", image.file, image.line)
 
 
 def _image_matches(workload: Workload, container: Container, patterns: Sequence[str]) -> Outcome:
+    if unreadable := _unreadable_image(workload, container):
+        return unreadable
     image = container.image
-    if image is None or not isinstance(image.value, str):
-        return Outcome(False, f"Container {container.name} of {workload.ref} names no image.", container.file,
-                       container.line)  # fmt: skip
-    if bad := _bad_reference(workload, container, image):
-        return bad
     short = _hub_short(image.value)
     ok = any(fnmatch.fnmatchcase(image.value, p) or fnmatch.fnmatchcase(short, _hub_short(p)) for p in patterns)
     return Outcome(ok, f"Container {container.name} runs {image.value}.", image.file, image.line)

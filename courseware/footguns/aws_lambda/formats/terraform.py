@@ -187,6 +187,12 @@ def _creates_nothing(block: TfBlock) -> bool:
     return isinstance(for_each, (dict, list)) and not for_each
 
 
+# What a policy statement's parts are called in an IAM JSON document and in Terraform's aws_iam_policy_document:
+# effect, actions, negated actions, resources, negated resources.
+_JSON_POLICY_NAMES = ("Effect", "Action", "NotAction", "Resource", "NotResource")
+_HCL_POLICY_NAMES = ("effect", "actions", "not_actions", "resources", "not_resources")
+
+
 class ModuleReader:
     def __init__(self, documents: list[tuple[str, list[TfBlock]]], folder: str, app: Application):
         self.app = app
@@ -316,49 +322,35 @@ class ModuleReader:
         return []
 
     def document_statements(self, document: Any, path: str, offset: int = 0) -> list[Statement]:
-        statements = []
-        for statement, line in items_with_lines(get(document, "Statement")):
-            if not isinstance(statement, dict):
-                continue
-            key = "Action" if "Action" in statement else "NotAction"
-            actions = [a for a in as_list(statement.get(key)) if isinstance(a, str)]
-            if key == "NotAction":
-                actions = ["*"]
-            resources = as_list(statement.get("Resource"))
-            statements.append(
-                Statement(
-                    file=path,
-                    line=(line or 0) + offset,
-                    effect=str(statement.get("Effect", "Allow")),
-                    actions=actions,
-                    resources=resources,
-                    refs=set(refs(resources)),
-                    actions_line=(line_of(statement, key) or 0) + offset,
-                    targets=self.targets(statement, "Resource", "NotResource"),
-                )
-            )
-        return statements
+        return self._statements(get(document, "Statement"), path, _JSON_POLICY_NAMES, offset)
 
     def policy_document_statements(self, path: str, block: TfBlock) -> list[Statement]:
+        return self._statements(block.body.get("statement"), path, _HCL_POLICY_NAMES, None)
+
+    def _statements(self, items: Any, path: str, names: tuple[str, ...], offset: int | None) -> list[Statement]:
+        """Statements of an IAM policy document; `offset` shifts lines of a document embedded in a string."""
+        effect_key, action_key, not_action_key, resource_key, not_resource_key = names
         statements = []
-        for statement, line in items_with_lines(block.body.get("statement")):
+        for statement, line in items_with_lines(items):
             if not isinstance(statement, dict):
                 continue
-            key = "actions" if "actions" in statement else "not_actions"
-            actions = [a for a in as_list(statement.get(key)) if isinstance(a, str)]
-            if key == "not_actions":
+            key = action_key if action_key in statement else not_action_key
+            if key == not_action_key:
                 actions = ["*"]
-            resources = as_list(statement.get("resources"))
+            else:
+                actions = [a for a in as_list(statement.get(key)) if isinstance(a, str)]
+            resources = as_list(statement.get(resource_key))
+            actions_line = line_of(statement, key)
             statements.append(
                 Statement(
                     file=path,
-                    line=line,
-                    effect=str(statement.get("effect", "Allow")),
+                    line=line if offset is None else (line or 0) + offset,
+                    effect=str(statement.get(effect_key, "Allow")),
                     actions=actions,
                     resources=resources,
                     refs=set(refs(resources)),
-                    actions_line=line_of(statement, key),
-                    targets=self.targets(statement, "resources", "not_resources"),
+                    actions_line=actions_line if offset is None else (actions_line or 0) + offset,
+                    targets=self.targets(statement, resource_key, not_resource_key),
                 )
             )
         return statements
